@@ -1,0 +1,50 @@
+"""The service layer used alike by the CLI, the API and the UI.
+
+Routes, commands and callbacks only translate to and from these functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.records import Records
+
+
+def ingest(settings: Settings, paths: list[Path], prune: bool = False, progress=None):
+    from ingest.pipeline import Ingestor
+
+    return Ingestor(settings, progress).run(paths, prune=prune)
+
+
+def status(settings: Settings) -> dict:
+    """What is in the workspace: files by kind and status, rows per table, chunks, last ingest."""
+    ws = settings.workspace_dir
+    db = ws / "records.duckdb"
+    out: dict = {"workspace": str(ws), "exists": db.exists()}
+    if not db.exists():
+        return out
+    with Records(db, read_only=True) as rec:
+        con = rec.con
+        out["tables"] = rec.table_counts()
+        out["files_by_kind"] = [
+            {"category": c, "kind": k, "status": s, "files": n}
+            for c, k, s, n in con.execute(
+                "SELECT category, coalesce(kind, ''), status, count(*) FROM files GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        ]
+        out["rejected_files"] = [
+            {"path": p, "reason": m}
+            for p, m in con.execute("SELECT path, message FROM files WHERE status = 'rejected' ORDER BY path").fetchall()
+        ]
+        out["rejected_rows"] = con.execute("SELECT count(*) FROM file_rejects").fetchone()[0]
+        last = con.execute("SELECT * FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        if last:
+            keys = ["run_id", "started", "finished", "seen", "ingested", "skipped", "rejected", "pruned", "status"]
+            out["last_ingest"] = {k: (str(v) if k in ("started", "finished") else v) for k, v in zip(keys, last)}
+    lexical = ws / "lexical" / "faprep.json"
+    if lexical.exists():
+        import json
+
+        out["lexical_chunks"] = json.loads(lexical.read_text()).get("n", 0)
+    return out

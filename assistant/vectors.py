@@ -1,0 +1,67 @@
+"""Vector store adapter: Chroma, embedded (PersistentClient) or a Chroma server (HttpClient).
+
+faprep computes the embeddings itself (one verified model for ingest and queries), so the
+collection has no embedding function of its own. Telemetry is off in both modes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from assistant.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class VectorStoreError(RuntimeError):
+    pass
+
+
+class VectorStore:
+    def __init__(self, settings: Settings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.chroma_host:
+            try:
+                self.client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+                self.client.heartbeat()
+            except Exception as exc:  # noqa: BLE001 - connection errors come in many types
+                raise VectorStoreError(
+                    f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({exc})"
+                ) from exc
+            self.location = f"chroma server {settings.chroma_host}:{settings.chroma_port}"
+        else:
+            path: Path = settings.workspace_dir / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self.location = str(path)
+        # One collection per workspace, so a shared Chroma server can serve several cases.
+        name = f"{settings.collection}_{settings.workspace}"
+        self.collection = self.client.get_or_create_collection(
+            name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self._max_batch = max(1, min(5000, self.client.get_max_batch_size()))
+
+    def upsert(self, ids, embeddings, documents, metadatas) -> None:
+        for i in range(0, len(ids), self._max_batch):
+            j = i + self._max_batch
+            self.collection.upsert(
+                ids=ids[i:j], embeddings=embeddings[i:j], documents=documents[i:j], metadatas=metadatas[i:j]
+            )
+
+    def delete_path(self, path: str) -> None:
+        self.collection.delete(where={"path": path})
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def query(self, embedding, k: int = 10, where: dict | None = None) -> list[tuple[str, float]]:
+        res = self.collection.query(
+            query_embeddings=[embedding], n_results=k, where=where or None, include=["distances"]
+        )
+        return list(zip(res["ids"][0], res["distances"][0]))

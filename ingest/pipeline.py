@@ -1,0 +1,474 @@
+"""Ingest pipeline: discover -> recognise -> load/parse -> chunk -> identifiers -> embed -> write.
+
+Idempotent by content: the manifest (``files`` table) keys each input on its path and sha256.
+An unchanged file is skipped; a changed file's rows, chunks and vectors are replaced; ``prune``
+removes what disappeared from the folders given.
+
+Crash safety: a document's rows are committed to DuckDB with status ``writing`` before its
+vectors go to Chroma, and marked ``done`` after. A file not ``done`` for its current hash is
+redone from scratch on the next run (its old rows and vectors are deleted by path first), so a
+killed ingest re-run ends with exact counts and no duplicates. The lexical index is rebuilt in a
+temporary directory and renamed into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from assistant.config import Settings
+from assistant.records import Records, writer_lock
+from ingest import identifiers as ids
+from ingest.documents import DOCUMENT_SUFFIXES, DocumentError, Page, load_document, recognise_kind, title_of
+from ingest.rulings import parse_ruling
+from ingest.tabular import HeaderError, load_structured
+
+log = logging.getLogger(__name__)
+
+STRUCTURED_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
+FLUSH_CHUNKS = 256
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # ingested | skipped | rejected | partial | pruned
+    category: str = ""  # records | document
+    kind: str = ""
+    rows: int = 0
+    rejected_rows: int = 0
+    pages: int = 0
+    chunks: int = 0
+    reason: str = ""
+    row_rejects: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    lexical_rebuilt: bool = False
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.status in ("rejected", "partial") for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "files": len([f for f in self.files if f.status != "pruned"]),
+            "ingested": len(self.by_status("ingested")) + len(self.by_status("partial")),
+            "skipped": len(self.by_status("skipped")),
+            "rejected": len(self.by_status("rejected")),
+            "pruned": len(self.by_status("pruned")),
+            "rows": sum(f.rows for f in self.files),
+            "rejected_rows": sum(f.rejected_rows for f in self.files),
+            "pages": sum(f.pages for f in self.files),
+            "chunks": sum(f.chunks for f in self.files),
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "totals": self.totals(),
+            "files": [f.__dict__ for f in self.files],
+        }
+
+
+class Progress(Protocol):
+    def start(self, total_files: int) -> None: ...
+    def file_done(self, outcome: FileOutcome) -> None: ...
+    def chunks_embedded(self, n: int) -> None: ...
+    def phase(self, text: str) -> None: ...
+
+
+class _NoProgress:
+    def start(self, total_files: int) -> None: pass
+    def file_done(self, outcome: FileOutcome) -> None: pass
+    def chunks_embedded(self, n: int) -> None: pass
+    def phase(self, text: str) -> None: pass
+
+
+@dataclass
+class Source:
+    abs_path: Path
+    key: str  # stable name: relative to the folder given, or the file name
+
+
+def discover(paths: list[Path]) -> tuple[list[Source], list[FileOutcome], list[Path]]:
+    """Files under ``paths`` (hidden files and editor lock files skipped), problems, and root dirs."""
+    sources: list[Source] = []
+    problems: list[FileOutcome] = []
+    roots: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            problems.append(FileOutcome(str(given), "rejected", reason="no such file or folder"))
+            continue
+        if p.is_file():
+            candidates = [(p.resolve(), p.name)]
+        else:
+            roots.append(p.resolve())
+            candidates = []
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith((".", "~$")):
+                        continue
+                    full = Path(dirpath) / name
+                    candidates.append((full.resolve(), full.relative_to(p).as_posix()))
+        for abs_path, key in candidates:
+            if abs_path not in seen:
+                seen.add(abs_path)
+                sources.append(Source(abs_path, key))
+    return sources, problems, roots
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _ParsedDoc:
+    source: Source
+    sha: str
+    size: int
+    kind: str
+    title: str
+    pages: list[Page]
+    chunks: list[dict]
+    file_ids: dict[str, set[str]]
+    ruling: object | None
+    note: str = ""
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, progress: Progress | None = None):
+        self.settings = settings
+        self.progress = progress or _NoProgress()
+        self._embedder = None
+        self._vectors = None
+
+    # lazily: a run of unchanged files loads neither the model nor Chroma
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from assistant.embeddings import get_embedder
+
+            self.progress.phase("loading embedding model")
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from assistant.vectors import VectorStore
+
+            self._vectors = VectorStore(self.settings)
+        return self._vectors
+
+    def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        ws = self.settings.workspace_dir
+        with writer_lock(ws), Records(ws / "records.duckdb") as rec:
+            report = self._run(rec, paths, prune)
+            report.seconds = time.perf_counter() - started
+            t = report.totals()
+            run_id = (rec.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
+            rec.con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, dt.datetime.now() - dt.timedelta(seconds=report.seconds), dt.datetime.now(),
+                 t["files"], t["ingested"], t["skipped"], t["rejected"], t["pruned"],
+                 "ok" if report.ok else "with rejections"],
+            )
+        return report
+
+    def _run(self, rec: Records, paths: list[Path], prune: bool) -> IngestReport:
+        report = IngestReport()
+        sources, problems, roots = discover(paths)
+        report.files.extend(problems)
+        manifest = rec.manifest()
+        self.progress.start(len(sources))
+
+        structured = [s for s in sources if s.abs_path.suffix.lower() in STRUCTURED_SUFFIXES]
+        documents = [s for s in sources if s.abs_path.suffix.lower() in DOCUMENT_SUFFIXES]
+        others = [s for s in sources if s not in structured and s not in documents]
+        for s in others:
+            outcome = FileOutcome(
+                s.key, "rejected",
+                reason=f"unsupported file type '{s.abs_path.suffix or '(none)'}': expected CSV/XLSX records or PDF/DOCX/TXT/MD documents",
+            )
+            self._record_rejected(rec, s, outcome)
+            report.files.append(outcome)
+            self.progress.file_done(outcome)
+
+        # Records first: documents are linked to entries and parts by what the records hold.
+        for s in structured:
+            outcome = self._ingest_structured(rec, s, manifest)
+            report.files.append(outcome)
+            self.progress.file_done(outcome)
+
+        known_parts = {r[0] for r in rec.con.execute(
+            "SELECT DISTINCT part_number FROM products WHERE part_number IS NOT NULL UNION "
+            "SELECT DISTINCT part_number FROM entry_lines WHERE part_number IS NOT NULL").fetchall()}
+        known_invoices = {r[0] for r in rec.con.execute(
+            "SELECT DISTINCT invoice_number FROM entry_lines WHERE invoice_number IS NOT NULL").fetchall()}
+
+        pending: list[_ParsedDoc] = []
+        for s in documents:
+            outcome, parsed = self._parse_document(rec, s, manifest, known_parts, known_invoices)
+            if parsed is None:
+                report.files.append(outcome)
+                self.progress.file_done(outcome)
+                continue
+            pending.append(parsed)
+            if sum(len(p.chunks) for p in pending) >= FLUSH_CHUNKS:
+                report.files.extend(self._flush(rec, pending))
+                pending = []
+        if pending:
+            report.files.extend(self._flush(rec, pending))
+
+        if prune:
+            present = {s.key for s in sources}
+            for path, abs_path in rec.con.execute("SELECT path, abs_path FROM files").fetchall():
+                under_root = abs_path and any(Path(abs_path).is_relative_to(r) for r in roots)
+                gone = abs_path and not Path(abs_path).exists()
+                if path not in present and (under_root or gone):
+                    self._delete(rec, path)
+                    rec.con.execute("DELETE FROM files WHERE path = ?", [path])
+                    report.files.append(FileOutcome(path, "pruned", reason="no longer in the case folder"))
+
+        report.lexical_rebuilt = self._refresh_lexical(rec)
+        return report
+
+    # --- records -------------------------------------------------------------------------------
+
+    def _ingest_structured(self, rec: Records, s: Source, manifest) -> FileOutcome:
+        try:
+            sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
+        except OSError as exc:
+            return FileOutcome(s.key, "rejected", reason=f"cannot read file: {exc.strerror}")
+        unchanged = self._unchanged(rec, s, sha, manifest, "records")
+        if unchanged is not None:
+            return unchanged
+        con = rec.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rec.delete_file_data(s.key)
+            result = load_structured(con, s.abs_path, s.key)
+        except (HeaderError, UnicodeDecodeError, ValueError, OSError) as exc:
+            con.execute("ROLLBACK")
+            reason = str(exc) if not isinstance(exc, UnicodeDecodeError) else "not UTF-8 text (save the CSV as UTF-8)"
+            outcome = FileOutcome(s.key, "rejected", category="records", reason=reason)
+            self._delete(rec, s.key)
+            self._record_rejected(rec, s, outcome, sha, size)
+            return outcome
+        except Exception as exc:  # noqa: BLE001 - e.g. DuckDB's own CSV parser errors; reported, not raised
+            con.execute("ROLLBACK")
+            outcome = FileOutcome(s.key, "rejected", category="records", reason=f"cannot parse as CSV: {_first_line(exc)}")
+            self._delete(rec, s.key)
+            self._record_rejected(rec, s, outcome, sha, size)
+            return outcome
+        rejects = [{"row": r.row, "field": r.field, "reason": r.reason} for r in result.rejects]
+        status = "partial" if rejects else "ingested"
+        if rejects:
+            con.executemany(
+                "INSERT INTO file_rejects VALUES (?, ?, ?, ?)", [[s.key, r["row"], r["field"], r["reason"]] for r in rejects]
+            )
+        reason = f"{len(rejects)} row(s) rejected" if rejects else ""
+        if result.rows == 0 and not rejects:
+            reason = "header only: no data rows"
+        self._upsert_file(rec, s, sha, size, "records", result.kind, "partial" if rejects else "done",
+                          n_rows=result.rows, n_rejected=len(rejects), message=reason)
+        con.execute("COMMIT")
+        return FileOutcome(s.key, status, "records", result.kind, rows=result.rows, rejected_rows=len(rejects),
+                           reason=reason, row_rejects=rejects)
+
+    # --- documents -----------------------------------------------------------------------------
+
+    def _parse_document(self, rec, s: Source, manifest, known_parts, known_invoices):
+        try:
+            sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
+        except OSError as exc:
+            return FileOutcome(s.key, "rejected", reason=f"cannot read file: {exc.strerror}"), None
+        unchanged = self._unchanged(rec, s, sha, manifest, "document")
+        if unchanged is not None:
+            return unchanged, None
+        try:
+            pages = load_document(s.abs_path)
+        except DocumentError as exc:
+            outcome = FileOutcome(s.key, "rejected", category="document", reason=str(exc))
+            self._delete(rec, s.key)
+            self._record_rejected(rec, s, outcome, sha, size)
+            return outcome, None
+        except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the other files
+            log.exception("unexpected error loading %s", s.key)
+            outcome = FileOutcome(s.key, "rejected", category="document", reason=f"cannot read: {_first_line(exc)}")
+            self._record_rejected(rec, s, outcome, sha, size)
+            return outcome, None
+        full_text = "\n".join(p.text for p in pages)
+        kind = recognise_kind(full_text, s.key)
+        ruling = parse_ruling(full_text) if kind == "ruling" else None
+        chunker = self._chunker()
+        chunks = []
+        for page in pages:
+            for span in chunker.split(page.text):
+                text = page.text[span.start:span.end]
+                found = ids.extract(text, known_parts, known_invoices)
+                chunk_id = hashlib.sha256(f"{s.key}\x00{sha}\x00{len(chunks)}".encode()).hexdigest()[:32]
+                chunks.append({"id": chunk_id, "page": page.number, "start": span.start, "end": span.end,
+                               "text": text, "n_tokens": span.n_tokens, "ids": found})
+        note = ""
+        blank = [str(p.number) for p in pages if p.number is not None and not p.text.strip()]
+        if blank and len(pages) > 1:
+            note = f"no text layer on page(s) {', '.join(blank[:10])}"
+        file_ids = ids.extract(Path(s.key).name.replace("_", " "), known_parts, known_invoices)
+        return None, _ParsedDoc(s, sha, size, kind, title_of(pages, s.abs_path), pages, chunks, file_ids, ruling, note)
+
+    def _chunker(self):
+        from ingest.chunking import Chunker
+
+        if not hasattr(self, "_chunker_obj"):
+            self._chunker_obj = Chunker(self.embedder.tokenizer, self.settings.chunk_tokens, self.settings.chunk_overlap)
+        return self._chunker_obj
+
+    def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
+        texts = [c["text"] for d in docs for c in d.chunks]
+        vectors = self.embedder.embed(texts) if texts else []
+        self.progress.chunks_embedded(len(texts))
+        outcomes, offset = [], 0
+        for d in docs:
+            n = len(d.chunks)
+            doc_vectors = vectors[offset:offset + n]
+            offset += n
+            outcomes.append(self._write_document(rec, d, doc_vectors))
+            self.progress.file_done(outcomes[-1])
+        return outcomes
+
+    def _write_document(self, rec: Records, d: _ParsedDoc, vectors) -> FileOutcome:
+        con, key = rec.con, d.source.key
+        con.execute("BEGIN TRANSACTION")
+        rec.delete_file_data(key)
+        n_chars = sum(len(p.text) for p in d.pages)
+        con.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+                    [key, d.kind, d.title, len(d.pages), n_chars])
+        con.executemany("INSERT INTO pages VALUES (?, ?, ?)", [[key, p.number, p.text] for p in d.pages])
+        if d.chunks:
+            con.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [[c["id"], key, c["page"], c["start"], c["end"], d.kind, c["text"], c["n_tokens"]] for c in d.chunks],
+            )
+        id_rows = [[key, c["id"], kind, v] for c in d.chunks for kind, values in c["ids"].items() for v in sorted(values)]
+        id_rows += [[key, None, kind, v] for kind, values in d.file_ids.items() for v in sorted(values)]
+        if id_rows:
+            con.executemany("INSERT INTO identifiers VALUES (?, ?, ?, ?)", id_rows)
+        if d.ruling is not None:
+            r = d.ruling
+            con.execute("INSERT INTO rulings VALUES (?, ?, ?, ?, ?)", [r.number, key, r.date, r.tariff_numbers, r.subject])
+        self._upsert_file(rec, d.source, d.sha, d.size, "document", d.kind, "writing",
+                          n_pages=len(d.pages), n_chunks=len(d.chunks), message=d.note)
+        con.execute("COMMIT")
+
+        self.vectors.delete_path(key)
+        if d.chunks:
+            metas = [self._metadata(d, c) for c in d.chunks]
+            self.vectors.upsert([c["id"] for c in d.chunks], vectors, [c["text"] for c in d.chunks], metas)
+        con.execute("UPDATE files SET status = 'done' WHERE path = ?", [key])
+        return FileOutcome(key, "ingested", "document", d.kind, pages=len(d.pages), chunks=len(d.chunks), reason=d.note)
+
+    @staticmethod
+    def _metadata(d: _ParsedDoc, c: dict) -> dict:
+        meta = {"path": d.source.key, "kind": d.kind, "char_start": c["start"], "char_end": c["end"], "title": d.title}
+        if c["page"] is not None:
+            meta["page"] = c["page"]
+        if d.ruling is not None:
+            meta["ruling_number"] = d.ruling.number
+        for kind in ("entry", "invoice", "part", "hts", "ruling", "cite"):
+            values = c["ids"].get(kind) or set()
+            if kind in ("entry", "invoice"):
+                values = values | d.file_ids.get(kind, set())
+            if values:
+                meta[f"{kind}s"] = "|" + "|".join(sorted(values)) + "|"
+        return meta
+
+    # --- manifest helpers ----------------------------------------------------------------------
+
+    def _unchanged(self, rec, s: Source, sha: str, manifest, category: str) -> FileOutcome | None:
+        prev = manifest.get(s.key)
+        if not prev or prev[0] != sha or prev[1] == "writing":
+            return None
+        row = rec.con.execute(
+            "SELECT category, kind, status, n_rows, n_rejected, n_pages, n_chunks, message FROM files WHERE path = ?", [s.key]
+        ).fetchone()
+        cat, kind, status, n_rows, n_rej, n_pages, n_chunks, message = row
+        if status == "rejected":
+            return FileOutcome(s.key, "rejected", cat or category, kind or "", reason=f"{message} (unchanged since last run)")
+        outcome = FileOutcome(s.key, "skipped", cat or category, kind or "", reason="unchanged")
+        if status == "partial":
+            rejects = rec.con.execute("SELECT row, field, reason FROM file_rejects WHERE path = ?", [s.key]).fetchall()
+            outcome = FileOutcome(s.key, "partial", cat, kind, rejected_rows=n_rej or 0,
+                                  reason=f"{message} (unchanged since last run)",
+                                  row_rejects=[{"row": r, "field": f, "reason": why} for r, f, why in rejects])
+        return outcome
+
+    def _upsert_file(self, rec, s: Source, sha, size, category, kind, status, n_rows=0, n_rejected=0,
+                     n_pages=0, n_chunks=0, message=""):
+        rec.con.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [s.key, str(s.abs_path), sha, size, category, kind, status, n_rows, n_rejected, n_pages, n_chunks,
+             message, dt.datetime.now()],
+        )
+
+    def _record_rejected(self, rec, s: Source, outcome: FileOutcome, sha: str | None = None, size: int | None = None):
+        if sha is None:
+            try:
+                sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
+            except OSError:
+                sha, size = None, None
+        self._upsert_file(rec, s, sha, size, outcome.category or "rejected", outcome.kind, "rejected",
+                          message=outcome.reason)
+
+    def _delete(self, rec: Records, key: str) -> None:
+        had_chunks = rec.con.execute("SELECT count(*) FROM chunks WHERE path = ?", [key]).fetchone()[0]
+        rec.delete_file_data(key)
+        if had_chunks or rec.con.execute("SELECT category FROM files WHERE path = ?", [key]).fetchone() == ("document",):
+            self.vectors.delete_path(key)
+
+    def _refresh_lexical(self, rec: Records) -> bool:
+        from assistant.lexical import LexicalIndex, fingerprint
+
+        index = LexicalIndex(self.settings.workspace_dir / "lexical")
+        chunk_ids = [r[0] for r in rec.con.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id").fetchall()]
+        if index.stored_fingerprint() == fingerprint(chunk_ids):
+            return False
+        self.progress.phase("building lexical index")
+        texts = [r[0] for r in rec.con.execute("SELECT text FROM chunks ORDER BY chunk_id").fetchall()]
+        index.build(chunk_ids, texts)
+        return True
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:300]
+
+
+def report_json(report: IngestReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, default=str)

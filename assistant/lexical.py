@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 STOPWORDS = frozenset(

@@ -107,13 +107,16 @@ class Records:
     def manifest(self) -> dict[str, tuple[str, str]]:
         return {p: (h, s) for p, h, s in self.con.execute("SELECT path, sha256, status FROM files").fetchall()}
 
-    def delete_file_data(self, path: str) -> None:
-        """Remove every row, chunk and identifier that came from ``path`` (records and documents)."""
+    def delete_records(self, path: str) -> None:
+        """Remove every structured row that came from ``path``, and its row rejects."""
         for spec in SPECS:
             self.con.execute(f"DELETE FROM {spec.kind} WHERE source_file = ?", [path])
-        for table in DOCUMENT_TABLES:
-            self.con.execute(f"DELETE FROM {table} WHERE path = ?", [path])
         self.con.execute("DELETE FROM file_rejects WHERE path = ?", [path])
+
+    def delete_documents(self, paths: list[str]) -> None:
+        """Remove the document rows, pages, chunks, identifiers and rulings of ``paths``."""
+        for table in DOCUMENT_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, path)", [paths])
 
     def chunk_ids(self, path: str) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT chunk_id FROM chunks WHERE path = ?", [path]).fetchall()]

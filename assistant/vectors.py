@@ -54,8 +54,9 @@ class VectorStore:
                 ids=ids[i:j], embeddings=embeddings[i:j], documents=documents[i:j], metadatas=metadatas[i:j]
             )
 
-    def delete_path(self, path: str) -> None:
-        self.collection.delete(where={"path": path})
+    def delete_paths(self, paths: list[str]) -> None:
+        if paths:
+            self.collection.delete(where={"path": {"$in": list(paths)}})
 
     def count(self) -> int:
         return self.collection.count()

@@ -273,7 +273,7 @@ class Ingestor:
         con = rec.con
         con.execute("BEGIN TRANSACTION")
         try:
-            rec.delete_file_data(s.key)
+            rec.delete_records(s.key)
             result = load_structured(con, s.abs_path, s.key)
         except (HeaderError, UnicodeDecodeError, ValueError, OSError) as exc:
             con.execute("ROLLBACK")
@@ -352,48 +352,47 @@ class Ingestor:
         return self._chunker_obj
 
     def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
+        """Embed the chunks of several documents at once, then write them as one batch."""
         texts = [c["text"] for d in docs for c in d.chunks]
         vectors = self.embedder.embed(texts) if texts else []
         self.progress.chunks_embedded(len(texts))
-        outcomes, offset = [], 0
-        for d in docs:
-            n = len(d.chunks)
-            doc_vectors = vectors[offset:offset + n]
-            offset += n
-            outcomes.append(self._write_document(rec, d, doc_vectors))
-            self.progress.file_done(outcomes[-1])
+        outcomes = self._write_documents(rec, docs, vectors)
+        for outcome in outcomes:
+            self.progress.file_done(outcome)
         return outcomes
 
-    def _write_document(self, rec: Records, d: _ParsedDoc, vectors) -> FileOutcome:
-        con, key = rec.con, d.source.key
+    def _write_documents(self, rec: Records, docs: list[_ParsedDoc], vectors) -> list[FileOutcome]:
+        con = rec.con
+        keys = [d.source.key for d in docs]
+        chunks = [(d, c) for d in docs for c in d.chunks]
         con.execute("BEGIN TRANSACTION")
-        rec.delete_file_data(key)
-        n_chars = sum(len(p.text) for p in d.pages)
-        con.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-                    [key, d.kind, d.title, len(d.pages), n_chars])
-        con.executemany("INSERT INTO pages VALUES (?, ?, ?)", [[key, p.number, p.text] for p in d.pages])
-        if d.chunks:
-            con.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[c["id"], key, c["page"], c["start"], c["end"], d.kind, c["text"], c["n_tokens"]] for c in d.chunks],
-            )
-        id_rows = [[key, c["id"], kind, v] for c in d.chunks for kind, values in c["ids"].items() for v in sorted(values)]
-        id_rows += [[key, None, kind, v] for kind, values in d.file_ids.items() for v in sorted(values)]
-        if id_rows:
-            con.executemany("INSERT INTO identifiers VALUES (?, ?, ?, ?)", id_rows)
-        if d.ruling is not None:
-            r = d.ruling
-            con.execute("INSERT INTO rulings VALUES (?, ?, ?, ?, ?)", [r.number, key, r.date, r.tariff_numbers, r.subject])
-        self._upsert_file(rec, d.source, d.sha, d.size, "document", d.kind, "writing",
-                          n_pages=len(d.pages), n_chunks=len(d.chunks), message=d.note)
+        rec.delete_documents(keys)
+        insert_columns(con, "documents", [keys, [d.kind for d in docs], [d.title for d in docs],
+                                          [len(d.pages) for d in docs], [sum(len(p.text) for p in d.pages) for d in docs]])
+        pages = [(d.source.key, p) for d in docs for p in d.pages]
+        insert_columns(con, "pages", [[k for k, _ in pages], [p.number for _, p in pages], [p.text for _, p in pages]])
+        insert_columns(con, "chunks", [
+            [c["id"] for _, c in chunks], [d.source.key for d, _ in chunks], [c["page"] for _, c in chunks],
+            [c["start"] for _, c in chunks], [c["end"] for _, c in chunks], [d.kind for d, _ in chunks],
+            [c["text"] for _, c in chunks], [c["n_tokens"] for _, c in chunks]])
+        id_rows = [(d.source.key, c["id"], kind, v) for d, c in chunks for kind, values in c["ids"].items() for v in values]
+        id_rows += [(d.source.key, None, kind, v) for d in docs for kind, values in d.file_ids.items() for v in values]
+        insert_columns(con, "identifiers", [list(col) for col in zip(*id_rows)] if id_rows else [[], [], [], []])
+        for d in docs:
+            if d.ruling is not None:
+                r = d.ruling
+                con.execute("INSERT INTO rulings VALUES (?, ?, ?, ?, ?)", [r.number, d.source.key, r.date, r.tariff_numbers, r.subject])
+            self._upsert_file(rec, d.source, d.sha, d.size, "document", d.kind, "writing",
+                              n_pages=len(d.pages), n_chunks=len(d.chunks), message=d.note)
         con.execute("COMMIT")
 
-        self.vectors.delete_path(key)
-        if d.chunks:
-            metas = [self._metadata(d, c) for c in d.chunks]
-            self.vectors.upsert([c["id"] for c in d.chunks], vectors, [c["text"] for c in d.chunks], metas)
-        con.execute("UPDATE files SET status = 'done' WHERE path = ?", [key])
-        return FileOutcome(key, "ingested", "document", d.kind, pages=len(d.pages), chunks=len(d.chunks), reason=d.note)
+        self.vectors.delete_paths(keys)
+        if chunks:
+            self.vectors.upsert([c["id"] for _, c in chunks], vectors, [c["text"] for _, c in chunks],
+                                [self._metadata(d, c) for d, c in chunks])
+        con.execute("UPDATE files SET status = 'done' WHERE status = 'writing' AND list_contains(?, path)", [keys])
+        return [FileOutcome(d.source.key, "ingested", "document", d.kind, pages=len(d.pages), chunks=len(d.chunks),
+                            reason=d.note) for d in docs]
 
     @staticmethod
     def _metadata(d: _ParsedDoc, c: dict) -> dict:
@@ -449,9 +448,10 @@ class Ingestor:
 
     def _delete(self, rec: Records, key: str) -> None:
         had_chunks = rec.con.execute("SELECT count(*) FROM chunks WHERE path = ?", [key]).fetchone()[0]
-        rec.delete_file_data(key)
+        rec.delete_records(key)
+        rec.delete_documents([key])
         if had_chunks or rec.con.execute("SELECT category FROM files WHERE path = ?", [key]).fetchone() == ("document",):
-            self.vectors.delete_path(key)
+            self.vectors.delete_paths([key])
 
     def _refresh_lexical(self, rec: Records) -> bool:
         from assistant.lexical import LexicalIndex, fingerprint
@@ -464,6 +464,14 @@ class Ingestor:
         texts = [r[0] for r in rec.con.execute("SELECT text FROM chunks ORDER BY chunk_id").fetchall()]
         index.build(chunk_ids, texts)
         return True
+
+
+def insert_columns(con, table: str, columns: list[list]) -> None:
+    """Insert many rows in one statement, passed column-wise (DuckDB executemany goes row by row)."""
+    if not columns or not columns[0]:
+        return
+    cols = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+    con.execute(f"INSERT INTO {table} SELECT {cols}", columns)
 
 
 def _first_line(exc: Exception) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,4 +361,27 @@ def load_structured(con, path: Path, source_name: str) -> LoadResult:
             return load_csv(con, path, match, source_name, csv_path=csv_path)
     headers, delim = read_header(path)
     match = match_header(headers, delim)
-    return load_csv(con, path, match, source_name)
+    if not _mixed_line_endings(path):
+        return load_csv(con, path, match, source_name)
+    # DuckDB's sniffer gives up on mixed CRLF/LF line endings (a hand-edited export): load a
+    # copy with normalised line endings, streamed.
+    with tempfile.TemporaryDirectory(prefix="faprep-csv-") as tmp:
+        copy = Path(tmp) / path.name
+        with path.open("r", encoding="utf-8-sig", newline=None) as src, copy.open("w", encoding="utf-8", newline="\n") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return load_csv(con, path, match, source_name, csv_path=copy)
+
+
+def _mixed_line_endings(path: Path, block: int = 1 << 20) -> bool:
+    crlf = lf = False
+    prev = b""
+    with path.open("rb") as fh:
+        while data := fh.read(block):
+            data = prev + data
+            n_crlf = data.count(b"\r\n")
+            crlf |= n_crlf > 0
+            lf |= data.count(b"\n") > n_crlf
+            if crlf and lf:
+                return True
+            prev = data[-1:]
+    return False

@@ -1,0 +1,35 @@
+# faprep: two commands. `make demo` sets up and runs the sample case; `make test` sets up and tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 7860
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install demo test bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# CPU torch pinned first: an unpinned torch would pull the multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/faprep demo --folder sample_case --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -rs
+
+bench: install
+	$(BIN)/python -m evaluation.bench.ingest_bench
+	$(BIN)/python -m evaluation.bench.records_bench --rows 1000000
+
+clean:
+	rm -rf $(VENV) .faprep sample_case .pytest_cache

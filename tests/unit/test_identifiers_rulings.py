@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from ingest import identifiers as ids
+from ingest.rulings import parse_ruling
+from tests.conftest import CORPUS
+
+
+def test_identifiers_by_kind():
+    text = ("Entry HL7-0101234-5 and abc12345678; invoice No.: KMH-2304-117; Part No: KM-2040; "
+            "HTSUS 3924.90.1050 and 9903.88.03; ruling NY N361443 and HQ H350722; 19 CFR 152.103; "
+            "19 U.S.C. 1401a(b)(1); call 1-800-555-0100")
+    found = ids.extract(text, known_parts={"KM-2040"})
+    assert found["entry"] == {"HL7-0101234-5", "ABC-1234567-8"}
+    assert found["invoice"] == {"KMH-2304-117"}
+    assert "KM-2040" in found["part"]
+    assert found["hts"] == {"3924.90.1050", "9903.88.03"}
+    assert found["ruling"] == {"N361443", "H350722"}
+    assert {"19 CFR 152.103", "19 USC 1401a(b)(1)"} <= found["cite"]
+
+
+def test_every_corpus_ruling_parses():
+    files = sorted((CORPUS / "rulings").glob("*.txt"))
+    assert len(files) == 112
+    for f in files:
+        r = parse_ruling(f.read_text())
+        assert r is not None and r.number == f.stem, f
+        assert r.tariff_numbers, f
+        assert r.date is not None and r.subject, f
+
+
+def test_ruling_fields():
+    r = parse_ruling((CORPUS / "rulings" / "N305250.txt").read_text())
+    assert r.tariff_numbers == ["3920.51.5000", "3920.63.2000", "9903.88.02"]
+    assert r.subject.startswith("The tariff classification of solid surface sheets")

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = 64
 
     # Chunking, in word pieces of the embedding model (all-MiniLM-L6-v2 reads at most 256).
-    chunk_tokens: int = 200
+    chunk_tokens: int = 240
     chunk_overlap: int = 40
 
     # "Today" for date-relative rules (record retention); default: the real today.

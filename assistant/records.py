@@ -77,7 +77,7 @@ class WorkspaceBusy(RuntimeError):
 class Records:
     """A DuckDB connection to a workspace's records, schema created on open."""
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, memory_limit: str = "1GB"):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         if read_only and not path.exists():
@@ -90,6 +90,9 @@ class Records:
                 "`faprep serve` or ingest); stop it or use the API, then try again"
             ) from exc
         if not read_only:
+            # Bounded memory: large loads spill to the workspace instead of growing RSS.
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            self.con.execute("SET temp_directory = ?", [str(path.parent / "duckdb_tmp")])
             for ddl in SCHEMA:
                 self.con.execute(ddl)
 

@@ -19,6 +19,8 @@ import json
 import logging
 import os
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +28,7 @@ from typing import Protocol
 from assistant.config import Settings
 from assistant.records import Records, writer_lock
 from ingest import identifiers as ids
+from ingest.chunking import Chunker
 from ingest.documents import DOCUMENT_SUFFIXES, DocumentError, Page, load_document, recognise_kind, title_of
 from ingest.rulings import parse_ruling
 from ingest.tabular import HeaderError, load_structured
@@ -33,7 +36,8 @@ from ingest.tabular import HeaderError, load_structured
 log = logging.getLogger(__name__)
 
 STRUCTURED_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
-FLUSH_CHUNKS = 256
+FLUSH_CHUNKS = 512
+LOOKAHEAD = 256  # documents parsed ahead of the embedder
 
 
 @dataclass
@@ -167,6 +171,7 @@ class Ingestor:
         self.progress = progress or _NoProgress()
         self._embedder = None
         self._vectors = None
+        self._tokenizer = None
 
     # lazily: a run of unchanged files loads neither the model nor Chroma
     @property
@@ -233,17 +238,45 @@ class Ingestor:
         known_invoices = {r[0] for r in rec.con.execute(
             "SELECT DISTINCT invoice_number FROM entry_lines WHERE invoice_number IS NOT NULL").fetchall()}
 
+        # Parsing (pypdf, chunking, identifiers) runs on a worker thread, ahead of the main
+        # thread, which embeds (torch releases the GIL) and writes; DuckDB stays on this thread.
         pending: list[_ParsedDoc] = []
-        for s in documents:
-            outcome, parsed = self._parse_document(rec, s, manifest, known_parts, known_invoices)
+        jobs: deque = deque()
+
+        def handle(outcome: FileOutcome | None, parsed: _ParsedDoc | None) -> None:
+            nonlocal pending
             if parsed is None:
+                if outcome.status == "rejected":
+                    self._delete(rec, outcome.path)
+                    self._record_rejected(rec, by_key[outcome.path], outcome, *hashes.get(outcome.path, (None, None)))
                 report.files.append(outcome)
                 self.progress.file_done(outcome)
-                continue
+                return
             pending.append(parsed)
             if sum(len(p.chunks) for p in pending) >= FLUSH_CHUNKS:
                 report.files.extend(self._flush(rec, pending))
                 pending = []
+
+        by_key = {s.key: s for s in documents}
+        hashes: dict[str, tuple[str, int]] = {}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-parse") as pool:
+            for s in documents:
+                try:
+                    sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
+                except OSError as exc:
+                    handle(FileOutcome(s.key, "rejected", reason=f"cannot read file: {exc.strerror}"), None)
+                    continue
+                hashes[s.key] = (sha, size)
+                unchanged = self._unchanged(rec, s, sha, manifest, "document")
+                if unchanged is not None:
+                    handle(unchanged, None)
+                    continue
+                tokenizer = self._chunk_tokenizer()
+                jobs.append(pool.submit(self._parse_document, s, sha, size, tokenizer, known_parts, known_invoices))
+                while jobs and (len(jobs) > LOOKAHEAD or jobs[0].done()):
+                    handle(*jobs.popleft().result())
+            while jobs:
+                handle(*jobs.popleft().result())
         if pending:
             report.files.extend(self._flush(rec, pending))
 
@@ -305,30 +338,19 @@ class Ingestor:
 
     # --- documents -----------------------------------------------------------------------------
 
-    def _parse_document(self, rec, s: Source, manifest, known_parts, known_invoices):
-        try:
-            sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
-        except OSError as exc:
-            return FileOutcome(s.key, "rejected", reason=f"cannot read file: {exc.strerror}"), None
-        unchanged = self._unchanged(rec, s, sha, manifest, "document")
-        if unchanged is not None:
-            return unchanged, None
+    def _parse_document(self, s: Source, sha: str, size: int, tokenizer, known_parts, known_invoices):
+        """Pure work, run on the parse thread: no database access here."""
         try:
             pages = load_document(s.abs_path)
         except DocumentError as exc:
-            outcome = FileOutcome(s.key, "rejected", category="document", reason=str(exc))
-            self._delete(rec, s.key)
-            self._record_rejected(rec, s, outcome, sha, size)
-            return outcome, None
+            return FileOutcome(s.key, "rejected", category="document", reason=str(exc)), None
         except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the other files
             log.exception("unexpected error loading %s", s.key)
-            outcome = FileOutcome(s.key, "rejected", category="document", reason=f"cannot read: {_first_line(exc)}")
-            self._record_rejected(rec, s, outcome, sha, size)
-            return outcome, None
+            return FileOutcome(s.key, "rejected", category="document", reason=f"cannot read: {_first_line(exc)}"), None
         full_text = "\n".join(p.text for p in pages)
         kind = recognise_kind(full_text, s.key)
         ruling = parse_ruling(full_text) if kind == "ruling" else None
-        chunker = self._chunker()
+        chunker = Chunker(tokenizer, self.settings.chunk_tokens, self.settings.chunk_overlap)
         chunks = []
         for page in pages:
             for span in chunker.split(page.text):
@@ -344,12 +366,13 @@ class Ingestor:
         file_ids = ids.extract(Path(s.key).name.replace("_", " "), known_parts, known_invoices)
         return None, _ParsedDoc(s, sha, size, kind, title_of(pages, s.abs_path), pages, chunks, file_ids, ruling, note)
 
-    def _chunker(self):
-        from ingest.chunking import Chunker
+    def _chunk_tokenizer(self):
+        """A tokenizer of its own for the parse thread (HF tokenizers must not be shared across threads)."""
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
 
-        if not hasattr(self, "_chunker_obj"):
-            self._chunker_obj = Chunker(self.embedder.tokenizer, self.settings.chunk_tokens, self.settings.chunk_overlap)
-        return self._chunker_obj
+            self._tokenizer = AutoTokenizer.from_pretrained(str(self.embedder.model_dir), local_files_only=True)
+        return self._tokenizer
 
     def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
         """Embed the chunks of several documents at once, then write them as one batch."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 import shutil
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ IMPORTER = "Keystone Maple Housewares, Inc."
 IOR = "27-418265300"
 FILER = "HL7"  # Harbor Line Customs Brokers
 GROUND_TRUTH = ".ground_truth.json"  # hidden: ingest skips it
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("FAPREP_CORPUS") or Path(__file__).resolve().parents[3].parent / "shared" / "corpus")
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,9 @@ def _write_csv(path: Path, headers: list[str], rows: list[dict], delimiter: str 
 def build_sample_case(folder: Path, as_of: dt.date | None = None, seed: int = 7, corpus: Path | None = None) -> dict:
     """Write the case into ``folder`` (replacing a previous build) and return the ground truth."""
     as_of = as_of or dt.date.today()
-    corpus = corpus or CORPUS
+    corpus = Path(corpus or CORPUS)
+    if not (corpus / "rulings").is_dir():
+        raise FileNotFoundError(f"the public-domain corpus is not at {corpus} (set FAPREP_CORPUS to its folder)")
     rng = random.Random(seed)
     case = build_lines(rng, as_of)
     plant_problems(case, rng)
@@ -364,9 +367,7 @@ def build_sample_case(folder: Path, as_of: dt.date | None = None, seed: int = 7,
     rulings = folder / "rulings"
     rulings.mkdir()
     for number in sorted({p.ruling for p in PRODUCTS if p.ruling} | set(EXTRA_RULINGS)):
-        src = corpus / "rulings" / f"{number}.txt"
-        if src.exists():
-            shutil.copy(src, rulings / src.name)
+        shutil.copy(corpus / "rulings" / f"{number}.txt", rulings / f"{number}.txt")
 
     truth = {
         "importer": IMPORTER, "as_of": as_of.isoformat(), "seed": seed,

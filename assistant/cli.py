@@ -170,6 +170,126 @@ def status(
         console.print(f"last ingest: run {li['run_id']} finished {li['finished']} ({li['status']})")
 
 
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def _money(x) -> str:
+    return "n/a" if x is None else f"${x:,.2f}"
+
+
+@app.command()
+def check(
+    as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (DATA-FORMATS section 4)"),
+    out: list[Path] = typer.Option([], "--out", "-o", help="write a report: .xlsx (a sheet per check), .md or .json; repeatable"),
+    only: list[str] = typer.Option([], "--check", "-c", help="run only this check id; repeatable"),
+    part: Optional[str] = typer.Option(None, "--part", help="only findings about this part number"),
+    entry: Optional[str] = typer.Option(None, "--entry", help="only findings about this entry number"),
+    payment: Optional[str] = typer.Option(None, "--payment", help="only findings about this payment id"),
+    severity: Optional[str] = typer.Option(None, "--severity", help="only high, medium or low"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Run the deterministic checks over the ingested records and list the findings by severity.
+
+    Every finding carries row-level evidence, the duty at stake where it can be computed, its legal
+    basis and a recommendation. Classification findings are flags for review by the importer and its
+    licensed customs broker, not classification decisions.
+
+    Example: faprep check --out findings.xlsx --out findings.md
+    """
+    from assistant import report, services
+
+    settings = _settings(workspace)
+    try:
+        run = services.run_checks(settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity)
+        for path in out:
+            report.write(run, path)
+    except (services.NoRecords, ValueError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        print(run.model_dump_json(indent=2))
+        return
+    console.print(f"[bold]Findings[/] — workspace '{run.workspace}', as of {run.as_of}: {len(run.findings)} finding(s), "
+                  f"duty at stake {_money(run.amount_at_risk)} where computable")
+    for sev, items in run.by_severity().items():
+        if not items:
+            continue
+        t = Table(title=f"{sev.upper()} ({len(items)})", title_style=SEVERITY_STYLE[sev], title_justify="left", show_lines=False)
+        t.add_column("finding (id)", overflow="fold")
+        t.add_column("duty at stake", justify="right", no_wrap=True)
+        for f in items:
+            t.add_row(f"{f.title}\n[dim]{f.id}[/]", _money(f.amount_at_risk))
+        console.print(t)
+    for n in run.notes:
+        console.print(f"[dim]note: {n}[/]")
+    console.print(report.LEGAL_NOTE)
+    for path in out:
+        console.print(f"report written: {path}")
+    if not out:
+        console.print("evidence and recommendations: faprep check --json, or --out findings.xlsx / findings.md")
+
+
+@app.command()
+def audit(
+    sample: int = typer.Option(..., "--sample", "-n", help="number of entry lines to sample (at least 2)"),
+    seed: int = typer.Option(1, "--seed", help="random seed: the same data, sample size and seed give the same sample"),
+    strata: int = typer.Option(3, "--strata", help="value strata (about equal total value each)"),
+    since: Optional[str] = typer.Option(None, "--since", help="review period start, YYYY-MM-DD (default: start of the retention period)"),
+    until: Optional[str] = typer.Option(None, "--until", help="review period end, YYYY-MM-DD (default: as of today)"),
+    as_json: bool = typer.Option(False, "--json"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Mock transaction test: draw a value-stratified random sample of entry lines, test each with
+    the line-level checks, and project the compliance rate and loss of revenue with 95% intervals.
+
+    Example: faprep audit --sample 60 --seed 7
+    """
+    import datetime as dt
+
+    from assistant import services
+
+    settings = _settings(workspace)
+    try:
+        period = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
+        result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
+    except (services.NoRecords, ValueError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    console.print(f"[bold]Mock transaction test[/] — entry lines entered {result.period_start} to {result.period_end}, "
+                  f"seed {result.seed}")
+    if not result.population_lines:
+        console.print("no entry lines with a value in that period")
+        return
+    st = Table(title="Strata (by entered value)")
+    for c in ("stratum", "value range", "lines", "value", "sampled", "errors", "loss found"):
+        st.add_column(c, justify="right")
+    for s in result.strata:
+        st.add_row(str(s.stratum), f"{_money(s.value_from)} – {_money(s.value_to)}", f"{s.population_lines:,}",
+                   _money(s.population_value), str(s.sample_lines), str(s.errors), _money(s.sample_loss))
+    console.print(st)
+    lo, hi = result.compliance_ci95
+    plo, phi = result.projected_loss_ci95
+    console.print(f"compliance rate: [bold]{result.compliance_rate:.1%}[/] (95% CI {lo:.1%} – {hi:.1%}); "
+                  f"{len(result.errors)} of {result.sample_size} sampled lines in error")
+    console.print(f"projected loss of revenue: [bold]{_money(result.projected_loss)}[/] (95% CI {_money(plo)} – {_money(phi)}); "
+                  f"found in the sample {_money(result.sample_loss)}")
+    if result.errors:
+        et = Table(title="Errors in the sample")
+        for c in ("entry", "line", "part", "value", "errors", "loss"):
+            et.add_column(c)
+        for ln in result.errors:
+            et.add_row(ln.entry, str(ln.line), ln.part_number or "", _money(ln.value), ", ".join(ln.errors), _money(ln.loss))
+        console.print(et)
+    gaps = [ln for ln in result.lines if ln.missing_records]
+    if gaps:
+        console.print("records not found for sampled entries: " + "; ".join(
+            sorted({f"{ln.entry} ({', '.join(ln.missing_records)})" for ln in gaps})))
+    console.print("[dim]method: faprep audit --json prints it in full (stratified estimates, Wilson interval)[/]")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to bind (default loopback only)"),

@@ -48,6 +48,7 @@ class CheckSettings(BaseSettings):
     outlier_robust_z: float = 3.5
     outlier_max_ratio: float = 0.5
     psc_min_entries: int = 2
+    usmca_spi_codes: list[str] = ["S", "S+"]
     high_amount: float = 5000.0
 
 

@@ -48,3 +48,34 @@ def status(settings: Settings) -> dict:
 
         out["lexical_chunks"] = json.loads(lexical.read_text()).get("n", 0)
     return out
+
+
+class NoRecords(RuntimeError):
+    pass
+
+
+def _records(settings: Settings) -> Records:
+    db = settings.workspace_dir / "records.duckdb"
+    if not db.exists():
+        raise NoRecords(f"workspace {settings.workspace_dir} holds no records: run `faprep ingest CASE_FOLDER` first")
+    return Records(db, read_only=True)
+
+
+def run_checks(settings: Settings, checks: list[str] | None = None, part_number: str | None = None,
+               entry: str | None = None, payment_id: str | None = None, severity: str | None = None):
+    """Every registered check (or ``checks``) over the workspace's records → a ``CheckRun``."""
+    from assistant.checks import run_checks as _run
+
+    with _records(settings) as rec:
+        return _run(settings, rec.con, checks, part_number=part_number, entry=entry, payment_id=payment_id, severity=severity)
+
+
+def audit(settings: Settings, sample: int, seed: int = 1, strata: int = 3, since=None, until=None):
+    """Mock transaction test over the workspace: sample, test with the checks, project (``AuditResult``)."""
+    from assistant.audit import run_audit
+    from assistant.checks import run_checks as _run
+
+    with _records(settings) as rec:
+        checks = _run(settings, rec.con)
+        return run_audit(rec.con, checks, settings.today, sample, seed=seed, strata=strata, since=since, until=until,
+                         retention_years=settings.checks.retention_years)

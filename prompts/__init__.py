@@ -1,0 +1,25 @@
+"""Templates: recommendations, report skeletons, system prompts, survey questions and draft skeletons.
+
+Text users read lives here, not in code, so counsel can review and change the wording.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def env() -> Environment:
+    e = Environment(loader=FileSystemLoader(DIR), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                    keep_trailing_newline=True, autoescape=False)
+    e.filters["money"] = lambda x: "n/a" if x is None else f"${float(x):,.2f}"
+    return e
+
+
+def render(name: str, **context) -> str:
+    return env().get_template(name).render(**context)

@@ -40,3 +40,36 @@ def test_records_benchmark_smoke(tmp_path):
 
     (result,) = main(["--rows", "3000", "--json"])
     assert result["rows"] == 3000 and result["load_s"] > 0
+
+
+def test_check_and_audit_commands(ingested, tmp_path):
+    settings, _, _, truth = ingested
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace,
+           "FAPREP_AS_OF": truth["as_of"], "COLUMNS": "120"}
+    proc = _faprep("check", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert len(out["findings"]) == len(truth["expected_findings"])
+    assert set(out["findings"][0]) >= {"id", "check", "severity", "title", "subject", "entries", "amount_at_risk",
+                                       "evidence", "legal_basis", "recommendation"}
+    human = _faprep("check", "--severity", "high", "-o", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "f.md"), env=env)
+    assert human.returncode == 0, human.stderr
+    assert "HIGH" in human.stdout and "MEDIUM" not in human.stdout and "licensed customs broker" in human.stdout
+    assert (tmp_path / "f.xlsx").stat().st_size > 0 and "# Findings report" in (tmp_path / "f.md").read_text()
+    audit = _faprep("audit", "--sample", "40", "--seed", "3", env=env)
+    assert audit.returncode == 0, audit.stderr
+    assert "compliance rate" in audit.stdout and "95% CI" in audit.stdout
+    data = json.loads(_faprep("audit", "--sample", "40", "--seed", "3", "--json", env=env).stdout)
+    assert data["sample_size"] == 40 and "Wilson" in data["method"]
+
+
+def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
+    env = {**os.environ, "FAPREP_HOME": str(tmp_path)}
+    proc = _faprep("check", env=env)
+    assert proc.returncode == 2 and "run `faprep ingest" in proc.stderr and "Traceback" not in proc.stderr
+    settings = ingested[0]
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
+    for args in (["check", "--check", "nope"], ["check", "-o", str(tmp_path / "x.pdf")], ["audit", "--sample", "1"],
+                 ["audit", "--sample", "10", "--since", "last year"]):
+        proc = _faprep(*args, env=env)
+        assert proc.returncode == 2 and "error:" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)

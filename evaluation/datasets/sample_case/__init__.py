@@ -69,6 +69,9 @@ EXTRA_RULINGS = ["N305250", "N309957", "N317550", "N325712", "N332349", "N347347
                  "N357381", "N336500", "N340250", "N342199", "N352158", "N355847", "N359943"]
 
 
+ENTRY_TO_SUMMARY_DAYS = 8  # entry summary filed 8 days after the goods are entered
+
+
 @dataclass
 class Line:
     entry: str
@@ -84,6 +87,10 @@ class Line:
     psc: str = "N"
     additions: float = 0.0
     invoice: str = ""
+
+    @property
+    def entry_date(self) -> dt.date:
+        return self.summary_date - dt.timedelta(days=ENTRY_TO_SUMMARY_DAYS)
 
     @property
     def value(self) -> float:
@@ -203,6 +210,7 @@ def plant_problems(case: Case, rng: random.Random) -> None:
                               "5400 Freight", "Ocean freight Ningbo-Long Beach", "", "N"))
 
     # 6. USMCA: KM-5200 claims S under a blanket certification; one entry the day after it lapsed.
+    #    A certification covers goods by their entry date (the summary follows 8 days later).
     cert_end = as_of - dt.timedelta(days=200)
     cert_start = cert_end - dt.timedelta(days=364)
     case.certificates += [
@@ -213,11 +221,12 @@ def plant_problems(case: Case, rng: random.Random) -> None:
     ]
     km5200 = by_part["KM-5200"]
     for l in km5200:
-        if cert_start <= l.summary_date <= cert_end:
+        if cert_start <= l.entry_date <= cert_end:
             l.spi = "S"
-    last_day = _add_line(case, cert_end, "KM-5200", rng, spi="S")
+    after = dt.timedelta(days=ENTRY_TO_SUMMARY_DAYS)
+    last_day = _add_line(case, cert_end + after, "KM-5200", rng, spi="S")
     case.near_misses.append(f"{last_day.entry} line 1: USMCA claim on the certificate's last day")
-    lapsed = _add_line(case, cert_end + dt.timedelta(days=1), "KM-5200", rng, spi="S")
+    lapsed = _add_line(case, cert_end + after + dt.timedelta(days=1), "KM-5200", rng, spi="S")
     _expect(case, "spi_without_certificate", {"entry": lapsed.entry, "line": lapsed.line}, "USMCA claim the day after the blanket period ended")
     jacket = [l for l in by_part["KM-5300"] if l.summary_date >= retention_start][-2]
     jacket.spi = "S"
@@ -276,7 +285,7 @@ def es003_rows(case: Case) -> list[dict]:
         rate = 0.0 if l.spi else (p.rate if hts == p.hts else 0.0 if hts.startswith("9503") else p.rate)
         base = {
             "Entry Summary Number": l.entry, "Entry Type Code": "01", "Entry Summary Date": l.summary_date.strftime("%m/%d/%Y"),
-            "Entry Date": (l.summary_date - dt.timedelta(days=8)).strftime("%m/%d/%Y"), "Importer Number": IOR,
+            "Entry Date": l.entry_date.strftime("%m/%d/%Y"), "Importer Number": IOR,
             "Port of Entry Code": "2704", "Entry Summary Line Number": str(l.line), "Country of Origin Code": coo,
             "Country of Export Code": coo, "Manufacturer ID": l.mid or p.mid, "Line SPI Code": l.spi,
             "Line Tariff UOM (1) Code": p.uom, "Post Summary Correction Indicator": l.psc, "Related Party Indicator": "N",

@@ -1,0 +1,126 @@
+"""Origin and trade-program checks: USMCA claims without a certificate, origin that contradicts the
+product master or the manufacturer.
+
+Dates: a certification covers goods *entered* during its blanket period, so a line's date here is
+its Entry Date, or its Entry Summary Date when the export has no Entry Date. Both blanket dates are
+inclusive: a claim on the last day is covered, one the day after is not.
+
+A manufacturer ID (MID) starts with the ISO country code of the manufacturer; Canadian MIDs start
+with a province code (``XO`` Ontario, ``XQ`` Quebec, ...), read as ``CA``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from assistant.checks.base import (
+    CheckContext, Finding, LineLoss, check, finding_id, line_row, line_text, money, severity_for,
+)
+
+CANADIAN_PROVINCES = {"XA", "XB", "XC", "XM", "XN", "XO", "XP", "XQ", "XS", "XT", "XV", "XW", "XY"}
+
+
+def mid_country(mid: str | None) -> str | None:
+    code = (mid or "").strip().upper()[:2]
+    if len(code) != 2 or not code.isalpha():
+        return None
+    return "CA" if code in CANADIAN_PROVINCES else code
+
+
+@check(
+    "spi_without_certificate", title="USMCA claim without a certificate covering it",
+    legal_basis=["19 CFR 182.12", "19 CFR Part 182", "19 USC 1508"], params=["usmca_spi_codes"], severity="high",
+    subject=["entry", "line"],
+)
+def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
+    """An entry line claiming USMCA preference (Line SPI Code S or S+) with no USMCA certification
+    on file for its part number whose blanket period (start and end inclusive) covers the line's
+    entry date. A claim must be supported by a certification in the importer's possession when the
+    claim is made (19 CFR 182.12); without one, the duty saved is owed."""
+    codes = [c.upper() for c in ctx.params.usmca_spi_codes]
+    certs = defaultdict(list)
+    for c in ctx.rows("SELECT * EXCLUDE (raw) FROM certificates WHERE part_number IS NOT NULL ORDER BY blanket_start"):
+        if (c.get("program") or "USMCA").strip().upper() in ("USMCA", "CUSMA", "T-MEC"):
+            certs[c["part_number"].strip().upper()].append(c)
+    claims = ctx.rows(
+        "SELECT * FROM lines WHERE list_contains(?, upper(trim(spi))) ORDER BY entered, entry_number, line_number", [codes]
+    )
+    findings = []
+    for r in claims:
+        part = (r.get("part_number") or "").strip().upper()
+        on_file = certs.get(part, [])
+        day = r["entered"]
+        covering = [c for c in on_file if c["blanket_start"] and c["blanket_end"] and c["blanket_start"] <= day <= c["blanket_end"]]
+        if covering:
+            continue
+        if not part:
+            why = "the line gives no part number, so no certificate can be matched to it"
+        elif not on_file:
+            why = f"no USMCA certificate on file for {part}"
+        else:
+            why = f"no certificate for {part} covers {day}"
+        rate = ctx.hts_rate(r["hts"])
+        if rate:
+            amount = round(float(r["value"] or 0) * rate[0], 2)
+            basis = (f"entered value {money(r['value'])} x {rate[0]:.2%}, the duty rate observed for {r['hts']} on "
+                     f"{rate[1]} line(s) without a program claim")
+        else:
+            amount, basis = None, f"not computed: no line without a program claim shows the duty rate of {r['hts']}"
+        subject = {"entry": r["entry_number"], "line": r["line_number"]}
+        date_note = "entry date" if r.get("entry_date") else "entry summary date (no entry date in the export)"
+        evidence = [line_text(r, f"{date_note} {day}"), why[0].upper() + why[1:] + "."]
+        evidence += [f"On file: certificate {c['certificate_id']} ({c.get('program') or 'USMCA'}) for {c['part_number']}, "
+                     f"blanket {c['blanket_start']} to {c['blanket_end']}, producer {c.get('producer') or 'n/a'}"
+                     + (f", document {c['document']}" if c.get("document") else "") + f" [{c['source_file']} row {c['source_row']}]"
+                     for c in on_file]
+        findings.append(Finding(
+            id=finding_id("spi_without_certificate", subject), check="spi_without_certificate",
+            severity=severity_for("high", amount, ctx.params),
+            title=f"{r['entry_number']} line {r['line_number']}: USMCA claim ({r['spi']}) on {part or 'a line with no part number'}, {why}",
+            subject=subject, entries=[r["entry_number"]], amount_at_risk=amount, amount_basis=basis, evidence=evidence,
+            evidence_rows=[line_row(r) | {"certificates_on_file": "; ".join(
+                f"{c['certificate_id']} {c['blanket_start']}..{c['blanket_end']}" for c in on_file) or "none"}],
+            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
+        ))
+    return findings
+
+
+@check(
+    "origin_mismatch", title="Country of origin contradicts the product master or the manufacturer",
+    legal_basis=["19 USC 1304", "19 CFR Part 134", "19 USC 1484(a)(1)", "19 USC 1592"], params=[], severity="high",
+    subject=["entry", "line"],
+)
+def origin_mismatch(ctx: CheckContext) -> list[Finding]:
+    """An entry line (main tariff ordinal) whose declared country of origin differs from the product
+    master's country of origin for the part, or from the country of its manufacturer ID. A wrong
+    origin can hide Section 301 or AD/CVD duty and a wrong marking. Lines with neither a master
+    origin nor a readable MID cannot be tested."""
+    master = {r["part_number"]: r for r in ctx.rows(
+        """SELECT part_number, country_of_origin, source_file, source_row FROM products
+           WHERE part_number IS NOT NULL AND country_of_origin IS NOT NULL
+           QUALIFY row_number() OVER (PARTITION BY part_number ORDER BY source_file DESC, source_row DESC) = 1""")}
+    findings = []
+    for r in ctx.rows("SELECT * FROM lines WHERE country_of_origin IS NOT NULL ORDER BY entered, entry_number, line_number"):
+        declared = r["country_of_origin"].strip().upper()
+        reasons, rows = [], {}
+        m = master.get(r.get("part_number"))
+        if m and m["country_of_origin"].strip().upper() != declared:
+            reasons.append(f"product master says {m['country_of_origin']} for {r['part_number']} [{m['source_file']} row {m['source_row']}]")
+            rows["master_origin"] = m["country_of_origin"]
+        mc = mid_country(r.get("mid"))
+        if mc and mc != declared:
+            reasons.append(f"manufacturer ID {r['mid']} is in {mc}")
+            rows["mid_country"] = mc
+        if not reasons:
+            continue
+        subject = {"entry": r["entry_number"], "line": r["line_number"]}
+        findings.append(Finding(
+            id=finding_id("origin_mismatch", subject), check="origin_mismatch", severity="high",
+            title=f"{r['entry_number']} line {r['line_number']}: {r.get('part_number') or 'line'} declared origin {declared}; "
+                  + "; ".join(x.split(" [")[0] for x in reasons),
+            subject=subject, entries=[r["entry_number"]], amount_at_risk=None,
+            amount_basis="not computed: the duty depends on the true origin (e.g. Section 301 duty if the goods are of Chinese origin)",
+            evidence=[line_text(r), *reasons], evidence_rows=[line_row(r) | rows],
+            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=None)],
+        ))
+    return findings

@@ -1,0 +1,260 @@
+"""Valuation checks: assists and royalties paid outside the invoice price, unit values far below usual.
+
+How a payment is read (payments.csv, one row per payment):
+
+* It is a **royalty** when its GL account or memo contains a royalty word (``royalty_words``:
+  royalty, license fee, ...), otherwise an **assist** when they contain an assist word
+  (``assist_words``: tooling, mold, die, engineering, design, artwork, ...). Words match whole words,
+  case-insensitively. Payments marked ``Included In Invoice Price = Y`` are already in the price
+  and are never findings.
+* It is **linked to entry lines** by its part number when it gives one, otherwise by its
+  manufacturer ID (MID). Lines are dated by their entry summary date, the day the value (additions
+  included) is declared. An assist is linked to that part's or manufacturer's lines whose entry
+  summary was filed on or after the payment date (an assist is supplied before the goods made with it
+  are declared); a royalty to those within ``royalty_window_days`` before or after it. A royalty-like payment that names no
+  part or MID found on the entry lines (e.g. an ERP software licence) is not related to imported
+  goods: it is listed in the report notes, not flagged.
+* **Additions declared** (``Line Additions Amount``) on linked lines are credited to the payments
+  first in, first out: each line's additions go to the earliest linked payment with a balance left,
+  and are used once. What is left of a payment after crediting is undeclared.
+
+Duty at stake = undeclared amount x the linked lines' effective duty rate (all duty on the lines,
+Chapter 99 included, / their entered value), i.e. the duty the addition would have borne had it been
+apportioned over those lines (19 CFR 152.103(d)).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.checks.base import (
+    CheckContext, Finding, LineLoss, cap, check, finding_id, line_row, line_text, money, qty, severity_for,
+)
+
+ASSIST_BASIS = ["19 USC 1401a(b)(1)(C)", "19 USC 1401a(h)(1)", "19 CFR 152.103(d)", "19 USC 1484(a)(1)"]
+ROYALTY_BASIS = ["19 USC 1401a(b)(1)(D)", "19 CFR 152.103", "19 USC 1484(a)(1)"]
+
+
+def _words(words: list[str]) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")\b")
+
+
+@dataclass
+class Dutiable:
+    """A payment that may have to be added to the price, and the lines it is linked to."""
+
+    row: dict
+    kind: str  # assist | royalty
+    key: str  # part_number | mid
+    matched_word: str
+    lines: list[dict] = field(default_factory=list)
+    credited: list[tuple[dict, float]] = field(default_factory=list)
+
+    @property
+    def amount(self) -> float:
+        return float(self.row["amount"] or 0)
+
+    @property
+    def balance(self) -> float:
+        return round(self.amount - sum(c for _, c in self.credited), 2)
+
+    def eligible(self, line: dict, window: int) -> bool:
+        day, paid = line["entry_summary_date"], self.row["payment_date"]
+        if self.kind == "assist":
+            return day >= paid
+        return abs((day - paid).days) <= window
+
+
+def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
+    """Classify, link and credit every payment not included in the price (the rules in the module doc)."""
+    p = ctx.params
+    royalty, assist = _words(p.royalty_words), _words(p.assist_words)
+    out: list[Dutiable] = []
+    for row in ctx.rows("SELECT * EXCLUDE (raw) FROM payments WHERE payment_id IS NOT NULL ORDER BY payment_date, payment_id"):
+        text = f"{row.get('gl_account') or ''} {row.get('memo') or ''}".lower()
+        m_roy, m_ass = royalty.search(text), assist.search(text)
+        if not (m_roy or m_ass) or row.get("included_in_price"):
+            continue
+        if row["payment_date"] is None:
+            ctx.note(f"{row['payment_id']}: no payment date; cannot be matched to entry lines [{row['source_file']} row {row['source_row']}]")
+            continue
+        kind, word = ("royalty", m_roy.group(1)) if m_roy else ("assist", m_ass.group(1))
+        if row.get("part_number"):
+            key, where, arg = "part_number", "part_number = ?", row["part_number"]
+        elif row.get("mid"):
+            key, where, arg = "mid", "upper(mid) = upper(?)", row["mid"]
+        else:
+            ctx.note(f"{row['payment_id']} ({money(row['amount'])}, '{row.get('memo') or row.get('gl_account')}') looks like a "
+                     f"{kind} but names no part or manufacturer: not related to imported goods, not tested")
+            continue
+        lines = ctx.rows(f"SELECT * FROM lines WHERE {where} ORDER BY entry_summary_date, entry_number, line_number", [arg])
+        if not lines and kind == "royalty":
+            ctx.note(f"{row['payment_id']}: {key} {arg} appears on no entry line; royalty not related to imported goods in these records")
+            continue
+        d = Dutiable(row, kind, key, word)
+        d.lines = [ln for ln in lines if d.eligible(ln, p.royalty_window_days)]
+        out.append(d)
+    _credit_additions(out, p.royalty_window_days)
+    return out
+
+
+def _credit_additions(payments: list[Dutiable], window: int) -> None:
+    """First in, first out: each line's additions go to its earliest linked payments with a balance."""
+    lines: dict[tuple, dict] = {}
+    linked: dict[tuple, list[Dutiable]] = {}
+    for d in payments:
+        for ln in d.lines:
+            k = (ln["entry_number"], ln["line_number"])
+            if float(ln.get("additions") or 0) > 0:
+                lines[k] = ln
+                linked.setdefault(k, []).append(d)
+    for k in sorted(lines, key=lambda k: (lines[k]["entry_summary_date"], k)):
+        left = float(lines[k]["additions"])
+        for d in sorted(linked[k], key=lambda d: (d.row["payment_date"], d.row["payment_id"])):
+            if left <= 0:
+                break
+            take = min(left, d.balance)
+            if take > 0:
+                d.credited.append((lines[k], take))
+                left = round(left - take, 2)
+
+
+def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str]) -> Finding | None:
+    row = d.row
+    undeclared = d.balance
+    if undeclared < 0.01:
+        return None
+    value = sum(float(ln["value"] or 0) for ln in d.lines)
+    duty = sum(float(ln["total_duty"] or 0) for ln in d.lines)
+    key_text = f"{d.key.replace('_', ' ')} {row[d.key]}"
+    if value > 0:
+        rate = duty / value
+        amount = round(undeclared * rate, 2)
+        basis = (f"undeclared {money(undeclared)} x {rate:.2%}, the effective duty rate (all duty / entered value) of the "
+                 f"{len(d.lines)} linked line(s) of {key_text}")
+        losses = [LineLoss(entry=ln["entry_number"], line=ln["line_number"],
+                           loss=round(amount * float(ln["value"] or 0) / value, 2)) for ln in d.lines]
+    else:
+        amount, losses = None, []
+        basis = (f"not computed: no entry line of {key_text} "
+                 + ("on or after the payment date yet; declare it on the first entries of goods made with it"
+                    if d.kind == "assist" else f"within {ctx.params.royalty_window_days} days of the payment"))
+    declared = sum(c for _, c in d.credited)
+    subject = {"payment_id": row["payment_id"]}
+    what = "Assist" if d.kind == "assist" else "Royalty"
+    title = (f"{what} {row['payment_id']} {money(d.amount)} to {row.get('vendor_name') or 'n/a'} for {key_text}: "
+             + (f"{money(undeclared)} not declared" + (f" ({money(declared)} declared as additions)" if declared else "")))
+    evidence = [
+        f"Payment {row['payment_id']} {row['payment_date']}: {money(d.amount)} to {row.get('vendor_name')} ({row.get('vendor_country') or 'n/a'}), "
+        f"GL '{row.get('gl_account') or ''}', memo '{row.get('memo') or ''}', MID {row.get('mid') or 'n/a'}, included in price: "
+        f"{'Y' if row.get('included_in_price') else 'N'} [{row['source_file']} row {row['source_row']}]",
+        f"Read as {d.kind}: the GL account or memo says '{d.matched_word}'",
+        f"Linked entry lines ({'entry summary on or after the payment' if d.kind == 'assist' else f'within {ctx.params.royalty_window_days} days'}): "
+        f"{len(d.lines)} line(s) on {len({ln['entry_number'] for ln in d.lines})} entries, value {money(value)}",
+    ]
+    if d.credited:
+        evidence += [line_text(ln, f"additions {money(c)} credited to {row['payment_id']}") for ln, c in d.credited]
+    else:
+        evidence.append("No Line Additions Amount on any linked line")
+    evidence += cap([line_text(ln) for ln in d.lines], what="linked lines")
+    rows = [{"payment_id": row["payment_id"], "payment_date": str(row["payment_date"]), "amount": d.amount,
+             "vendor": row.get("vendor_name"), "gl_account": row.get("gl_account"), "memo": row.get("memo"),
+             "part_number": row.get("part_number"), "mid": row.get("mid"), "source": f"{row['source_file']} row {row['source_row']}",
+             "declared": declared, "undeclared": undeclared}]
+    credited = {(ln["entry_number"], ln["line_number"]): c for ln, c in d.credited}
+    rows += [line_row(ln) | {"payment_id": row["payment_id"], "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
+             for ln in d.lines]
+    return Finding(
+        id=finding_id(check_id, subject), check=check_id, severity=severity_for("high", amount, ctx.params),
+        title=title, subject=subject, entries=sorted({ln["entry_number"] for ln in d.lines}),
+        amount_at_risk=amount, amount_basis=basis, evidence=evidence, legal_basis=basis_laws,
+        evidence_rows=rows, lines=losses,
+    )
+
+
+@check(
+    "undeclared_assist", title="Assist paid outside the price, not declared",
+    legal_basis=ASSIST_BASIS, params=["assist_words"], severity="high", subject=["payment_id"],
+)
+def undeclared_assist(ctx: CheckContext) -> list[Finding]:
+    """A payment for tooling, molds, dies, engineering, design or artwork, or materials supplied to
+    a foreign manufacturer (an assist), not included in the invoice price and not (fully) declared as
+    Line Additions Amount on that part's or manufacturer's entry lines declared (entry summary) on or
+    after the payment date.
+    Additions are credited to payments first in, first out; a partly declared assist is flagged for
+    the rest."""
+    return [f for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx)) if d.kind == "assist"
+            if (f := _finding(ctx, d, "undeclared_assist", ASSIST_BASIS))]
+
+
+@check(
+    "royalty_omission", title="Royalty or licence fee not added to the price",
+    legal_basis=ROYALTY_BASIS, params=["royalty_words", "royalty_window_days"], severity="high", subject=["payment_id"],
+)
+def royalty_omission(ctx: CheckContext) -> list[Finding]:
+    """A royalty or license fee related to the imported goods (its part number or manufacturer is on
+    entry lines), paid outside the invoice price and not declared as additions on the lines whose entry
+    summary is within royalty_window_days of the payment. Licence fees with no link to imported goods (software,
+    services) are listed in the notes, not flagged."""
+    return [f for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx)) if d.kind == "royalty"
+            if (f := _finding(ctx, d, "royalty_omission", ROYALTY_BASIS))]
+
+
+@check(
+    "value_outlier", title="Unit value far below the part's usual",
+    legal_basis=["19 USC 1401a(b)", "19 USC 1484(a)(1)", "19 USC 1592"],
+    params=["outlier_min_lines", "outlier_robust_z", "outlier_max_ratio"], severity="medium", subject=["entry", "line"],
+)
+def value_outlier(ctx: CheckContext) -> list[Finding]:
+    """An entry line whose unit price ((entered value - line additions) / quantity, main tariff ordinal
+    only, so Chapter 99 rows never count) is far below that part's usual unit price: robust z-score
+    0.6745 x (price - median) / MAD at or below -outlier_robust_z, and price at most outlier_max_ratio
+    x the median. Parts with fewer than outlier_min_lines priced lines (per unit of measure) are not
+    tested. When the MAD is 0 the mean absolute deviation x 1.2533 stands in for it."""
+    p = ctx.params
+    rows = ctx.rows(
+        """WITH priced AS (
+               SELECT *, coalesce(uom, '') AS u, (value - coalesce(additions, 0)) / quantity AS unit_price FROM lines
+               WHERE part_number IS NOT NULL AND quantity > 0 AND value > 0
+           ), med AS (
+               SELECT part_number, u, count(*) AS n, median(unit_price) AS med, mad(unit_price) AS mad
+               FROM priced GROUP BY part_number, u HAVING count(*) >= ?
+           ), stats AS (
+               SELECT m.part_number, m.u, m.n, m.med,
+                      CASE WHEN m.mad > 0 THEN m.mad ELSE 1.2533 * avg(abs(p.unit_price - m.med)) END AS spread
+               FROM med m JOIN priced p USING (part_number, u) GROUP BY m.part_number, m.u, m.n, m.med, m.mad
+           )
+           SELECT p.*, s.n, s.med, s.spread
+           FROM priced p JOIN stats s USING (part_number, u)
+           WHERE s.spread > 0 AND p.unit_price <= ? * s.med AND 0.6745 * (p.unit_price - s.med) / s.spread <= -?
+           ORDER BY p.part_number, p.entered, p.entry_number, p.line_number""",
+        [p.outlier_min_lines, p.outlier_max_ratio, p.outlier_robust_z],
+    )
+    findings = []
+    for r in rows:
+        price, med, z = float(r["unit_price"]), float(r["med"]), 0.6745 * (float(r["unit_price"]) - float(r["med"])) / float(r["spread"])
+        value = float(r["value"] or 0)
+        rate = float(r["total_duty"] or 0) / value if value else 0.0
+        shortfall = (med - price) * float(r["quantity"])
+        amount = round(shortfall * rate, 2)
+        subject = {"entry": r["entry_number"], "line": r["line_number"]}
+        findings.append(Finding(
+            id=finding_id("value_outlier", subject), check="value_outlier", severity=severity_for("medium", amount, p),
+            title=f"{r['entry_number']} line {r['line_number']}: {r['part_number']} at {money(price)}/{r.get('uom') or 'unit'}, "
+                  f"{price / med:.0%} of its usual {money(med)}",
+            subject=subject, entries=[r["entry_number"]], amount_at_risk=amount,
+            amount_basis=(f"(median {money(med)} - {money(price)}) x {qty(r['quantity'])} = {money(shortfall)} possible undervaluation "
+                          f"x {rate:.2%}, the line's effective duty rate"),
+            evidence=[
+                line_text(r, f"unit price {money(price)}"),
+                f"{r['part_number']}: {r['n']} priced line(s), median unit price {money(med)}, robust spread {float(r['spread']):.4f}, "
+                f"robust z {z:.1f} (threshold -{p.outlier_robust_z}), ratio {price / med:.2f} (threshold {p.outlier_max_ratio})",
+            ],
+            legal_basis=[], evidence_rows=[line_row(r) | {"unit_price": round(price, 4), "median_unit_price": round(med, 4),
+                                                           "robust_z": round(z, 2), "lines_of_part": r["n"]}],
+            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
+        ))
+    return findings
+
+

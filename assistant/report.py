@@ -1,0 +1,104 @@
+"""Renderings of a ``CheckRun``: Markdown (prompts/findings_report.md.j2) and XLSX (a summary sheet,
+a sheet per check with its evidence rows, the checks and their parameters, the notes)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assistant.checks import CheckRun
+
+LEGAL_NOTE = ("Classification findings are flags for review by the importer and its licensed customs broker, "
+              "not classification decisions (19 USC 1641).")
+
+
+def to_markdown(run: CheckRun) -> str:
+    from prompts import render
+
+    return render("findings_report.md.j2", run=run)
+
+
+def to_xlsx(run: CheckRun, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    bold = Font(bold=True)
+    fills = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEBF7"}
+
+    def sheet(title: str, header: list[str], rows: list[list], widths: dict[int, int] | None = None):
+        ws = wb.create_sheet(_sheet_name(title))
+        ws.append(header)
+        for c in ws[1]:
+            c.font = bold
+        for r in rows:
+            ws.append([_cell(v) for v in r])
+        ws.freeze_panes = "A2"
+        for i, h in enumerate(header, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, min(60, max(10, len(h) + 2)))
+        return ws
+
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append([f"Findings report — workspace {run.workspace}, as of {run.as_of}"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([LEGAL_NOTE])
+    summary.append([])
+    header = ["severity", "check", "id", "title", "entries", "duty at stake", "how computed", "legal basis", "recommendation"]
+    summary.append(header)
+    for c in summary[4]:
+        c.font = bold
+    for f in run.findings:
+        summary.append([f.severity, f.check, f.id, f.title, ", ".join(f.entries), f.amount_at_risk, f.amount_basis,
+                        "; ".join(f.legal_basis), f.recommendation])
+        row = summary.max_row
+        summary.cell(row, 1).fill = PatternFill("solid", fgColor=fills[f.severity])
+        summary.cell(row, 6).number_format = '"$"#,##0.00'
+        for col in (4, 7, 9):
+            summary.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+    for i, w in enumerate([9, 22, 32, 60, 30, 14, 50, 28, 80], start=1):
+        summary.column_dimensions[get_column_letter(i)].width = w
+    summary.freeze_panes = "A5"
+
+    for c in run.checks:
+        items = [f for f in run.findings if f.check == c.id]
+        keys: list[str] = []
+        for f in items:
+            for r in f.evidence_rows:
+                keys += [k for k in r if k not in keys]
+        rows = [[f.id, f.severity] + [r.get(k) for k in keys] for f in items for r in f.evidence_rows]
+        sheet(c.id, ["finding", "severity", *keys], rows)
+
+    sheet("Checks", ["check", "findings", "what counts", "legal basis", "parameters"],
+          [[c.id, c.findings, c.description, "; ".join(c.legal_basis), "; ".join(f"{k} = {v}" for k, v in c.parameters.items())]
+           for c in run.checks], {3: 90, 4: 35, 5: 60})
+    sheet("Notes", ["note"], [[n] for n in run.notes] or [["none"]], {1: 120})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def write(run: CheckRun, path: Path) -> Path:
+    """Write the report in the format the suffix names: ``.xlsx``, ``.md`` or ``.json``."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        to_xlsx(run, path)
+    elif suffix in (".md", ".markdown"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_markdown(run))
+    elif suffix == ".json":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(run.model_dump_json(indent=2))
+    else:
+        raise ValueError(f"{path}: unknown report format {suffix or '(none)'}; use .xlsx, .md or .json")
+    return path
+
+
+def _sheet_name(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31]
+
+
+def _cell(v):
+    if v is None or isinstance(v, (int, float, str)):
+        return v
+    return str(v)

@@ -102,10 +102,18 @@ class CheckContext:
         return years_before(self.as_of, self.params.retention_years)
 
     def hts_rate(self, hts: str | None) -> tuple[float, int] | None:
-        if not hts:
-            return None
-        row = self.con.execute("SELECT rate, n FROM hts_rates WHERE hts = ?", [hts]).fetchone()
-        return (float(row[0]), int(row[1])) if row and row[0] is not None else None
+        """Duty rate observed for ``hts`` on lines without a program claim, and on how many lines."""
+        rates = self.cache("hts_rates", lambda: {
+            d: (float(r), int(n)) for d, r, n in self.con.execute("SELECT hts_d, rate, n FROM hts_rates").fetchall() if r is not None})
+        return rates.get(hts_digits(hts))
+
+    def temp_table(self, name: str, columns: dict[str, list]) -> None:
+        """A temporary table from Python lists, e.g. the reference HTS chosen per part."""
+        cols = list(columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} VARCHAR' for c in cols)})")
+        if columns[cols[0]]:
+            self.con.execute(f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1}::VARCHAR[])' for i in range(len(cols)))}",
+                             [columns[c] for c in cols])
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,13 @@ def check(id: str, *, title: str, legal_basis: list[str], params: list[str], sev
 # --- shared views ------------------------------------------------------------------------------
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the per-run temporary tables the checks read (see the module docstring)."""
+    """Build the per-run temporary tables and macros the checks read (see the module docstring)."""
+    # HTS numbers compared as digits: the shorter (at least 6 digits) must be a prefix of the longer.
+    con.execute(
+        """CREATE OR REPLACE TEMP MACRO hts_eq(a, b) AS (
+               length(a) >= 6 AND length(b) >= 6
+               AND left(a, least(length(a), length(b))) = left(b, least(length(a), length(b))))"""
+    )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE lines AS
         WITH dedup AS (
@@ -148,16 +162,23 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         ), duty AS (
             SELECT entry_number, line_number, sum(coalesce(duty, 0)) AS total_duty FROM dedup GROUP BY ALL
         )
-        SELECT d.*, coalesce(d.entry_date, d.entry_summary_date) AS entered, u.total_duty
+        SELECT d.*, coalesce(d.entry_date, d.entry_summary_date) AS entered, u.total_duty,
+               regexp_replace(coalesce(d.hts, ''), '[^0-9]', '', 'g') AS hts_d
         FROM dedup d JOIN duty u USING (entry_number, line_number)
         WHERE coalesce(d.tariff_ordinal, 1) = 1"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE hts_rates AS
-        SELECT hts, sum(coalesce(duty, 0)) / sum(value) AS rate, count(*) AS n
-        FROM (SELECT * FROM entry_lines WHERE coalesce(tariff_ordinal, 1) = 1) l
-        WHERE hts IS NOT NULL AND value > 0 AND coalesce(spi, '') = ''
-        GROUP BY hts"""
+        SELECT hts_d, sum(coalesce(duty, 0)) / sum(value) AS rate, count(*) AS n
+        FROM lines WHERE hts_d <> '' AND value > 0 AND coalesce(trim(spi), '') = ''
+        GROUP BY hts_d"""
+    )
+    # The product master, one row per part (the last file and row win when a part repeats).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE master AS
+        SELECT * EXCLUDE (raw), regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') AS hts_d FROM products
+        WHERE part_number IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY part_number ORDER BY source_file DESC, source_row DESC) = 1"""
     )
 
 

@@ -23,24 +23,7 @@ CLASSIFICATION_BASIS = ["19 USC 1484(a)(1)", "19 USC 1500(b)", "19 USC 1592"]
 
 
 def _master(ctx: CheckContext) -> dict[str, dict]:
-    """The product master, one row per part (the last file and row win when a part repeats)."""
-    rows = ctx.rows(
-        """SELECT * EXCLUDE (raw) FROM products WHERE part_number IS NOT NULL
-           QUALIFY row_number() OVER (PARTITION BY part_number ORDER BY source_file DESC, source_row DESC) = 1"""
-    )
-    return {r["part_number"]: r for r in rows}
-
-
-def _lines_of_parts(ctx: CheckContext, parts: list[str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
-    if not parts:
-        return out
-    for r in ctx.rows(
-        "SELECT * FROM lines WHERE list_contains(?, part_number) ORDER BY entry_summary_date, entry_number, line_number",
-        [parts],
-    ):
-        out[r["part_number"]].append(r)
-    return out
+    return {r["part_number"]: r for r in ctx.cache("master", lambda: ctx.rows("SELECT * FROM master"))}
 
 
 def _loss(ctx: CheckContext, line: dict, reference_hts: str) -> float | None:
@@ -73,41 +56,51 @@ def hts_inconsistency(ctx: CheckContext) -> list[Finding]:
     same goods must be classified the same way every time; a split shows that someone, the importer or
     the broker, classified without the product master. The reference HTS is the product master's
     when the part is in it, otherwise the one used on most lines."""
-    split = ctx.rows(
-        """SELECT part_number FROM lines WHERE part_number IS NOT NULL AND hts IS NOT NULL
-           GROUP BY part_number HAVING count(DISTINCT regexp_replace(hts, '\\D', '', 'g')) > 1 ORDER BY part_number"""
+    groups = ctx.rows(
+        """WITH split AS (
+               SELECT part_number FROM lines WHERE part_number IS NOT NULL AND hts_d <> ''
+               GROUP BY part_number HAVING count(DISTINCT hts_d) > 1)
+           SELECT part_number, min(hts) AS hts, hts_d, count(*) AS n, count(DISTINCT entry_number) AS n_entries,
+                  min(entry_summary_date) AS first, max(entry_summary_date) AS last, sum(value) AS value
+           FROM lines JOIN split USING (part_number) WHERE hts_d <> ''
+           GROUP BY part_number, hts_d ORDER BY part_number, n DESC, hts_d"""
     )
-    parts = [r["part_number"] for r in split]
     master = _master(ctx)
+    by_part: dict[str, list[dict]] = defaultdict(list)
+    for g in groups:
+        by_part[g["part_number"]].append(g)
+    reference = {}
+    for part, gs in by_part.items():
+        m = master.get(part)
+        reference[part] = (m["hts"], "the product master's HTS") if m and m.get("hts_d") else (gs[0]["hts"], "the HTS used most")
+    ctx.temp_table("hts_reference", {"part_number": list(reference), "ref_hts": [r[0] for r in reference.values()]})
+    off_by_part: dict[str, list[dict]] = defaultdict(list)
+    for r in ctx.rows(
+        """SELECT l.*, r.ref_hts FROM lines l JOIN hts_reference r USING (part_number)
+           WHERE l.hts_d <> '' AND NOT hts_eq(l.hts_d, regexp_replace(r.ref_hts, '[^0-9]', '', 'g'))
+           ORDER BY l.part_number, l.entry_summary_date, l.entry_number, l.line_number"""
+    ):
+        off_by_part[r["part_number"]].append(r)
     findings = []
-    for part, lines in _lines_of_parts(ctx, parts).items():
-        by_hts: dict[str, list[dict]] = defaultdict(list)
-        for r in lines:
-            by_hts[r["hts"]].append(r)
-        in_master = part in master and master[part].get("hts")
-        if in_master:
-            reference, label = master[part]["hts"], "the product master's HTS"
-        else:
-            reference, label = max(by_hts, key=lambda h: (len(by_hts[h]), h)), "the HTS used most,"
-        off = [r for r in lines if not hts_match(r["hts"], reference)]
-        amount, basis, losses = _amount(ctx, off, reference, label.rstrip(","))
-        summary = [
-            f"{h}: {len(rs)} line(s) on {len({r['entry_number'] for r in rs})} entries, "
-            f"{rs[0]['entry_summary_date']} to {rs[-1]['entry_summary_date']}, value {money(sum(float(r['value'] or 0) for r in rs))}"
-            for h, rs in sorted(by_hts.items(), key=lambda kv: -len(kv[1]))
-        ]
-        head = (f"Product master: {part} approved under {reference} [{master[part]['source_file']} row {master[part]['source_row']}]"
-                if in_master else f"{part} is not in the product master; reference is the HTS used most, {reference}")
+    for part, gs in by_part.items():
+        ref, label = reference[part]
+        off = off_by_part.get(part, [])
+        amount, basis, losses = _amount(ctx, off, ref, label)
+        summary = [f"{g['hts']}: {g['n']} line(s) on {g['n_entries']} entries, {g['first']} to {g['last']}, value {money(g['value'])}"
+                   for g in gs]
+        m = master.get(part)
+        head = (f"Product master: {part} approved under {ref} [{m['source_file']} row {m['source_row']}]"
+                if label.startswith("the product") else f"{part} is not in the product master; reference is the HTS used most, {ref}")
         subject = {"part_number": part}
-        counts = ", ".join(f"{h} on {len(rs)} line(s)" for h, rs in sorted(by_hts.items(), key=lambda kv: -len(kv[1])))
+        counts = ", ".join(f"{g['hts']} on {g['n']} line(s)" for g in gs)
         findings.append(Finding(
             id=finding_id("hts_inconsistency", subject), check="hts_inconsistency",
             severity=severity_for("high", amount, ctx.params),
-            title=f"{part} declared under {len(by_hts)} HTS numbers: {counts}",
+            title=f"{part} declared under {len(gs)} HTS numbers: {counts}",
             subject=subject, entries=sorted({r["entry_number"] for r in off}),
             amount_at_risk=amount, amount_basis=basis,
-            evidence=[head, *summary, *cap([line_text(r, "differs from " + reference) for r in off], what="lines")],
-            evidence_rows=[line_row(r) | {"reference_hts": reference} for r in off], lines=losses,
+            evidence=[head, *summary, *cap([line_text(r, "differs from " + ref) for r in off], what="lines")],
+            evidence_rows=[line_row(r) | {"reference_hts": ref} for r in off], lines=losses,
         ))
     return findings
 
@@ -121,20 +114,25 @@ def hts_master_mismatch(ctx: CheckContext) -> list[Finding]:
     approves for the part, one finding per part listing every such line. Parts not in the product
     master are not tested here (hts_inconsistency still sees them)."""
     master = _master(ctx)
-    with_hts = {p: m for p, m in master.items() if m.get("hts")}
+    off_by_part: dict[str, list[dict]] = defaultdict(list)
+    for r in ctx.rows(
+        """SELECT * FROM (
+               SELECT l.*, count(*) OVER (PARTITION BY l.part_number) AS part_lines, m.hts_d AS master_d
+               FROM lines l JOIN master m USING (part_number) WHERE m.hts_d <> '')
+           WHERE hts_d <> '' AND NOT hts_eq(hts_d, master_d)
+           ORDER BY part_number, entry_summary_date, entry_number, line_number"""
+    ):
+        off_by_part[r["part_number"]].append(r)
     findings = []
-    for part, lines in _lines_of_parts(ctx, sorted(with_hts)).items():
-        m = with_hts[part]
-        off = [r for r in lines if r["hts"] and not hts_match(r["hts"], m["hts"])]
-        if not off:
-            continue
+    for part, off in off_by_part.items():
+        m = master[part]
         amount, basis, losses = _amount(ctx, off, m["hts"], "the approved HTS")
         declared = sorted({r["hts"] for r in off})
         subject = {"part_number": part}
         findings.append(Finding(
             id=finding_id("hts_master_mismatch", subject), check="hts_master_mismatch",
             severity=severity_for("high", amount, ctx.params),
-            title=f"{part}: {len(off)} of {len(lines)} line(s) declared {', '.join(declared)}; product master says {m['hts']}",
+            title=f"{part}: {len(off)} of {off[0]['part_lines']} line(s) declared {', '.join(declared)}; product master says {m['hts']}",
             subject=subject, entries=sorted({r["entry_number"] for r in off}),
             amount_at_risk=amount, amount_basis=basis,
             evidence=[
@@ -162,7 +160,21 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
     rulings: dict[str, dict] = {}
     for r in ctx.rows("SELECT ruling_number, path, ruling_date, tariff_numbers, subject FROM rulings ORDER BY path"):
         rulings.setdefault(r["ruling_number"].upper(), r)
-    lines_by_part = _lines_of_parts(ctx, sorted(cited))
+    tariffs_of = {}
+    for part, m in cited.items():
+        ruling = rulings.get(m["ruling_number"].strip().upper())
+        if ruling:
+            tariffs_of[part] = [t for t in (ruling["tariff_numbers"] or []) if not t.replace(".", "").startswith("99")]
+    pairs = [(p, t) for p, ts in tariffs_of.items() for t in ts]
+    ctx.temp_table("ruling_tariffs", {"part_number": [p for p, _ in pairs], "tariff": [t for _, t in pairs]})
+    lines_by_part: dict[str, list[dict]] = defaultdict(list)
+    for r in ctx.rows(
+        """SELECT l.* FROM lines l WHERE l.hts_d <> '' AND l.part_number IN (SELECT part_number FROM ruling_tariffs)
+           AND NOT EXISTS (SELECT 1 FROM ruling_tariffs t WHERE t.part_number = l.part_number
+                           AND hts_eq(l.hts_d, regexp_replace(t.tariff, '[^0-9]', '', 'g')))
+           ORDER BY l.part_number, l.entry_summary_date, l.entry_number, l.line_number"""
+    ):
+        lines_by_part[r["part_number"]].append(r)
     findings = []
     for part, m in sorted(cited.items()):
         number = m["ruling_number"].strip().upper()
@@ -174,8 +186,7 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
         if not tariffs:
             ctx.note(f"ruling_conflict: ruling {number} ({ruling['path']}) gives no TARIFF NO.; {part} not tested")
             continue
-        lines = lines_by_part.get(part, [])
-        off = [r for r in lines if r["hts"] and not any(hts_match(r["hts"], t) for t in tariffs)]
+        off = lines_by_part.get(part, [])
         master_off = bool(m.get("hts")) and not any(hts_match(m["hts"], t) for t in tariffs)
         if not off and not master_off:
             continue

@@ -34,24 +34,35 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
     required = list(ctx.params.required_documents)
     start = ctx.retention_start
     entries = ctx.rows(
-        """SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary_date, count(*) AS n_lines,
-                  string_agg(DISTINCT invoice_number, ', ' ORDER BY invoice_number) AS invoices, sum(value) AS value,
-                  min(source_file) AS source_file, min(source_row) AS source_row
-           FROM lines GROUP BY entry_number HAVING min(entered) >= ? ORDER BY min(entered), entry_number""",
-        [start],
+        """WITH ent AS (
+               SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary_date, count(*) AS n_lines,
+                      string_agg(DISTINCT invoice_number, ', ' ORDER BY invoice_number) AS invoices, sum(value) AS value,
+                      min(source_file) AS source_file
+               FROM lines GROUP BY entry_number HAVING min(entered) >= ?
+           ), have AS (
+               SELECT de.entry_number, list(DISTINCT d.kind) AS kinds
+               FROM document_entries de JOIN documents d USING (path)
+               WHERE de.entry_number IN (SELECT entry_number FROM ent) GROUP BY de.entry_number
+           )
+           SELECT * FROM (
+               SELECT e.*, list_filter(?::VARCHAR[], lambda k: NOT list_contains(coalesce(h.kinds, []::VARCHAR[]), k)) AS missing
+               FROM ent e LEFT JOIN have h USING (entry_number))
+           WHERE len(missing) > 0 ORDER BY entered, entry_number""",
+        [start, required],
     )
+    ctx.temp_table("entries_missing", {"entry_number": [e["entry_number"] for e in entries]})
     docs: dict[str, dict[str, list[str]]] = {}
     for r in ctx.rows(
         """SELECT de.entry_number, d.kind, de.path, string_agg(DISTINCT de.via, '; ' ORDER BY de.via) AS via
-           FROM document_entries de JOIN documents d USING (path) GROUP BY ALL ORDER BY de.entry_number, d.kind, de.path"""
+           FROM document_entries de JOIN documents d USING (path)
+           WHERE de.entry_number IN (SELECT entry_number FROM entries_missing)
+           GROUP BY ALL ORDER BY de.entry_number, d.kind, de.path"""
     ):
         docs.setdefault(r["entry_number"], {}).setdefault(r["kind"], []).append(f"{r['path']} ({r['via']})")
     findings = []
     for e in entries:
         have = docs.get(e["entry_number"], {})
-        missing = [k for k in required if k not in have]
-        if not missing:
-            continue
+        missing = list(e["missing"])
         subject = {"entry": e["entry_number"]}
         found = [f"found {k}: {', '.join(paths)}" for k, paths in sorted(have.items())]
         findings.append(Finding(

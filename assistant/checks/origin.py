@@ -95,18 +95,25 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
     master's country of origin for the part, or from the country of its manufacturer ID. A wrong
     origin can hide Section 301 or AD/CVD duty and a wrong marking. Lines with neither a master
     origin nor a readable MID cannot be tested."""
-    master = {r["part_number"]: r for r in ctx.rows(
-        """SELECT part_number, country_of_origin, source_file, source_row FROM products
-           WHERE part_number IS NOT NULL AND country_of_origin IS NOT NULL
-           QUALIFY row_number() OVER (PARTITION BY part_number ORDER BY source_file DESC, source_row DESC) = 1""")}
+    provinces = sorted(CANADIAN_PROVINCES)
     findings = []
-    for r in ctx.rows("SELECT * FROM lines WHERE country_of_origin IS NOT NULL ORDER BY entered, entry_number, line_number"):
-        declared = r["country_of_origin"].strip().upper()
+    for r in ctx.rows(
+        """SELECT * FROM (
+               SELECT l.*, upper(trim(l.country_of_origin)) AS declared,
+                      upper(trim(m.country_of_origin)) AS master_origin, m.source_file AS master_file, m.source_row AS master_row,
+                      CASE WHEN list_contains(?, upper(left(trim(l.mid), 2))) THEN 'CA'
+                           WHEN regexp_full_match(upper(left(trim(l.mid), 2)), '[A-Z]{2}') THEN upper(left(trim(l.mid), 2)) END AS mid_c
+               FROM lines l LEFT JOIN master m USING (part_number)
+               WHERE l.country_of_origin IS NOT NULL)
+           WHERE (master_origin IS NOT NULL AND master_origin <> declared) OR (mid_c IS NOT NULL AND mid_c <> declared)
+           ORDER BY entered, entry_number, line_number""",
+        [provinces],
+    ):
+        declared = r["declared"]
         reasons, rows = [], {}
-        m = master.get(r.get("part_number"))
-        if m and m["country_of_origin"].strip().upper() != declared:
-            reasons.append(f"product master says {m['country_of_origin']} for {r['part_number']} [{m['source_file']} row {m['source_row']}]")
-            rows["master_origin"] = m["country_of_origin"]
+        if r["master_origin"] and r["master_origin"] != declared:
+            reasons.append(f"product master says {r['master_origin']} for {r['part_number']} [{r['master_file']} row {r['master_row']}]")
+            rows["master_origin"] = r["master_origin"]
         mc = mid_country(r.get("mid"))
         if mc and mc != declared:
             reasons.append(f"manufacturer ID {r['mid']} is in {mc}")

@@ -50,6 +50,7 @@ class Dutiable:
     matched_word: str
     lines: list[dict] = field(default_factory=list)
     credited: list[tuple[dict, float]] = field(default_factory=list)
+    key_on_lines: bool = False
 
     @property
     def amount(self) -> float:
@@ -58,12 +59,6 @@ class Dutiable:
     @property
     def balance(self) -> float:
         return round(self.amount - sum(c for _, c in self.credited), 2)
-
-    def eligible(self, line: dict, window: int) -> bool:
-        day, paid = line["entry_summary_date"], self.row["payment_date"]
-        if self.kind == "assist":
-            return day >= paid
-        return abs((day - paid).days) <= window
 
 
 def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
@@ -80,23 +75,44 @@ def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
             ctx.note(f"{row['payment_id']}: no payment date; cannot be matched to entry lines [{row['source_file']} row {row['source_row']}]")
             continue
         kind, word = ("royalty", m_roy.group(1)) if m_roy else ("assist", m_ass.group(1))
-        if row.get("part_number"):
-            key, where, arg = "part_number", "part_number = ?", row["part_number"]
-        elif row.get("mid"):
-            key, where, arg = "mid", "upper(mid) = upper(?)", row["mid"]
-        else:
+        key = "part_number" if row.get("part_number") else "mid" if row.get("mid") else None
+        if key is None:
             ctx.note(f"{row['payment_id']} ({money(row['amount'])}, '{row.get('memo') or row.get('gl_account')}') looks like a "
                      f"{kind} but names no part or manufacturer: not related to imported goods, not tested")
             continue
-        lines = ctx.rows(f"SELECT * FROM lines WHERE {where} ORDER BY entry_summary_date, entry_number, line_number", [arg])
-        if not lines and kind == "royalty":
-            ctx.note(f"{row['payment_id']}: {key} {arg} appears on no entry line; royalty not related to imported goods in these records")
+        out.append(Dutiable(row, kind, key, word))
+    _link(ctx, out)
+    linked = []
+    for d in out:
+        if d.kind == "royalty" and not d.key_on_lines:
+            ctx.note(f"{d.row['payment_id']}: {d.key.replace('_', ' ')} {d.row[d.key]} appears on no entry line; "
+                     "royalty not related to imported goods in these records")
             continue
-        d = Dutiable(row, kind, key, word)
-        d.lines = [ln for ln in lines if d.eligible(ln, p.royalty_window_days)]
-        out.append(d)
-    _credit_additions(out, p.royalty_window_days)
-    return out
+        linked.append(d)
+    _credit_additions(linked, p.royalty_window_days)
+    return linked
+
+
+def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
+    """Each payment's eligible lines, in one join per link key (part number, MID)."""
+    by_id = {d.row["payment_id"]: d for d in payments}
+    for key, line_col in (("part_number", "l.part_number"), ("mid", "upper(l.mid)")):
+        ds = [d for d in payments if d.key == key]
+        ctx.temp_table("linked_payments", {
+            "payment_id": [d.row["payment_id"] for d in ds], "k": [d.row[key].strip().upper() if key == "mid" else d.row[key] for d in ds],
+            "kind": [d.kind for d in ds], "paid": [str(d.row["payment_date"]) for d in ds]})
+        present = {r[0] for r in ctx.con.execute(
+            f"SELECT DISTINCT p.payment_id FROM linked_payments p JOIN lines l ON {line_col} = p.k").fetchall()}
+        for pid in present:
+            by_id[pid].key_on_lines = True
+        for r in ctx.rows(
+            f"""SELECT p.payment_id, l.* FROM linked_payments p JOIN lines l ON {line_col} = p.k
+                WHERE (p.kind = 'assist' AND l.entry_summary_date >= CAST(p.paid AS DATE))
+                   OR (p.kind = 'royalty' AND abs(date_diff('day', CAST(p.paid AS DATE), l.entry_summary_date)) <= ?)
+                ORDER BY p.payment_id, l.entry_summary_date, l.entry_number, l.line_number""",
+            [ctx.params.royalty_window_days],
+        ):
+            by_id[r.pop("payment_id")].lines.append(r)
 
 
 def _credit_additions(payments: list[Dutiable], window: int) -> None:

@@ -1,0 +1,193 @@
+"""All checks (and a mock audit) over N generated ES-003 rows: load time, check time, peak RSS.
+
+    python -m evaluation.bench.checks_bench --rows 1000000
+    python -m evaluation.bench.checks_bench --rows 10000,100000,1000000   # growth table
+    python -m evaluation.bench.checks_bench --rows 1000000 --cores 2       # pinned to 2 CPU cores
+
+The generated importer has 5,000 parts, an ES-003 export with Chapter 99 rows for a third of the
+lines, a product master, payments (assists, royalties, goods), certificates and a broker review log,
+and planted problems at realistic rates (0.5% of lines off the master HTS, 0.1% undervalued, ...).
+Entry documents are recorded as linked for 99% of entries (catalogue rows written straight into the
+records database, since the benchmark measures the checks, not PDF parsing). Each size runs in a
+fresh process, so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from evaluation.bench.common import machine, peak_rss_mib, run_worker
+from evaluation.datasets.sample_case import ES003_HEADERS
+
+MODULE = "evaluation.bench.checks_bench"
+AS_OF = dt.date(2026, 6, 30)
+N_PARTS = 5000
+HTS = ["3924.90.5650", "3926.40.0090", "6110.30.3020", "3923.21.0030", "3917.33.0000"]
+RATES = [0.034, 0.053, 0.32, 0.03, 0.031]
+
+
+def _part(p: int) -> tuple[str, str, float, str, str]:
+    coo = "MX" if p % 50 == 0 else "CN"
+    return f"P-{p:05d}", HTS[p % len(HTS)], RATES[p % len(RATES)], coo, f"{coo}MFR{p % 300:04d}SHE"
+
+
+def write_case(folder: Path, rows: int, seed: int = 1) -> int:
+    """Write the case's CSVs; return the number of entries."""
+    rng = random.Random(seed)
+    start = AS_OF - dt.timedelta(days=6 * 365)
+    price = [rng.uniform(0.5, 40) for _ in range(N_PARTS)]
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    with (folder / "es003.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(ES003_HEADERS)
+        written, entry, line = 0, 0, 99
+        while written < rows:
+            if line >= 4:
+                entry += 1
+                line = 0
+                day = start + dt.timedelta(days=int(entry / 40) % 2190)
+                number = f"ZZ9-{entry:07d}-{entry % 10}"
+                entries.append((number, day))
+            line += 1
+            p = rng.randrange(N_PARTS)
+            part, hts, rate, coo, mid = _part(p)
+            qty = rng.randint(10, 5000)
+            unit = price[p] * rng.uniform(0.93, 1.07)
+            spi = "S" if coo == "MX" else ""
+            r = rng.random()
+            if r < 0.005:
+                hts = HTS[(p + 1) % len(HTS)]  # off the master
+            elif r < 0.006:
+                unit = price[p] * 0.2  # undervalued
+            elif r < 0.0065:
+                mid = "VNMFR0001HAN"  # MID contradicts origin
+            value = round(qty * unit, 2)
+            duty = 0 if spi else round(value * rate, 2)
+            psc = "Y" if rng.random() < 0.002 else "N"
+            base = [number, "01", day.strftime("%m/%d/%Y"), (day - dt.timedelta(days=8)).strftime("%m/%d/%Y"), "27-418265300",
+                    "2704", line]
+            tail = [coo, coo, mid, spi]
+            w.writerow(base + [1, hts] + tail + [qty, "NO", f"${value:,.2f}", f"${duty:,.2f}", psc, "N", part, "ITEM",
+                                                 f"INV-{entry}", ""])
+            written += 1
+            if coo == "CN" and written < rows and p % 3 == 0:
+                w.writerow(base + [2, "9903.88.03"] + tail + ["", "", "$0.00", f"${value * 0.25:,.2f}", psc, "N", part, "ITEM",
+                                                             f"INV-{entry}", ""])
+                written += 1
+    with (folder / "products.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Part Number", "Description", "HTS Number", "Country of Origin", "Ruling Number",
+                    "Classification Rationale", "Approved By", "Approved Date"])
+        for p in range(N_PARTS):
+            part, hts, _, coo, _ = _part(p)
+            w.writerow([part, "ITEM", hts, coo, "", "GRI 1", "Trade Compliance", "01/02/2020"])
+    with (folder / "payments.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Payment ID", "Payment Date", "Vendor Name", "Vendor Country", "Manufacturer ID", "Amount", "GL Account",
+                    "Memo", "Part Number", "Included In Invoice Price"])
+        for i in range(2000):
+            p = rng.randrange(N_PARTS)
+            part, _, _, coo, mid = _part(p)
+            day = start + dt.timedelta(days=rng.randrange(2190))
+            kind = rng.random()
+            gl, memo = (("5100 Tooling", f"Mold for {part}") if kind < 0.05 else ("6200 Royalties", f"License fee {part}")
+                        if kind < 0.08 else ("5000 Inventory Purchases", "goods"))
+            w.writerow([f"PAY-{i:05d}", day.strftime("%m/%d/%Y"), "Vendor", coo, mid, f"{rng.uniform(1000, 50000):.2f}", gl,
+                        memo, part, "Y" if gl.startswith("5000") else "N"])
+    with (folder / "certificates.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Certificate ID", "Program", "Part Number", "Producer", "Blanket Start", "Blanket End", "Document"])
+        for p in range(0, N_PARTS, 50):
+            for y in range(6):
+                s = start + dt.timedelta(days=365 * y)
+                w.writerow([f"C-{p}-{y}", "USMCA", _part(p)[0], "Producer", s.isoformat(), (s + dt.timedelta(days=364)).isoformat(), ""])
+    with (folder / "broker_reviews.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Entry Summary Number", "Reviewed By", "Review Date", "Result"])
+        for number, day in entries:
+            if rng.random() < 0.99:
+                w.writerow([number, "Reviewer", (day + dt.timedelta(days=5)).strftime("%m/%d/%Y"), "OK"])
+    return len(entries)
+
+
+def link_documents(con, share: float = 0.99) -> None:
+    """Record an invoice, packing list and 7501 as linked to ``share`` of the entries (catalogue rows only)."""
+    con.execute("""CREATE TEMP TABLE e AS SELECT DISTINCT entry_number FROM entry_lines
+                   WHERE hash(entry_number) % 1000 < ?""", [int(share * 1000)])
+    for kind in ("commercial_invoice", "packing_list", "entry_summary"):
+        con.execute(f"INSERT INTO documents SELECT 'documents/' || entry_number || '/{kind}.pdf', '{kind}', '', 1, 100 FROM e")
+        con.execute(f"""INSERT INTO identifiers SELECT 'documents/' || entry_number || '/{kind}.pdf',
+                        'documents/' || entry_number || '/{kind}.pdf#0', 'entry', entry_number FROM e""")
+
+
+def worker(rows: str, tmp: str, cores: str) -> dict:
+    import os
+
+    if int(cores):
+        os.sched_setaffinity(0, range(int(cores)))
+    from assistant import services
+    from assistant.config import Settings
+    from assistant.records import Records
+    from ingest.pipeline import Ingestor
+
+    folder = Path(tmp) / "case"
+    t0 = time.perf_counter()
+    n_entries = write_case(folder, int(rows))
+    gen = time.perf_counter() - t0
+    settings = Settings(home=Path(tmp) / "home", workspace="bench", as_of=AS_OF)
+    t0 = time.perf_counter()
+    report = Ingestor(settings).run([folder])
+    load = time.perf_counter() - t0
+    assert report.ok, report.to_dict()
+    with Records(settings.workspace_dir / "records.duckdb") as rec:
+        link_documents(rec.con)
+    t0 = time.perf_counter()
+    run = services.run_checks(settings)
+    checks_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    audit = services.audit(settings, 200, seed=1)
+    audit_s = time.perf_counter() - t0
+    by_check: dict[str, int] = {}
+    for f in run.findings:
+        by_check[f.check] = by_check.get(f.check, 0) + 1
+    return {"rows": int(rows), "entries": n_entries, "generate_s": gen, "load_s": load, "checks_s": checks_s,
+            "audit_s": audit_s, "findings": len(run.findings), "by_check": by_check, "cores": len(os.sched_getaffinity(0)),
+            "compliance_rate": audit.compliance_rate, "peak_rss_mib": peak_rss_mib()}
+
+
+def main(argv=None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", default="1000000", help="row counts, comma-separated")
+    ap.add_argument("--cores", default="0", help="pin the run to this many CPU cores (0: all)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return []
+    results = []
+    for n in [int(x) for x in args.rows.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="faprep-checks-") as tmp:
+            results.append(run_worker(MODULE, str(n), tmp, args.cores))
+    if args.json:
+        print(json.dumps({"machine": machine(), "results": results}, indent=2))
+    else:
+        print(f"machine: {machine()}; run pinned to {results[0]['cores']} core(s)")
+        print(f"{'rows':>10}{'entries':>9}{'load s':>8}{'checks s':>10}{'audit s':>9}{'findings':>10}{'peak RSS':>10}")
+        for r in results:
+            print(f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
+                  f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB")
+    return results
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

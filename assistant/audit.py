@@ -15,7 +15,8 @@ Method (printed with every result so an auditor can follow it):
    (classification: hts_inconsistency, hts_master_mismatch, ruling_conflict; value: undeclared_assist,
    royalty_omission, value_outlier; origin and programs: origin_mismatch, spi_without_certificate).
    Its loss of revenue is the duty at stake the checks estimate for the line: the largest within an
-   area, summed over areas (0 when not computable). Missing records of sampled entries are listed
+   area, summed over areas (0 when a check cannot compute it, e.g. a wrong origin; such lines are
+   marked ``loss_known: false`` and the projection is then a lower bound). Missing records of sampled entries are listed
    apart; they are not errors of the line's declaration.
 5. **Compliance rate**: stratified estimate p = sum(W_h p_h), W_h = N_h / N, with variance
    sum(W_h^2 (1 - n_h/N_h) p_h (1 - p_h) / (n_h - 1)). The 95% interval is the Wilson score interval
@@ -68,6 +69,7 @@ class SampledLine(BaseModel):
     errors: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
     loss: float = 0.0
+    loss_known: bool = True
     missing_records: list[str] = Field(default_factory=list)
 
 
@@ -182,13 +184,13 @@ def run_audit(con, checks: CheckRun, as_of: dt.date, n: int, seed: int = 1, stra
         rows = []
         for e, ln, day, part, hts, value in draw:
             hits = line_errors.get((e, ln), [])
-            loss = 0.0
+            loss, known = 0.0, all(x is not None for _, _, x in hits)
             for area in AREAS.values():
                 area_losses = [x or 0.0 for c, _, x in hits if c in area]
                 loss += max(area_losses, default=0.0)
             rows.append(SampledLine(stratum=h + 1, entry=e, line=ln, entry_date=day, part_number=part, hts=hts, value=float(value),
                                     errors=sorted({c for c, _, _ in hits}), findings=sorted({i for _, i, _ in hits}),
-                                    loss=round(loss, 2), missing_records=missing.get(e, [])))
+                                    loss=round(loss, 2), loss_known=known, missing_records=missing.get(e, [])))
         sampled += rows
         N_h, errs = len(m), sum(1 for r in rows if r.errors)
         W, f = N_h / N, n_h / N_h

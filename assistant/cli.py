@@ -200,13 +200,14 @@ def check(
     Example: faprep check --out findings.xlsx --out findings.md
     """
     from assistant import report, services
+    from assistant.records import WorkspaceBusy
 
     settings = _settings(workspace)
     try:
         run = services.run_checks(settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity)
         for path in out:
             report.write(run, path)
-    except (services.NoRecords, ValueError, OSError) as exc:
+    except (services.NoRecords, WorkspaceBusy, ValueError, OSError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
     if as_json:
@@ -250,12 +251,13 @@ def audit(
     import datetime as dt
 
     from assistant import services
+    from assistant.records import WorkspaceBusy
 
     settings = _settings(workspace)
     try:
         period = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
         result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
-    except (services.NoRecords, ValueError) as exc:
+    except (services.NoRecords, WorkspaceBusy, ValueError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
     if as_json:

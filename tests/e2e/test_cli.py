@@ -80,3 +80,23 @@ def test_checks_benchmark_smoke():
 
     (result,) = main(["--rows", "3000", "--json"])
     assert result["rows"] == 3000 and result["findings"] > 0 and result["checks_s"] > 0
+
+
+def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
+    import shutil
+
+    import duckdb
+
+    settings = ingested[0]
+    shutil.copy(settings.workspace_dir / "records.duckdb", tmp_path / "records.duckdb")
+    (tmp_path / "home").mkdir()
+    shutil.copytree(tmp_path, tmp_path / "home" / "copy", ignore=shutil.ignore_patterns("home"))
+    writer = duckdb.connect(str(tmp_path / "home" / "copy" / "records.duckdb"))  # holds the write lock
+    try:
+        env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home"), "FAPREP_WORKSPACE": "copy"}
+        for args in (["check"], ["audit", "--sample", "10"]):
+            proc = _faprep(*args, env=env)
+            assert proc.returncode == 2 and "in use by another faprep process" in " ".join(proc.stderr.split()), proc.stderr
+            assert "Traceback" not in proc.stderr
+    finally:
+        writer.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -33,6 +34,16 @@ def _settings(workspace: str | None):
     settings = get_settings(workspace=workspace)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     return settings
+
+
+@contextmanager
+def _errors_as_messages(*errors: type[BaseException]):
+    """The expected failures of a command (busy workspace, no records, bad option): one line, exit 2."""
+    try:
+        yield
+    except errors as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
 
 
 class _RichProgress:
@@ -90,12 +101,9 @@ def ingest(
     from assistant.vectors import VectorStoreError
 
     settings = _settings(workspace)
-    try:
+    with _errors_as_messages(WorkspaceBusy, VectorStoreError, ModelIntegrityError):
         with _RichProgress(quiet=as_json or not err.is_terminal) as progress:
             report = services.ingest(settings, paths, prune=prune, progress=progress)
-    except (WorkspaceBusy, VectorStoreError, ModelIntegrityError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2)
     if as_json:
         from ingest.pipeline import report_json
 
@@ -203,13 +211,10 @@ def check(
     from assistant.records import WorkspaceBusy
 
     settings = _settings(workspace)
-    try:
+    with _errors_as_messages(services.NoRecords, WorkspaceBusy, ValueError, OSError):
         run = services.run_checks(settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity)
         for path in out:
             report.write(run, path)
-    except (services.NoRecords, WorkspaceBusy, ValueError, OSError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2)
     if as_json:
         print(run.model_dump_json(indent=2))
         return
@@ -254,12 +259,9 @@ def audit(
     from assistant.records import WorkspaceBusy
 
     settings = _settings(workspace)
-    try:
+    with _errors_as_messages(services.NoRecords, WorkspaceBusy, ValueError):
         period = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
         result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
-    except (services.NoRecords, WorkspaceBusy, ValueError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2)
     if as_json:
         print(result.model_dump_json(indent=2))
         return

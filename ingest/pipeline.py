@@ -170,6 +170,7 @@ class Ingestor:
         self.settings = settings
         self.progress = progress or _NoProgress()
         self._embedder = None
+        self._model_future = None  # the model loading on a thread while parsing starts
         self._vectors = None
         self._tokenizer = None
 
@@ -377,9 +378,9 @@ class Ingestor:
 
             from assistant.embeddings import model_dir_of
 
-            self._model_loading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-model")
-            self._model_future = self._model_loading.submit(lambda: self.embedder)
-            self._model_loading.shutdown(wait=False)
+            loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-model")
+            self._model_future = loader.submit(lambda: self.embedder)
+            loader.shutdown(wait=False)
             self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir_of(self.settings)), local_files_only=True)
         return self._tokenizer
 
@@ -390,7 +391,7 @@ class Ingestor:
         catalogue to DuckDB with status 'writing'; the vectors follow, then the files are 'done'.
         """
         texts = [c["text"] for d in docs for c in d.chunks]
-        embedder = self._model_future.result() if getattr(self, "_model_future", None) else self.embedder
+        embedder = self._model_future.result() if self._model_future else self.embedder
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-embed") as pool:
             future = pool.submit(embedder.embed, texts) if texts else None
             try:

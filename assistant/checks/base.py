@@ -18,7 +18,6 @@ temporary tables :func:`prepare` builds once per run:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Literal
@@ -194,10 +193,6 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def finding_id(check_id: str, subject: dict) -> str:
     """Readable and stable: the check id and the subject's values, e.g. ``psc_pattern:KM-4100``."""
     return check_id + ":" + ":".join(str(v) for v in subject.values())
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def hts_digits(hts: str | None) -> str:

@@ -20,13 +20,6 @@ from assistant.checks.base import (
 CANADIAN_PROVINCES = {"XA", "XB", "XC", "XM", "XN", "XO", "XP", "XQ", "XS", "XT", "XV", "XW", "XY"}
 
 
-def mid_country(mid: str | None) -> str | None:
-    code = (mid or "").strip().upper()[:2]
-    if len(code) != 2 or not code.isalpha():
-        return None
-    return "CA" if code in CANADIAN_PROVINCES else code
-
-
 @check(
     "spi_without_certificate", title="USMCA claim without a certificate covering it",
     legal_basis=["19 CFR 182.12", "19 CFR Part 182", "19 USC 1508"], params=["usmca_spi_codes"], severity="high",
@@ -114,7 +107,7 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
         if r["master_origin"] and r["master_origin"] != declared:
             reasons.append(f"product master says {r['master_origin']} for {r['part_number']} [{r['master_file']} row {r['master_row']}]")
             rows["master_origin"] = r["master_origin"]
-        mc = mid_country(r.get("mid"))
+        mc = r["mid_c"]
         if mc and mc != declared:
             reasons.append(f"manufacturer ID {r['mid']} is in {mc}")
             rows["mid_country"] = mc

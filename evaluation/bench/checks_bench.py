@@ -20,11 +20,10 @@ import datetime as dt
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, run_worker
+from evaluation.bench.common import machine, peak_rss_mib, run_sizes
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.checks_bench"
@@ -174,10 +173,7 @@ def main(argv=None) -> list[dict]:
     if args.worker:
         print(json.dumps(worker(*args.worker)))
         return []
-    results = []
-    for n in [int(x) for x in args.rows.split(",")]:
-        with tempfile.TemporaryDirectory(prefix="faprep-checks-") as tmp:
-            results.append(run_worker(MODULE, str(n), tmp, args.cores))
+    results = run_sizes(MODULE, args.rows, "faprep-checks-", args.cores)
     if args.json:
         print(json.dumps({"machine": machine(), "results": results}, indent=2))
     else:

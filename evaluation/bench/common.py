@@ -7,6 +7,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 
 import psutil
 
@@ -18,6 +19,15 @@ def run_worker(module: str, *args: str) -> dict:
         raise RuntimeError(f"{module} worker failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
+
+
+def run_sizes(module: str, rows: str, prefix: str, *args: str) -> list[dict]:
+    """Run the worker once per comma-separated row count, each in a fresh process and temp dir."""
+    results = []
+    for n in [int(x) for x in rows.split(",")]:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            results.append(run_worker(module, str(n), tmp, *args))
+    return results
 
 
 def peak_rss_mib() -> float:

@@ -14,11 +14,10 @@ import datetime as dt
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, run_worker
+from evaluation.bench.common import machine, peak_rss_mib, run_sizes
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.records_bench"
@@ -73,10 +72,7 @@ def main(argv=None) -> list[dict]:
     if args.worker:
         print(json.dumps(worker(*args.worker)))
         return []
-    results = []
-    for n in [int(x) for x in args.rows.split(",")]:
-        with tempfile.TemporaryDirectory(prefix="faprep-rows-") as tmp:
-            results.append(run_worker(MODULE, str(n), tmp))
+    results = run_sizes(MODULE, args.rows, "faprep-rows-")
     if args.json:
         print(json.dumps({"machine": machine(), "results": results}, indent=2))
     else:

@@ -12,7 +12,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from evaluation.datasets.sample_case import CORPUS  # noqa: E402  (the corpus shipped with the project)
+
 AS_OF = dt.date.today()
 
 

@@ -28,7 +28,9 @@ IMPORTER = "Keystone Maple Housewares, Inc."
 IOR = "27-418265300"
 FILER = "HL7"  # Harbor Line Customs Brokers
 GROUND_TRUTH = ".ground_truth.json"  # hidden: ingest skips it
-CORPUS = Path(os.environ.get("FAPREP_CORPUS") or Path(__file__).resolve().parents[3].parent / "shared" / "corpus")
+# The public-domain corpus (CBP rulings, HTSUS chapters, 19 USC sections) ships with the project
+# in evaluation/datasets/corpus, so a fresh clone is self-contained; FAPREP_CORPUS points elsewhere.
+CORPUS = Path(os.environ.get("FAPREP_CORPUS") or Path(__file__).resolve().parents[1] / "corpus")
 
 
 @dataclass(frozen=True)

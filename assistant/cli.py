@@ -168,7 +168,7 @@ def status(
     tt.add_column("rows", justify="right")
     for k, v in st["tables"].items():
         tt.add_row(k, f"{v:,}")
-    tt.add_row("lexical index (chunks)", f"{st.get('lexical_chunks', 0):,}")
+    tt.add_row(f"lexical index (chunks, {st.get('lexical_segments', 0)} segment(s))", f"{st.get('lexical_chunks', 0):,}")
     console.print(tt)
     ft = Table(title="Files")
     for c in ("category", "kind", "status", "files"):

@@ -1,24 +1,44 @@
-"""Lexical index (bm25s) over the chunk texts, with identifier-preserving tokens.
+"""Lexical index (bm25s) over the chunk texts, with identifier-preserving tokens, updated incrementally.
 
 Dense embeddings do not find ``HL7-0101234-5`` or ``N361443``. The tokenizer keeps such tokens
 whole (and also emits their parts and compact forms), so exact identifiers are found.
 
-The index is persisted beside the vectors and rebuilt only when the set of chunks changed (its
-fingerprint is stored with it); a query never rebuilds it. BM25's IDF is global, so a change
-means re-indexing the token lists, which bm25s does in seconds for 100k chunks.
+**Segments.** The index is a list of bm25s segments plus a set of deleted chunk ids, the way a
+search engine keeps its index: an ingest that adds chunks writes one new segment holding only those
+chunks, and chunks that disappeared (a changed or pruned file) are marked deleted. Work is
+proportional to what changed, not to the size of the case. Segments are merged when there are
+more than ``MAX_SEGMENTS`` (the small ones into one), and the whole index is rebuilt when more than
+``MAX_DELETED`` of its entries are deleted.
+
+**Scores stay global.** bm25s stores, per segment, ``idf(term) * tf-part`` with the segment's own
+idf. At query time each term's column is rescaled by ``idf_global / idf_segment``, where the global
+document frequency is the sum over segments, so a chunk scores as in one index over the whole case
+(only the length normalisation uses the segment's own average length; chunks are sized alike).
+
+**Crash safety.** A segment is written to its own directory before ``manifest.json``, which lists
+the live segments, is replaced atomically; directories the manifest does not list are removed at
+the next update. A query never writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import math
+import os
 import re
 import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+MAX_SEGMENTS = 8
+MAX_DELETED = 0.25
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -42,70 +62,178 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def fingerprint(chunk_ids: list[str]) -> str:
-    digest = hashlib.sha256()
-    for cid in sorted(chunk_ids):
-        digest.update(cid.encode())
-    return digest.hexdigest()
+def _idf(df: int, n: int) -> float:
+    """bm25s's default (Lucene) idf."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+@dataclass
+class _Segment:
+    name: str
+    ids: list[str]
+    retriever: object  # bm25s.BM25
+
+    def df(self, token: str) -> int:
+        j = self.retriever.vocab_dict.get(token)
+        if j is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[j + 1] - indptr[j])
+
+
+@dataclass
+class UpdateResult:
+    action: str  # unchanged | updated | merged | rebuilt
+    added: int = 0
+    deleted: int = 0
+    segments: int = 0
 
 
 class LexicalIndex:
     def __init__(self, directory: Path):
-        self.directory = directory
-        self._retriever = None
-        self._ids: list[str] = []
+        self.directory = Path(directory)
+        self._segments: list[_Segment] | None = None
+        self._deleted: set[str] = set()
 
     @property
-    def meta_path(self) -> Path:
-        return self.directory / "faprep.json"
+    def manifest_path(self) -> Path:
+        return self.directory / "manifest.json"
 
-    def stored_fingerprint(self) -> str | None:
+    # --- reading -------------------------------------------------------------------------------
+
+    def _manifest(self) -> dict:
         try:
-            return json.loads(self.meta_path.read_text())["fingerprint"]
-        except (OSError, ValueError, KeyError):
-            return None
+            manifest = json.loads(self.manifest_path.read_text())
+        except (OSError, ValueError):
+            return {"segments": [], "deleted": []}
+        return manifest if isinstance(manifest.get("segments"), list) else {"segments": [], "deleted": []}
 
-    def build(self, chunk_ids: list[str], texts: list[str]) -> None:
-        """Index and persist atomically (a new directory renamed over the old)."""
-        import bm25s
+    def _load(self) -> list[_Segment]:
+        if self._segments is None:
+            bm25s = _bm25s()
+            manifest = self._manifest()
+            self._deleted = set(manifest.get("deleted", []))
+            self._segments = []
+            for entry in manifest["segments"]:
+                path = self.directory / entry["name"]
+                ids = json.loads((path / "ids.json").read_text())
+                retriever = bm25s.BM25.load(str(path), show_progress=False)
+                self._segments.append(_Segment(entry["name"], ids, retriever))
+        return self._segments
 
-        tmp = self.directory.with_name(self.directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if chunk_ids:
-            retriever = bm25s.BM25()
-            retriever.index([tokenize(t) or ["_empty_"] for t in texts], show_progress=False)
-            retriever.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps(chunk_ids))
-        (tmp / "faprep.json").write_text(json.dumps({"fingerprint": fingerprint(chunk_ids), "n": len(chunk_ids)}))
-        old = self.directory.with_name(self.directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.directory.exists():
-            self.directory.rename(old)
-        tmp.rename(self.directory)
-        shutil.rmtree(old, ignore_errors=True)
-        self._retriever = None
+    def indexed_ids(self) -> set[str]:
+        """Chunk ids the index answers for (deleted ones excluded)."""
+        return {i for seg in self._load() for i in seg.ids} - self._deleted
 
-    def _load(self) -> None:
-        import bm25s
+    def summary(self) -> dict:
+        """From the manifest alone (no index loaded): live chunks, segments, deleted entries."""
+        manifest = self._manifest()
+        entries = sum(int(seg.get("n", 0)) for seg in manifest["segments"])
+        deleted = len(manifest.get("deleted", []))
+        return {"chunks": entries - deleted, "segments": len(manifest["segments"]), "deleted": deleted}
 
-        if self._retriever is not None:
-            return
-        ids_path = self.directory / "ids.json"
-        if not ids_path.exists():
-            self._ids, self._retriever = [], False
-            return
-        self._ids = json.loads(ids_path.read_text())
-        self._retriever = bm25s.BM25.load(str(self.directory), show_progress=False) if self._ids else False
-
-    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        self._load()
-        if not self._retriever:
+    def search(self, query: str, k: int = 10, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` chunk ids by BM25 with global statistics; ``allowed`` restricts to those ids."""
+        segments = self._load()
+        tokens = list(dict.fromkeys(tokenize(query)))
+        if not segments or not tokens:
             return []
-        vocab = self._retriever.vocab_dict
-        tokens = [t for t in tokenize(query) if t in vocab]
-        if not tokens:
-            return []
-        k = min(k, len(self._ids))
-        docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False)
-        return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        n_total = sum(len(s.ids) for s in segments)
+        df_total = {t: sum(s.df(t) for s in segments) for t in tokens}
+        tokens = [t for t in tokens if df_total[t]]
+        hits: list[tuple[float, str]] = []
+        for seg in segments:
+            scores = self._segment_scores(seg, tokens, df_total, n_total)
+            if scores is None:
+                continue
+            nz = np.flatnonzero(scores > 0)
+            taken = 0
+            for i in nz[np.argsort(-scores[nz], kind="stable")]:
+                cid = seg.ids[i]
+                if cid in self._deleted or (allowed is not None and cid not in allowed):
+                    continue
+                hits.append((float(scores[i]), cid))
+                taken += 1
+                if taken == k:
+                    break
+        hits.sort(key=lambda h: -h[0])
+        return [(cid, score) for score, cid in hits[:k]]
+
+    @staticmethod
+    def _segment_scores(seg: _Segment, tokens: list[str], df_total: dict[str, int], n_total: int):
+        r = seg.retriever
+        data, indices, indptr = r.scores["data"], r.scores["indices"], r.scores["indptr"]
+        n_seg = len(seg.ids)
+        scores = None
+        for t in tokens:
+            j = r.vocab_dict.get(t)
+            if j is None:
+                continue
+            lo, hi = int(indptr[j]), int(indptr[j + 1])
+            if lo == hi:
+                continue
+            if scores is None:
+                scores = np.zeros(n_seg, dtype=np.float32)
+            factor = _idf(df_total[t], n_total) / _idf(hi - lo, n_seg)
+            np.add.at(scores, indices[lo:hi], data[lo:hi] * factor)
+        return scores
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def update(self, current_ids: list[str], texts_for: Callable[[list[str]], list[str]]) -> UpdateResult:
+        """Bring the index to exactly ``current_ids``; ``texts_for(ids)`` returns their texts in order."""
+        segments = self._load()
+        stored = {i for seg in segments for i in seg.ids}
+        current = set(current_ids)
+        live = stored - self._deleted
+        new = [i for i in current_ids if i not in live]
+        gone = live - current
+        if not new and not gone and len(live) == len(current):
+            return UpdateResult("unchanged", segments=len(segments))
+
+        deleted = (self._deleted | gone) & stored
+        total = len(stored) + len(new)
+        if not segments or (deleted and len(deleted) > MAX_DELETED * total):
+            ids = list(current_ids)
+            kept, fresh_ids, deleted, action = [], ids, set(), "rebuilt"
+        elif len(segments) + bool(new) > MAX_SEGMENTS:
+            # merge every segment but the largest, with the new chunks, into one (dropping deleted entries)
+            largest = max(segments, key=lambda seg: len(seg.ids))
+            fresh_ids = [i for seg in segments if seg is not largest for i in seg.ids if i not in deleted] + new
+            kept, deleted, action = [largest], deleted & set(largest.ids), "merged"
+        else:
+            kept, fresh_ids, action = list(segments), new, "updated"
+        fresh = [self._write_segment(fresh_ids, texts_for(fresh_ids))] if fresh_ids else []
+        self._commit(kept + fresh, deleted)
+        return UpdateResult(action, added=len(new), deleted=len(gone), segments=len(kept) + len(fresh))
+
+    def _write_segment(self, ids: list[str], texts: list[str]) -> _Segment:
+        bm25s = _bm25s()
+        name = f"seg-{uuid.uuid4().hex[:12]}"
+        path = self.directory / name
+        path.mkdir(parents=True)
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) or ["_empty_"] for t in texts], show_progress=False)
+        retriever.save(str(path), show_progress=False)
+        (path / "ids.json").write_text(json.dumps(ids))
+        return _Segment(name, ids, retriever)
+
+    def _commit(self, segments: list[_Segment], deleted: set[str]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        manifest = {"version": 2, "segments": [{"name": s.name, "n": len(s.ids)} for s in segments],
+                    "deleted": sorted(deleted)}
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, self.manifest_path)
+        self._segments, self._deleted = segments, deleted
+        keep = {s.name for s in segments} | {self.manifest_path.name}
+        for child in self.directory.iterdir():
+            if child.name not in keep:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()

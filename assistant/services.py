@@ -42,11 +42,10 @@ def status(settings: Settings) -> dict:
         if last:
             keys = ["run_id", "started", "finished", "seen", "ingested", "skipped", "rejected", "pruned", "status"]
             out["last_ingest"] = {k: (str(v) if k in ("started", "finished") else v) for k, v in zip(keys, last)}
-    lexical = ws / "lexical" / "faprep.json"
-    if lexical.exists():
-        import json
+    from assistant.lexical import LexicalIndex
 
-        out["lexical_chunks"] = json.loads(lexical.read_text()).get("n", 0)
+    lexical = LexicalIndex(ws / "lexical").summary()
+    out["lexical_chunks"], out["lexical_segments"] = lexical["chunks"], lexical["segments"]
     return out
 
 

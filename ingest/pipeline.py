@@ -7,8 +7,9 @@ removes what disappeared from the folders given.
 Crash safety: a document's rows are committed to DuckDB with status ``writing`` before its
 vectors go to Chroma, and marked ``done`` after. A file not ``done`` for its current hash is
 redone from scratch on the next run (its old rows and vectors are deleted by path first), so a
-killed ingest re-run ends with exact counts and no duplicates. The lexical index is rebuilt in a
-temporary directory and renamed into place.
+killed ingest re-run ends with exact counts and no duplicates. The lexical index is then brought to
+the chunks in DuckDB: a new segment for what was added, deletions marked, its manifest replaced
+atomically (see ``assistant.lexical``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class FileOutcome:
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
-    lexical_rebuilt: bool = False
+    lexical: str = "unchanged"  # what the lexical index did: unchanged | updated | merged | rebuilt
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [f for f in self.files if f.status == status]
@@ -88,6 +89,7 @@ class IngestReport:
         return {
             "ok": self.ok,
             "seconds": round(self.seconds, 3),
+            "lexical": self.lexical,
             "totals": self.totals(),
             "files": [f.__dict__ for f in self.files],
         }
@@ -291,7 +293,7 @@ class Ingestor:
                     rec.con.execute("DELETE FROM files WHERE path = ?", [path])
                     report.files.append(FileOutcome(path, "pruned", reason="no longer in the case folder"))
 
-        report.lexical_rebuilt = self._refresh_lexical(rec)
+        report.lexical = self._refresh_lexical(rec)
         return report
 
     # --- records -------------------------------------------------------------------------------
@@ -500,25 +502,28 @@ class Ingestor:
         if had_chunks or rec.con.execute("SELECT category FROM files WHERE path = ?", [key]).fetchone() == ("document",):
             self.vectors.delete_paths([key])
 
-    def _refresh_lexical(self, rec: Records) -> bool:
-        from assistant.lexical import LexicalIndex, fingerprint
+    def _refresh_lexical(self, rec: Records) -> str:
+        """Bring the lexical index to the chunks in DuckDB; only added chunks are tokenized and indexed."""
+        from assistant.lexical import LexicalIndex
 
         index = LexicalIndex(self.settings.workspace_dir / "lexical")
         chunk_ids = [r[0] for r in rec.con.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id").fetchall()]
-        if index.stored_fingerprint() == fingerprint(chunk_ids):
-            return False
-        self.progress.phase("building lexical index")
-        texts = [r[0] for r in rec.con.execute("SELECT text FROM chunks ORDER BY chunk_id").fetchall()]
-        index.build(chunk_ids, texts)
-        return True
+
+        def texts_for(wanted: list[str]) -> list[str]:
+            self.progress.phase(f"indexing {len(wanted):,} chunks for lexical search")
+            texts = dict(rec.con.execute(
+                "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?))", [wanted]).fetchall())
+            return [texts[i] for i in wanted]
+
+        return index.update(chunk_ids, texts_for).action
 
 
-def insert_columns(con, table: str, columns: list[list]) -> None:
+def insert_columns(con, table: str, columns: list[list], verb: str = "INSERT INTO") -> None:
     """Insert many rows in one statement, passed column-wise (DuckDB executemany goes row by row)."""
     if not columns or not columns[0]:
         return
     cols = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-    con.execute(f"INSERT INTO {table} SELECT {cols}", columns)
+    con.execute(f"{verb} {table} SELECT {cols}", columns)
 
 
 def _first_line(exc: Exception) -> str:

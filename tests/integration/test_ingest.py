@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant import services
+from assistant.lexical import LexicalIndex
 from assistant.records import Records
 from assistant.vectors import VectorStore
 from tests.conftest import make_settings
@@ -28,6 +29,7 @@ def _counts(settings):
         counts["dup_chunks"] = rec.con.execute(
             "SELECT count(*) FROM (SELECT path, char_start, page FROM chunks GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
     counts["vectors"] = VectorStore(settings).count()
+    counts["lexical"] = len(LexicalIndex(settings.workspace_dir / "lexical").indexed_ids())
     return counts
 
 
@@ -57,7 +59,7 @@ def test_sample_case_ingested(ingested):
         links = dict(links)
         assert links["commercial_invoice"] >= n - 1 and links["entry_summary"] == n - 1
     counts = _counts(settings)
-    assert counts["vectors"] == counts["chunks"] and counts["dup_chunks"] == 0
+    assert counts["vectors"] == counts["chunks"] == counts["lexical"] and counts["dup_chunks"] == 0
 
 
 def test_chunk_metadata_in_chroma_carries_provenance(ingested):
@@ -83,12 +85,14 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     case = _small_case(tmp_path, sample_case[0])
     settings = make_settings(tmp_path / "home", "small")
     first = services.ingest(settings, [case])
-    assert first.ok and len(first.by_status("ingested")) == 7
+    assert first.ok and len(first.by_status("ingested")) == 7 and first.lexical == "rebuilt"
     before = _counts(settings)
+    assert before["lexical"] == before["chunks"]
 
     t0 = time.perf_counter()
     second = services.ingest(settings, [case])
     assert len(second.by_status("skipped")) == 7 and not second.by_status("ingested")
+    assert second.lexical == "unchanged"
     assert _counts(settings) == before
     assert time.perf_counter() - t0 < max(2.0, first.seconds / 5)
 
@@ -101,7 +105,14 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     assert sorted(f.path for f in third.by_status("ingested")) == ["products.csv", f"rulings/{ruling.name}"]
     after = _counts(settings)
     assert after["products"] == before["products"] + 1
-    assert after["dup_chunks"] == 0 and after["vectors"] == after["chunks"]
+    assert after["dup_chunks"] == 0 and after["vectors"] == after["chunks"] == after["lexical"]
+    # the lexical index took only the changed ruling's chunks as a new segment
+    assert third.lexical == "updated"
+    index = LexicalIndex(settings.workspace_dir / "lexical")
+    assert index.summary()["segments"] == 2
+    top = index.search("HL7-0101234-5 addendum", k=1)
+    with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
+        assert rec.con.execute("SELECT path FROM chunks WHERE chunk_id = ?", [top[0][0]]).fetchone()[0] == f"rulings/{ruling.name}"
     with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
         assert rec.con.execute("SELECT count(*) FROM identifiers WHERE id_kind = 'entry' AND value = 'HL7-0101234-5'").fetchone()[0] == 1
 
@@ -112,7 +123,7 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     assert sorted(f.path for f in fourth.by_status("pruned")) == ["manual.pdf", "payments.csv"]
     final = _counts(settings)
     assert final["payments"] == 0 and final["documents"] == before["documents"] - 1
-    assert final["vectors"] == final["chunks"] < after["chunks"]
+    assert final["vectors"] == final["chunks"] == final["lexical"] < after["chunks"]
 
 
 def test_bad_inputs_reported_good_ones_ingested(tmp_path, pdf_writer, sample_case):

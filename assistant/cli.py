@@ -302,6 +302,61 @@ def audit(
 
 
 @app.command()
+def ask(
+    question: str = typer.Argument(..., help="the question, in quotes"),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON (DATA-FORMATS section 5)"),
+    session: Optional[str] = typer.Option(None, "--session", "-s", help="session id: follow-ups keep its context"),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", help="only documents of this kind (repeatable), e.g. ruling"),
+    ruling: Optional[str] = typer.Option(None, "--ruling", help="only this ruling and documents citing it"),
+    entry: Optional[str] = typer.Option(None, "--entry", help="only documents of this entry"),
+    part: Optional[str] = typer.Option(None, "--part", help="only documents naming this part or its entries"),
+    since: Optional[str] = typer.Option(None, "--since", help="documents dated on or after YYYY-MM-DD"),
+    until: Optional[str] = typer.Option(None, "--until", help="documents dated on or before YYYY-MM-DD"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Answer a question from the ingested records, with citations (or with the checks' findings).
+
+    Example: faprep ask "Which parts have inconsistent classifications?"
+    """
+    import datetime as dt
+
+    from assistant.ask import Assistant, BadRequest
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.records import WorkspaceBusy
+    from assistant.retrieval import Filters
+    from assistant.services import NoRecords
+
+    settings = _settings(workspace)
+    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError, ValueError):
+        normalized_entry = None
+        if entry:
+            from assistant.normalize import entry_number
+
+            normalized_entry = entry_number(entry)
+            if not normalized_entry:
+                raise BadRequest(f"--entry {entry!r}: not an entry number (ABC-1234567-8)")
+        filters = Filters(kinds=kind or None, ruling=ruling, entry=normalized_entry, part=part,
+                          since=dt.date.fromisoformat(since) if since else None,
+                          until=dt.date.fromisoformat(until) if until else None)
+        assistant = Assistant(settings)
+        try:
+            result = assistant.ask(question, session_id=session, filters=filters)
+        finally:
+            assistant.close()
+    if as_json:
+        print(json.dumps(result.public(), indent=2))
+        return
+    console.print(result.answer, markup=False, highlight=False)
+    for c in result.citations:
+        where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "")
+        console.print(f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''})",
+                      markup=False, highlight=False)
+    for flag in result.flags:
+        err.print(f"[yellow]flag:[/] {flag}")
+    console.print(f"[dim]session {result.session_id} (follow up with --session {result.session_id})[/]")
+
+
+@app.command()
 def model(as_json: bool = typer.Option(False, "--json")) -> None:
     """Verify the embedding model and prepare its runtime (the ONNX export, once); print what is used.
 

@@ -121,7 +121,8 @@ class TorchEmbedder:
         self.max_tokens = self.model.max_seq_length
         self.dimension = self.model.get_embedding_dimension()
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
+        """``max_tokens`` is accepted for the ONNX runtime's interface; torch reads up to the model's limit."""
         return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
 
@@ -157,12 +158,15 @@ class OnnxEmbedder:
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
+        """Vectors of ``texts``; ``max_tokens`` reads only their first word pieces (cheaper, for scoring)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:  # a tokenizer object is not to be shared by threads mid-call
-            encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
+            encodings = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        if max_tokens:
+            encodings = [ids if len(ids) <= max_tokens else ids[:max_tokens - 1] + ids[-1:] for ids in encodings]
+        lengths = np.array([len(e) for e in encodings])
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i in range(0, len(texts), self.batch_size):
@@ -172,7 +176,7 @@ class OnnxEmbedder:
             mask = np.zeros_like(ids)
             for row, j in enumerate(idx):
                 n = lengths[j]
-                ids[row, :n] = encodings[j].ids
+                ids[row, :n] = encodings[j]
                 mask[row, :n] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]

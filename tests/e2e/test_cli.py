@@ -100,3 +100,20 @@ def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
             assert "Traceback" not in proc.stderr
     finally:
         writer.close()
+
+
+def test_ask_json_follows_the_data_formats_shape(ingested, tmp_path):
+    settings = ingested[0]
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
+    out = _faprep("ask", "How long are entry records kept?", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert {"answer", "citations", "tools_called", "mode"} <= set(result) and result["mode"] == "extractive"
+    c = result["citations"][0]
+    assert {"n", "source", "page", "kind", "ruling_number", "quote"} <= set(c) and f"[{c['n']}]" in result["answer"]
+    follow = _faprep("ask", "Are there undeclared assists?", "--session", result["session_id"], "--json", env=env)
+    assert json.loads(follow.stdout)["tools_called"] == ["undeclared_assist"]
+    bad = _faprep("ask", "x", "--since", "yesterday", env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    empty = _faprep("ask", "anything", env={**env, "FAPREP_HOME": str(tmp_path)})
+    assert empty.returncode == 2 and "ingest" in empty.stderr and "Traceback" not in empty.stderr

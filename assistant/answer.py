@@ -1,0 +1,208 @@
+"""Extractive grounded answers: the sentences of the retrieved passages that answer the question.
+
+No language model. The passages come from hybrid retrieval; each is split into sentences (lines in
+tables and forms), and a sentence is scored by its embedding similarity to the question, the share
+of the question's terms it contains, whether it names an identifier the question names, and its
+passage's rank. The best sentences (at most ``answer_sentences``, two per passage, no near
+duplicates) are quoted in the answer with ``[n]`` markers. Each citation's ``quote`` is checked to
+be a verbatim span of the source page's extracted text before it is returned; one that is not is
+dropped and flagged. When nothing is close enough (and no identifier matched) the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.lexical import STOPWORDS, tokenize
+from assistant.retrieval import Passage
+
+LEGAL_NOTE = ("Classification information here is for review by the importer and its licensed customs broker; "
+              "it is not a classification decision (19 USC 1641).")
+NO_ANSWER = "I found nothing in the ingested records and documents that answers this question."
+GENERIC = STOPWORDS | frozenset("please tell me show list give find about there documents document records record "
+                                "file files say says said".split())
+_ABBREV = frozenset("no nos inc co corp ltd sec secs u.s u.s.c c.f.r v vs e.g i.e mr ms mrs dr st art fig p pp ch seq".split())
+_CLASSIFICATION = re.compile(r"\b(classif\w*|hts\w*|tariff|heading|subheading|chapter \d+|gri)\b", re.I)
+
+
+class Citation(BaseModel):
+    n: int
+    source: str
+    page: int | None
+    kind: str
+    ruling_number: str | None = None
+    quote: str
+    title: str = ""
+    chunk_id: str = ""
+    chunk_sha256: str = ""
+    char_start: int = Field(0, description="start of the quote in the page's extracted text")
+    char_end: int = 0
+
+
+class Answer(BaseModel):
+    answer: str
+    citations: list[Citation] = []
+    tools_called: list[str] = []
+    mode: str = "extractive"
+    session_id: str | None = None
+    answer_id: str | None = None
+    findings: list[dict] = []
+    flags: list[str] = []
+
+    def public(self) -> dict:
+        """The JSON of ``faprep ask --json`` (DATA-FORMATS section 5, plus ids, findings and flags)."""
+        return self.model_dump(mode="json")
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    rank: int
+    start: int  # within the passage text
+    end: int
+    score: float = 0.0
+    sim: float = 0.0  # cosine similarity to the question
+    overlap: float = 0.0  # share of the question's content terms it contains
+    names_id: bool = False  # contains an identifier the question names
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start:self.end]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (or line) spans of ``text``, whitespace trimmed, abbreviations and decimals kept whole."""
+    spans, start, i, n = [], 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        cut = None
+        if ch == "\n":
+            # a line break ends a sentence unless it wraps prose: a long line without end punctuation
+            line = text[text.rfind("\n", 0, i) + 1:i].rstrip()
+            nxt_line = text[i + 1:i + 2]
+            wrapped = len(line) >= 60 and line[-1:] not in ".!?:;" and (nxt_line.islower() or nxt_line.isdigit())
+            cut = None if wrapped else i
+        elif ch in ".!?" and i + 1 < n:
+            nxt = text[i + 1]
+            word = re.search(r"([A-Za-z.]+)$", text[start:i])
+            abbrev = word and (word.group(1).lower().strip(".") in _ABBREV or len(word.group(1).strip(".")) == 1)
+            if nxt.isspace() and not abbrev:
+                cut = i + 1
+            elif (ch == "." and nxt.isupper() and i > 0 and text[i - 1].islower() and i + 2 < n
+                  and text[i + 2].islower() and not abbrev):
+                cut = i + 1  # "ruling.Images were": sentences run together in some sources
+        if cut is not None:
+            spans.append((start, cut))
+            start = cut if ch != "\n" else i + 1
+        i += 1
+    spans.append((start, n))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b - a >= 8 and sum(c.isalnum() for c in text[a:b]) >= 5 and "http" not in text[a:b]:
+            out.append((a, b))
+    return out
+
+
+def supports(s: "Sentence", floor: float) -> bool:
+    """Close enough to answer: names an identifier asked about, or is similar in meaning and in words."""
+    return s.names_id or s.sim >= floor + 0.15 or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
+
+
+def content_terms(text: str) -> set[str]:
+    return {t for t in tokenize(text) if t not in GENERIC}
+
+
+def is_classification(question: str, passages: list[Passage]) -> bool:
+    return bool(_CLASSIFICATION.search(question)) or any(p.kind == "ruling" for p in passages[:3])
+
+
+def select_sentences(question: str, passages: list[Passage], embedder, query_vec, question_ids: set[str],
+                     max_sentences: int = 4, per_passage: int = 2, max_candidates: int = 16) -> list[Sentence]:
+    """Score every sentence of the passages and keep the best, at most ``per_passage`` from one passage."""
+    candidates, seen_spans = [], set()
+    for r, p in enumerate(passages):
+        for a, b in sentence_spans(p.text):
+            if p.text[a].islower() or len(p.text[a:b].split()) < 3:
+                continue  # the tail of a sentence cut by the chunk's start, or a bare heading
+            key = (p.path, p.page, p.char_start + a)  # overlapping chunks repeat sentences
+            if key not in seen_spans:
+                seen_spans.add(key)
+                candidates.append(Sentence(p, r, a, b))
+    if not candidates:
+        return []
+    terms = content_terms(question)
+    ids_lower = {i.lower() for i in question_ids}
+    overlap = {}
+    for c in candidates:
+        toks = set(tokenize(c.text))
+        c.overlap = overlap[id(c)] = len(terms & toks) / len(terms) if terms else 0.0
+        c.names_id = bool(ids_lower & toks)
+    # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
+    candidates.sort(key=lambda c: (-(overlap[id(c)] + c.names_id), c.rank))
+    candidates = candidates[:max_candidates]
+    sims = embedder.embed([c.text for c in candidates], max_tokens=64) @ np.asarray(query_vec)
+    for c, sim in zip(candidates, sims):
+        c.sim = float(sim)
+        c.score = c.sim + 0.5 * overlap[id(c)] + (0.5 if c.names_id else 0.0) + 0.1 / (1 + c.rank)
+    chosen: list[Sentence] = []
+    seen: list[set[str]] = []
+    for c in sorted(candidates, key=lambda s: -s.score):
+        if len(chosen) == max_sentences:
+            break
+        if sum(1 for x in chosen if x.passage is c.passage) >= per_passage:
+            continue
+        toks = set(tokenize(c.text))
+        if any(len(toks & s) / max(1, len(toks | s)) > 0.8 for s in seen):
+            continue
+        chosen.append(c)
+        seen.append(toks)
+    return chosen
+
+
+def verify_quote(page_text: str, quote: str, hint: int) -> tuple[int, int] | None:
+    """The (start, end) of ``quote`` in ``page_text``, nearest to ``hint``; None if it is not verbatim there."""
+    if not quote:
+        return None
+    starts = [m.start() for m in re.finditer(re.escape(quote), page_text)]
+    if not starts:
+        return None
+    start = min(starts, key=lambda s: abs(s - hint))
+    return start, start + len(quote)
+
+
+def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[str], list[str]]:
+    """Citations (numbered in order of appearance), the answer's parts with markers, and flags."""
+    citations, parts, flags = [], [], []
+    for s in sentences:
+        p = s.passage
+        quote = s.text
+        span = verify_quote(page_text_of(p.path, p.page), quote, p.char_start + s.start)
+        if span is None:
+            flags.append(f"quote from {p.path} p.{p.page} is not verbatim in the source: dropped")
+            continue
+        n = len(citations) + 1
+        citations.append(Citation(n=n, source=p.path, page=p.page, kind=p.kind, ruling_number=p.ruling_number,
+                                  quote=quote, title=p.title, chunk_id=p.chunk_id, chunk_sha256=p.sha256,
+                                  char_start=span[0], char_end=span[1]))
+        parts.append(f"{_sentence_for_answer(quote)} [{n}]")
+    return citations, parts, flags
+
+
+def _sentence_for_answer(quote: str) -> str:
+    text = " ".join(quote.split())
+    return text if text[-1:] in ".!?:;" else text + "."
+
+
+def compose(parts: list[str], classification: bool) -> str:
+    answer = "From the records: " + " ".join(parts)
+    if classification:
+        answer += "\n\n" + LEGAL_NOTE
+    return answer

@@ -1,0 +1,239 @@
+"""Asking: one service for the CLI, the API and the UI.
+
+A question is routed to the deterministic checks when it asks for a check's kind of answer;
+otherwise it is answered from retrieved passages, extractively (default) or by an LLM agent when
+one is configured. Follow-up questions keep their session's context, and every answer is written
+to the workspace's audit log so it can be reproduced and shown to an auditor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import re
+import uuid
+from pathlib import Path
+
+from assistant import answer as ans
+from assistant.config import Settings
+from assistant.retrieval import Filters, Retriever
+from assistant.routing import Route, route
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|they|them|their|same|above|previous|there)\b", re.I)
+CARRIED_KINDS = ("entry", "part", "invoice", "ruling", "hts")
+
+
+class BadRequest(ValueError):
+    pass
+
+
+class Sessions:
+    """Conversation turns per session id, one JSON file each under the workspace."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def _path(self, session_id: str) -> Path:
+        if not _SESSION_ID.match(session_id):
+            raise BadRequest("session_id: letters, digits, '-' and '_' only, at most 64 characters")
+        return self.directory / f"{session_id}.json"
+
+    def load(self, session_id: str | None) -> tuple[str, list[dict]]:
+        if not session_id:
+            return uuid.uuid4().hex, []
+        path = self._path(session_id)
+        try:
+            return session_id, json.loads(path.read_text())["turns"]
+        except (OSError, ValueError, KeyError):
+            return session_id, []
+
+    def save(self, session_id: str, turns: list[dict]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self._path(session_id)
+        tmp = path.with_suffix(f".tmp{uuid.uuid4().hex[:6]}")
+        tmp.write_text(json.dumps({"session_id": session_id, "turns": turns[-20:]}, default=str))
+        tmp.replace(path)
+
+
+class AuditLog:
+    """Append-only JSON lines, one per answer; appends are locked so concurrent askers lose nothing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def write(self, entry: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(entry, default=str, ensure_ascii=False) + "\n"
+        with self.path.open("a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                fh.write(line)
+                fh.flush()
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def entries(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class Assistant:
+    """Holds the retriever (stores open, model loaded) for repeated questions."""
+
+    def __init__(self, settings: Settings, chat_model=None):
+        self.settings = settings
+        self.retriever = Retriever(settings)
+        ws = settings.workspace_dir
+        self.sessions = Sessions(ws / "sessions")
+        self.log = AuditLog(ws / "audit" / "answers.jsonl")
+        self._chat_model = chat_model
+        self._tools = None
+
+    def close(self) -> None:
+        self.retriever.close()
+
+    @property
+    def chat_model(self):
+        if self._chat_model is None and self.settings.llm != "none":
+            from assistant.llm import chat_model
+
+            self._chat_model = chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def check_tools(self):
+        if self._tools is None:
+            from assistant.tools import check_tools
+
+            self._tools = {t.name: t for t in check_tools(self.settings)}
+        return self._tools
+
+    # --- the question --------------------------------------------------------------------------
+
+    def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> ans.Answer:
+        question = (question or "").strip()
+        if not question:
+            raise BadRequest("question: empty")
+        if len(question) > 2000:
+            raise BadRequest("question: longer than 2,000 characters")
+        session_id, turns = self.sessions.load(session_id)
+        own_ids = self.retriever.identifiers_in(question)
+        ids, query = self._with_context(question, own_ids, turns)
+        record: dict = {"retrieval_query": query, "identifiers": {k: sorted(v) for k, v in ids.items()},
+                        "filters": filters.__dict__ if filters else None, "tool_calls": []}
+
+        routed = route(question, ids)
+        if self.chat_model is not None:
+            from assistant.llm import agent_answer
+
+            result = agent_answer(self, question, query, filters, turns, record)
+        elif routed:
+            result = self._from_checks(routed, record)
+        else:
+            result = self._extractive(question, query, ids, filters, record)
+
+        result.session_id = session_id
+        result.answer_id = uuid.uuid4().hex
+        turns.append({"question": question, "answer": result.answer[:2000], "identifiers": record["identifiers"],
+                      "tools_called": result.tools_called, "at": dt.datetime.now().isoformat(timespec="seconds")})
+        self.sessions.save(session_id, turns)
+        self.log.write(self._log_entry(question, result, record))
+        return result
+
+    def _with_context(self, question: str, own: dict[str, set[str]], turns: list[dict]):
+        """A follow-up that names no identifier takes the previous turn's; one that refers back
+        ("it", "that entry") also carries the previous question into retrieval."""
+        if not turns or own:
+            return own, question
+        previous = turns[-1]
+        carried = {k: set(v) for k, v in previous.get("identifiers", {}).items() if k in CARRIED_KINDS and v}
+        query = question
+        if carried or _REFERS_BACK.search(question):
+            query = f"{question} {previous['question']}"
+        return carried, query
+
+    def _extractive(self, question: str, query: str, ids, filters, record) -> ans.Answer:
+        s = self.settings
+        passages = self.retriever.search(query, k=s.answer_passages, filters=filters)
+        record["passages"] = [{"chunk_id": p.chunk_id, "path": p.path, "page": p.page, "via": p.via,
+                               "score": round(p.score, 6), "sha256": p.sha256} for p in passages]
+        if any("id" in p.via for p in passages):
+            passages = [p for p in passages if "id" in p.via]  # the question names them: answer from them
+        qvec = self.retriever.embedder.embed_query(query)
+        flat_ids = {v for values in ids.values() for v in values}
+        sentences = ans.select_sentences(query, passages, self.retriever.embedder, qvec, flat_ids,
+                                         max_sentences=s.answer_sentences)
+        floor = s.answer_min_similarity
+        if not any(ans.supports(x, floor) for x in sentences):
+            return ans.Answer(answer=ans.NO_ANSWER)
+        kept = [x for x in sentences if x.names_id or x.sim >= floor - 0.15]
+        citations, parts, flags = ans.cite(kept, self.retriever.page_text)
+        if not citations:
+            return ans.Answer(answer=ans.NO_ANSWER, flags=flags)
+        cited = [x.passage for x in kept]
+        text = ans.compose(parts, ans.is_classification(question, cited))
+        return ans.Answer(answer=text, citations=citations, flags=flags)
+
+    def _from_checks(self, routed: Route, record) -> ans.Answer:
+        runs = []
+        for check_id in routed.checks:
+            tool = self.check_tools[check_id]
+            message = tool.invoke({"type": "tool_call", "id": uuid.uuid4().hex, "name": check_id, "args": routed.args})
+            run = message.artifact
+            runs.append((check_id, run))
+            record["tool_calls"].append({"tool": check_id, "input": routed.args,
+                                         "output": [f.id for f in run.findings], "notes": run.notes})
+        return render_findings(runs, routed)
+
+    def _log_entry(self, question: str, result: ans.Answer, record: dict) -> dict:
+        emb = self.retriever.embedder
+        s = self.settings
+        return {
+            "answer_id": result.answer_id, "session_id": result.session_id,
+            "at": dt.datetime.now().isoformat(timespec="seconds"), "workspace": s.workspace,
+            "question": question, "answer": result.answer, "mode": result.mode,
+            "citations": [{"n": c.n, "chunk_id": c.chunk_id, "chunk_sha256": c.chunk_sha256, "source": c.source,
+                           "page": c.page, "quote": c.quote, "char_start": c.char_start, "char_end": c.char_end}
+                          for c in result.citations],
+            "tools_called": record["tool_calls"], "flags": result.flags,
+            "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
+            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend,
+                      "llm": None if s.llm == "none" else {"provider": s.llm, "model": s.llm_model,
+                                                           "base_url": s.llm_base_url, "temperature": s.llm_temperature}},
+            "settings": {"fusion": s.fusion, "fusion_alpha": s.fusion_alpha, "answer_passages": s.answer_passages,
+                         "answer_sentences": s.answer_sentences, "answer_min_similarity": s.answer_min_similarity,
+                         "chunk_tokens": s.chunk_tokens, "chunk_overlap": s.chunk_overlap},
+        }
+
+
+def render_findings(runs, routed: Route) -> ans.Answer:
+    """The findings of the checks run, as the answer: each with severity, amount, and evidence rows."""
+    from assistant.checks import REGISTRY
+
+    lines, findings, classification = [], [], False
+    scope = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in routed.args.items())
+    for check_id, run in runs:
+        info = REGISTRY[check_id]
+        classification |= check_id in ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict")
+        if not run.findings:
+            if len(runs) == 1:
+                lines.append(f"{info.title}: no findings{' for ' + scope if scope else ''}.")
+            continue
+        lines.append(f"{info.title}: {len(run.findings)} finding(s){' for ' + scope if scope else ''}.")
+        for f in run.findings:
+            amount = f" (duty at stake ${f.amount_at_risk:,.2f})" if f.amount_at_risk is not None else ""
+            lines.append(f"- [{f.severity.upper()}] {f.title}{amount} [{f.id}]")
+            lines.extend(f"    {e}" for e in f.evidence[:5])
+            if len(f.evidence) > 5:
+                lines.append(f"    ... {len(f.evidence) - 5} more evidence line(s): faprep check --check {check_id}")
+            findings.append(f.model_dump(mode="json"))
+        lines.extend(f"note: {n}" for n in run.notes)
+    if not findings and len(runs) > 1:
+        lines.append(f"No findings from the {len(runs)} checks run{' for ' + scope if scope else ''}.")
+    text = "\n".join(lines)
+    if classification:
+        text += "\n\n" + ans.LEGAL_NOTE
+    return ans.Answer(answer=text, tools_called=[c for c, _ in runs], findings=findings)

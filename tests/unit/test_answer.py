@@ -1,0 +1,92 @@
+"""Fusion, sentence splitting and selection, quote checking and routing: pure functions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer import cite, select_sentences, sentence_spans, verify_quote
+from assistant.retrieval import Passage, convex, rrf
+from assistant.routing import route
+
+
+def test_rrf_sums_reciprocal_ranks_and_rewards_agreement():
+    scores = rrf([["a", "b", "c"], ["c", "a"]], k=60)
+    assert scores["a"] == 1 / 61 + 1 / 62 and scores["b"] == 1 / 62 and scores["c"] == 1 / 63 + 1 / 61
+    assert sorted(scores, key=lambda c: -scores[c]) == ["a", "c", "b"]
+
+
+def test_convex_normalises_each_list():
+    scores = convex([("a", 0.9), ("b", 0.5)], [("b", 12.0), ("c", 2.0)], alpha=0.5)
+    assert scores == {"a": 0.5, "b": 0.5, "c": 0.0}
+    assert convex([("a", 0.7)], [], alpha=0.3) == {"a": 0.3}
+
+
+def _texts(text):
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def test_sentences_keep_abbreviations_and_numbers_whole():
+    text = "Records are kept under 19 U.S.C. 1508 for five years. See No. 12 of the manual! Is 3926.40.0090 right?"
+    assert _texts(text) == ["Records are kept under 19 U.S.C. 1508 for five years.", "See No. 12 of the manual!",
+                            "Is 3926.40.0090 right?"]
+
+
+def test_sentences_split_glued_text_and_join_wrapped_lines():
+    assert _texts("you requested a ruling.Images were provided instead.") == ["you requested a ruling.",
+                                                                             "Images were provided instead."]
+    wrapped = ("Entry records are kept for five years from the date of entry, as required by law and\n"
+               "filed by entry number.\nInvoice No.: KMH-1\nTotal: $5")
+    assert _texts(wrapped)[0].endswith("filed by entry number.")
+    assert "Invoice No.: KMH-1" in _texts(wrapped)
+
+
+def test_verify_quote_is_verbatim_and_nearest():
+    page = "alpha beta. gamma delta. alpha beta."
+    assert verify_quote(page, "alpha beta.", 20) == (25, 36)
+    assert verify_quote(page, "alpha  beta.", 0) is None and verify_quote(page, "", 0) is None
+
+
+class _Embedder:
+    """Bag-of-words vectors: enough to test selection without a model."""
+
+    vocab = ["retention", "five", "years", "broker", "review", "tooling"]
+
+    def embed(self, texts, max_tokens=None):
+        v = np.array([[t.lower().count(w) for w in self.vocab] for t in texts], dtype=float) + 1e-9
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _passage(cid, text, start=0):
+    return Passage(cid, f"{cid}.pdf", 1, "compliance_manual", cid, text, start, start + len(text))
+
+
+def test_selection_prefers_relevant_sentences_caps_per_passage_and_cites_verbatim():
+    p1 = _passage("m", "Retention is five years for records. Retention is five years for all records. Broker review is monthly.")
+    p2 = _passage("n", "Tooling is paid by us. Records retention: five years under the law.", start=100)
+    emb = _Embedder()
+    q = emb.embed(["retention five years"])[0]
+    chosen = select_sentences("How many years is retention?", [p1, p2], emb, q, set(), max_sentences=3)
+    texts = [c.text for c in chosen]
+    assert set(texts[:2]) == {"Retention is five years for records.", "Records retention: five years under the law."}
+    assert "Retention is five years for all records." not in texts  # a near duplicate is skipped
+    assert chosen[0].sim > chosen[-1].sim
+    pages = {("m.pdf", 1): p1.text, ("n.pdf", 1): "x" * 100 + p2.text}
+    citations, parts, flags = cite(chosen, lambda path, page: pages[(path, page)])
+    assert not flags and [c.n for c in citations] == list(range(1, len(citations) + 1))
+    for c in citations:
+        assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
+    # a quote that is not in the page is dropped and flagged, never returned
+    citations, _, flags = cite(chosen, lambda path, page: "unrelated text")
+    assert not citations and len(flags) == len(chosen)
+
+
+def test_routing_is_narrow_and_takes_arguments_from_identifiers():
+    assert route("Which parts have inconsistent classifications?", {}).checks == ["hts_inconsistency"]
+    assert route("Are there undeclared assists?", {}).checks == ["undeclared_assist"]
+    r = route("Is entry HL7-0101234-5 complete?", {"entry": {"HL7-0101234-5"}})
+    assert r.checks == ["missing_records"] and r.args == {"entry": "HL7-0101234-5"}
+    assert route("Was royalty PAY-0175 added to value?", {}).args == {"payment_id": "PAY-0175"}
+    assert len(route("What compliance issues do we have?", {}).checks) == 11
+    for question in ("What does ruling N361443 say about plastic charms?", "How long must records be kept?",
+                     "Who assists with the importation process?"):
+        assert route(question, {}) is None, question

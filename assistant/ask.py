@@ -1,9 +1,9 @@
 """Asking: one service for the CLI, the API and the UI.
 
 A question is routed to the deterministic checks when it asks for a check's kind of answer;
-otherwise it is answered from retrieved passages, extractively (default) or by an LLM agent when
-one is configured. Follow-up questions keep their session's context, and every answer is written
-to the workspace's audit log so it can be reproduced and shown to an auditor.
+otherwise it is answered extractively from retrieved passages. Follow-up questions keep their
+session's context, and every answer is written to the workspace's audit log so it can be
+reproduced and shown to an auditor.
 """
 
 from __future__ import annotations
@@ -83,25 +83,16 @@ class AuditLog:
 class Assistant:
     """Holds the retriever (stores open, model loaded) for repeated questions."""
 
-    def __init__(self, settings: Settings, chat_model=None):
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.retriever = Retriever(settings)
         ws = settings.workspace_dir
         self.sessions = Sessions(ws / "sessions")
         self.log = AuditLog(ws / "audit" / "answers.jsonl")
-        self._chat_model = chat_model
         self._tools = None
 
     def close(self) -> None:
         self.retriever.close()
-
-    @property
-    def chat_model(self):
-        if self._chat_model is None and self.settings.llm != "none":
-            from assistant.llm import chat_model
-
-            self._chat_model = chat_model(self.settings)
-        return self._chat_model
 
     @property
     def check_tools(self):
@@ -126,11 +117,7 @@ class Assistant:
                         "filters": filters.__dict__ if filters else None, "tool_calls": []}
 
         routed = route(question, ids)
-        if self.chat_model is not None:
-            from assistant.llm import agent_answer
-
-            result = agent_answer(self, question, query, filters, turns, record)
-        elif routed:
+        if routed:
             result = self._from_checks(routed, record)
         else:
             result = self._extractive(question, query, ids, filters, record)
@@ -200,9 +187,7 @@ class Assistant:
                           for c in result.citations],
             "tools_called": record["tool_calls"], "flags": result.flags,
             "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
-            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend,
-                      "llm": None if s.llm == "none" else {"provider": s.llm, "model": s.llm_model,
-                                                           "base_url": s.llm_base_url, "temperature": s.llm_temperature}},
+            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend, "llm": None},
             "settings": {"fusion": s.fusion, "fusion_alpha": s.fusion_alpha, "answer_passages": s.answer_passages,
                          "answer_sentences": s.answer_sentences, "answer_min_similarity": s.answer_min_similarity,
                          "chunk_tokens": s.chunk_tokens, "chunk_overlap": s.chunk_overlap},

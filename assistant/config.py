@@ -84,14 +84,6 @@ class Settings(BaseSettings):
     answer_sentences: int = 4  # sentences quoted at most
     answer_min_similarity: float = 0.45  # below this (and with no identifier hit) faprep says it found no answer
 
-    # Optional language model: none (default, extractive answers), openai (any OpenAI-compatible
-    # endpoint: OpenAI, vLLM, llama.cpp server, LM Studio) or ollama.
-    llm: Literal["none", "openai", "ollama"] = "none"
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = None
-    llm_temperature: float = 0.0
-
     # "Today" for date-relative rules (record retention); default: the real today.
     as_of: dt.date | None = None
 

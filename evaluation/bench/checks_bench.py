@@ -14,16 +14,14 @@ fresh process, so its peak RSS is its own.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
-import json
 import random
 import sys
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, run_sizes
+from evaluation.bench.common import machine, peak_rss_mib, size_bench
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.checks_bench"
@@ -163,26 +161,18 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
             "compliance_rate": audit.compliance_rate, "peak_rss_mib": peak_rss_mib()}
 
 
+def render(results: list[dict]) -> None:
+    print(f"machine: {machine()}; run pinned to {results[0]['cores']} core(s)")
+    print(f"{'rows':>10}{'entries':>9}{'load s':>8}{'checks s':>10}{'audit s':>9}{'findings':>10}{'peak RSS':>10}")
+    for r in results:
+        print(f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
+              f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB")
+
+
 def main(argv=None) -> list[dict]:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", default="1000000", help="row counts, comma-separated")
-    ap.add_argument("--cores", default="0", help="pin the run to this many CPU cores (0: all)")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(*args.worker)))
-        return []
-    results = run_sizes(MODULE, args.rows, "faprep-checks-", args.cores)
-    if args.json:
-        print(json.dumps({"machine": machine(), "results": results}, indent=2))
-    else:
-        print(f"machine: {machine()}; run pinned to {results[0]['cores']} core(s)")
-        print(f"{'rows':>10}{'entries':>9}{'load s':>8}{'checks s':>10}{'audit s':>9}{'findings':>10}{'peak RSS':>10}")
-        for r in results:
-            print(f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
-                  f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB")
-    return results
+    cores = ("--cores", {"default": "0", "help": "pin the run to this many CPU cores (0: all)"})
+    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-checks-", worker=worker, render=render,
+                      options=(cores,))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import resource
@@ -27,6 +28,33 @@ def run_sizes(module: str, rows: str, prefix: str, *args: str) -> list[dict]:
     for n in [int(x) for x in rows.split(",")]:
         with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
             results.append(run_worker(module, str(n), tmp, *args))
+    return results
+
+
+def size_bench(argv, *, doc: str, module: str, prefix: str, worker, render, option: str = "--rows",
+               default: str = "1000000", options: tuple = ()) -> list[dict]:
+    """The command line the scaling benchmarks share.
+
+    ``option`` takes comma-separated sizes, each run by ``worker(size, tmpdir, *extra)`` in a fresh
+    process (the hidden ``--worker``); ``options`` are extra ``(flag, argparse kwargs)`` whose values
+    are passed on to the workers. ``--json`` prints the results, otherwise ``render(results)`` does.
+    """
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(option, default=default, help="sizes, comma-separated")
+    for flag, kwargs in options:
+        ap.add_argument(flag, **kwargs)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return []
+    extra = [str(getattr(args, flag.lstrip("-").replace("-", "_"))) for flag, _ in options]
+    results = run_sizes(module, getattr(args, option.lstrip("-")), prefix, *extra)
+    if args.json:
+        print(json.dumps({"machine": machine(), "results": results}, indent=2))
+    else:
+        render(results)
     return results
 
 

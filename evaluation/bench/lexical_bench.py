@@ -10,15 +10,13 @@ an ingest would, then delete 1% (a changed file), then run 200 queries.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, run_sizes
+from evaluation.bench.common import machine, peak_rss_mib, size_bench
 
 MODULE = "evaluation.bench.lexical_bench"
 
@@ -35,9 +33,10 @@ def synthetic_chunks(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def worker(n: int, tmp: str) -> dict:
+def worker(size: str, tmp: str) -> dict:
     from assistant.lexical import LexicalIndex
 
+    n = int(size)
     n_add = max(10, n // 100)
     texts = synthetic_chunks(n + n_add)
     corpus = {f"c{i:08d}": t for i, t in enumerate(texts)}
@@ -75,25 +74,17 @@ def worker(n: int, tmp: str) -> dict:
             "query_p95_ms": times[int(len(times) * 0.95)] * 1000, "peak_rss_mib": peak_rss_mib()}
 
 
-def main(argv: list[str] | None = None) -> list[dict]:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--chunks", default="1000,10000,100000", help="comma-separated sizes")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(int(args.worker[0]), args.worker[1])))
-        return []
-    results = run_sizes(MODULE, args.chunks, "faprep-lexbench-")
-    if args.json:
-        print(json.dumps({"machine": machine(), "results": results}, indent=2))
-        return results
+def render(results: list[dict]) -> None:
     print(f"machine: {machine()}")
     print(f"{'chunks':>8}{'full build':>12}{'add 1%':>9}{'delete 1%':>11}{'load':>8}{'query p50':>11}{'p95':>9}{'peak RSS':>10}")
     for r in results:
         print(f"{r['chunks']:>8,}{r['build_s']:>11.2f}s{r['add_s']:>8.2f}s{r['delete_s']:>10.2f}s{r['load_s']:>7.2f}s"
               f"{r['query_p50_ms']:>9.1f}ms{r['query_p95_ms']:>7.1f}ms{r['peak_rss_mib']:>8.0f}MiB")
-    return results
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-lexbench-", worker=worker, render=render,
+                      option="--chunks", default="1000,10000,100000")
 
 
 if __name__ == "__main__":

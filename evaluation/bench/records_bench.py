@@ -8,16 +8,14 @@ Each size runs in a fresh process so its peak RSS is its own. The CSV is written
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
-import json
 import random
 import sys
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, run_sizes
+from evaluation.bench.common import machine, peak_rss_mib, size_bench
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.records_bench"
@@ -63,24 +61,15 @@ def worker(rows: str, tmp: str) -> dict:
             "csv_mib": (folder / "es003.csv").stat().st_size / 2**20, "peak_rss_mib": peak_rss_mib()}
 
 
+def render(results: list[dict]) -> None:
+    print(f"machine: {machine()}")
+    print(f"{'rows':>10}{'CSV MiB':>9}{'load s':>9}{'rows/s':>11}{'peak RSS':>11}")
+    for r in results:
+        print(f"{r['rows']:>10,}{r['csv_mib']:>9.0f}{r['load_s']:>9.1f}{r['rows_per_s']:>11,.0f}{r['peak_rss_mib']:>9.0f}MiB")
+
+
 def main(argv=None) -> list[dict]:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", default="1000000", help="row counts, comma-separated")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(*args.worker)))
-        return []
-    results = run_sizes(MODULE, args.rows, "faprep-rows-")
-    if args.json:
-        print(json.dumps({"machine": machine(), "results": results}, indent=2))
-    else:
-        print(f"machine: {machine()}")
-        print(f"{'rows':>10}{'CSV MiB':>9}{'load s':>9}{'rows/s':>11}{'peak RSS':>11}")
-        for r in results:
-            print(f"{r['rows']:>10,}{r['csv_mib']:>9.0f}{r['load_s']:>9.1f}{r['rows_per_s']:>11,.0f}{r['peak_rss_mib']:>9.0f}MiB")
-    return results
+    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-rows-", worker=worker, render=render)
 
 
 if __name__ == "__main__":

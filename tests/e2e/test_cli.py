@@ -82,6 +82,13 @@ def test_checks_benchmark_smoke():
     assert result["rows"] == 3000 and result["findings"] > 0 and result["checks_s"] > 0
 
 
+def test_lexical_benchmark_smoke():
+    from evaluation.bench.lexical_bench import main
+
+    (result,) = main(["--chunks", "300", "--json"])
+    assert result["chunks"] == 300 and result["add_action"] == "updated" and result["segments"] == 2
+
+
 def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
     import shutil
 

@@ -140,18 +140,17 @@ def select_sentences(question: str, passages: list[Passage], embedder, query_vec
         return []
     terms = content_terms(question)
     ids_lower = {i.lower() for i in question_ids}
-    overlap = {}
     for c in candidates:
         toks = set(tokenize(c.text))
-        c.overlap = overlap[id(c)] = len(terms & toks) / len(terms) if terms else 0.0
+        c.overlap = len(terms & toks) / len(terms) if terms else 0.0
         c.names_id = bool(ids_lower & toks)
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
-    candidates.sort(key=lambda c: (-(overlap[id(c)] + c.names_id), c.rank))
+    candidates.sort(key=lambda c: (-(c.overlap + c.names_id), c.rank))
     candidates = candidates[:max_candidates]
     sims = embedder.embed([c.text for c in candidates], max_tokens=64) @ np.asarray(query_vec)
     for c, sim in zip(candidates, sims):
         c.sim = float(sim)
-        c.score = c.sim + 0.5 * overlap[id(c)] + (0.5 if c.names_id else 0.0) + 0.1 / (1 + c.rank)
+        c.score = c.sim + 0.5 * c.overlap + (0.5 if c.names_id else 0.0) + 0.1 / (1 + c.rank)
     chosen: list[Sentence] = []
     seen: list[set[str]] = []
     for c in sorted(candidates, key=lambda s: -s.score):

@@ -22,11 +22,29 @@ from assistant.routing import Route, route
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|they|them|their|same|above|previous|there)\b", re.I)
-CARRIED_KINDS = ("entry", "part", "invoice", "ruling", "hts")
 
 
 class BadRequest(ValueError):
     pass
+
+
+def parse_filters(kinds: list[str] | None = None, ruling: str | None = None, entry: str | None = None,
+                  part: str | None = None, since: str | None = None, until: str | None = None) -> Filters:
+    """Filters from user input (CLI options, API fields); a bad value is a ``BadRequest`` naming the field."""
+    from assistant.normalize import entry_number
+
+    normalized_entry = None
+    if entry:
+        normalized_entry = entry_number(entry)
+        if not normalized_entry:
+            raise BadRequest(f"entry {entry!r}: not an entry number (ABC-1234567-8)")
+    dates = {}
+    for name, value in (("since", since), ("until", until)):
+        try:
+            dates[name] = dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise BadRequest(f"{name} {value!r}: not a date (YYYY-MM-DD)") from None
+    return Filters(kinds=list(kinds) if kinds else None, ruling=ruling, entry=normalized_entry, part=part, **dates)
 
 
 class Sessions:
@@ -136,7 +154,7 @@ class Assistant:
         if not turns or own:
             return own, question
         previous = turns[-1]
-        carried = {k: set(v) for k, v in previous.get("identifiers", {}).items() if k in CARRIED_KINDS and v}
+        carried = {k: set(v) for k, v in previous.get("identifiers", {}).items() if v}
         query = question
         if carried or _REFERS_BACK.search(question):
             query = f"{question} {previous['question']}"
@@ -144,12 +162,12 @@ class Assistant:
 
     def _extractive(self, question: str, query: str, ids, filters, record) -> ans.Answer:
         s = self.settings
-        passages = self.retriever.search(query, k=s.answer_passages, filters=filters)
+        qvec = self.retriever.embedder.embed_query(query)
+        passages = self.retriever.search(query, k=s.answer_passages, filters=filters, query_vec=qvec)
         record["passages"] = [{"chunk_id": p.chunk_id, "path": p.path, "page": p.page, "via": p.via,
                                "score": round(p.score, 6), "sha256": p.sha256} for p in passages]
         if any("id" in p.via for p in passages):
             passages = [p for p in passages if "id" in p.via]  # the question names them: answer from them
-        qvec = self.retriever.embedder.embed_query(query)
         flat_ids = {v for values in ids.values() for v in values}
         sentences = ans.select_sentences(query, passages, self.retriever.embedder, qvec, flat_ids,
                                          max_sentences=s.answer_sentences)

@@ -318,26 +318,14 @@ def ask(
 
     Example: faprep ask "Which parts have inconsistent classifications?"
     """
-    import datetime as dt
-
-    from assistant.ask import Assistant, BadRequest
+    from assistant.ask import Assistant, BadRequest, parse_filters
     from assistant.embeddings import ModelIntegrityError
     from assistant.records import WorkspaceBusy
-    from assistant.retrieval import Filters
     from assistant.services import NoRecords
 
     settings = _settings(workspace)
-    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError, ValueError):
-        normalized_entry = None
-        if entry:
-            from assistant.normalize import entry_number
-
-            normalized_entry = entry_number(entry)
-            if not normalized_entry:
-                raise BadRequest(f"--entry {entry!r}: not an entry number (ABC-1234567-8)")
-        filters = Filters(kinds=kind or None, ruling=ruling, entry=normalized_entry, part=part,
-                          since=dt.date.fromisoformat(since) if since else None,
-                          until=dt.date.fromisoformat(until) if until else None)
+    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError):
+        filters = parse_filters(kind, ruling, entry, part, since, until)
         assistant = Assistant(settings)
         try:
             result = assistant.ask(question, session_id=session, filters=filters)

@@ -298,6 +298,3 @@ def get_embedder(settings: Settings):
         if key not in _cache:
             _cache[key] = load_embedder(settings)
         return _cache[key]
-
-
-Embedder = OnnxEmbedder | TorchEmbedder

@@ -124,6 +124,16 @@ class Records:
     def chunk_ids(self, path: str) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT chunk_id FROM chunks WHERE path = ?", [path]).fetchall()]
 
+    def known_references(self) -> tuple[set[str], set[str]]:
+        """Part numbers (product master and entry lines) and invoice numbers (entry lines) on record:
+        what a reference-shaped token in a document or a question is recognised against."""
+        parts = {r[0] for r in self.con.execute(
+            "SELECT DISTINCT part_number FROM products WHERE part_number IS NOT NULL UNION "
+            "SELECT DISTINCT part_number FROM entry_lines WHERE part_number IS NOT NULL").fetchall()}
+        invoices = {r[0] for r in self.con.execute(
+            "SELECT DISTINCT invoice_number FROM entry_lines WHERE invoice_number IS NOT NULL").fetchall()}
+        return parts, invoices
+
     def get_meta(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None

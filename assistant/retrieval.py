@@ -98,11 +98,7 @@ class Retriever:
         self.embedder = get_embedder(settings)
         self.vectors = VectorStore(settings)
         self.lexical = LexicalIndex(settings.workspace_dir / "lexical")
-        self.known_parts = {r[0] for r in self.con.execute(
-            "SELECT DISTINCT part_number FROM products WHERE part_number IS NOT NULL UNION "
-            "SELECT DISTINCT part_number FROM entry_lines WHERE part_number IS NOT NULL").fetchall()}
-        self.known_invoices = {r[0] for r in self.con.execute(
-            "SELECT DISTINCT invoice_number FROM entry_lines WHERE invoice_number IS NOT NULL").fetchall()}
+        self.known_parts, self.known_invoices = self.records.known_references()
 
     def close(self) -> None:
         self.records.close()
@@ -168,10 +164,9 @@ class Retriever:
         """, [kinds, values]).fetchall()
         return [(cid, int(n)) for cid, n in rows]
 
-    def dense(self, query: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+    def dense(self, emb, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         if allowed is not None and not allowed:
             return []
-        emb = self.embedder.embed_query(query)
         if allowed is not None and len(allowed) <= 2000:
             res = self.vectors.collection.query(query_embeddings=[emb], n_results=min(n, len(allowed)),
                                                 ids=list(allowed), include=["distances"])
@@ -182,12 +177,15 @@ class Retriever:
     # --- the whole ------------------------------------------------------------------------------
 
     def search(self, query: str, k: int = 8, filters: Filters | None = None, fusion: str | None = None,
-               use_ids: bool = True) -> list[Passage]:
+               use_ids: bool = True, query_vec=None) -> list[Passage]:
+        """Top ``k`` passages; ``query_vec`` is the query's embedding when the caller already has it."""
         fusion = fusion or self.settings.fusion
         allowed = self.allowed(filters)
         found = self.identifiers_in(query) if use_ids else {}
         id_ranked = [(cid, n) for cid, n in self.id_hits(found) if allowed is None or cid in allowed]
-        dense = self.dense(query, CANDIDATES, allowed)
+        if query_vec is None:
+            query_vec = self.embedder.embed_query(query)
+        dense = self.dense(query_vec, CANDIDATES, allowed)
         lexical = self.lexical.search(query, k=CANDIDATES, allowed=allowed)
         if fusion == "convex":
             fused = convex(dense, lexical, self.settings.fusion_alpha)

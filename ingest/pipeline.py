@@ -237,11 +237,7 @@ class Ingestor:
             report.files.append(outcome)
             self.progress.file_done(outcome)
 
-        known_parts = {r[0] for r in rec.con.execute(
-            "SELECT DISTINCT part_number FROM products WHERE part_number IS NOT NULL UNION "
-            "SELECT DISTINCT part_number FROM entry_lines WHERE part_number IS NOT NULL").fetchall()}
-        known_invoices = {r[0] for r in rec.con.execute(
-            "SELECT DISTINCT invoice_number FROM entry_lines WHERE invoice_number IS NOT NULL").fetchall()}
+        known_parts, known_invoices = rec.known_references()
 
         # Parsing (pypdf, chunking, identifiers) runs on a worker thread, ahead of the main
         # thread, which embeds (torch releases the GIL) and writes; DuckDB stays on this thread.

@@ -193,12 +193,13 @@ class LexicalIndex:
         stored = {i for seg in segments for i in seg.ids}
         current = set(current_ids)
         live = stored - self._deleted
-        new = [i for i in current_ids if i not in live]
+        back = {i for i in current_ids if i in self._deleted}  # deleted, then back (a file restored): same text
+        new = [i for i in current_ids if i not in stored]
         gone = live - current
-        if not new and not gone and len(live) == len(current):
+        if not new and not gone and not back:
             return UpdateResult("unchanged", segments=len(segments))
 
-        deleted = (self._deleted | gone) & stored
+        deleted = ((self._deleted | gone) & stored) - back
         total = len(stored) + len(new)
         if not segments or (deleted and len(deleted) > MAX_DELETED * total):
             ids = list(current_ids)
@@ -212,7 +213,7 @@ class LexicalIndex:
             kept, fresh_ids, action = list(segments), new, "updated"
         fresh = [self._write_segment(fresh_ids, texts_for(fresh_ids))] if fresh_ids else []
         self._commit(kept + fresh, deleted)
-        return UpdateResult(action, added=len(new), deleted=len(gone), segments=len(kept) + len(fresh))
+        return UpdateResult(action, added=len(new) + len(back), deleted=len(gone), segments=len(kept) + len(fresh))
 
     def _write_segment(self, ids: list[str], texts: list[str]) -> _Segment:
         bm25s = _bm25s()

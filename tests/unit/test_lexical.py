@@ -76,6 +76,21 @@ def test_deleted_chunks_are_never_returned_and_many_deletions_rebuild(tmp_path):
     assert res.action == "rebuilt" and reopened.summary() == {"chunks": 20, "segments": 1, "deleted": 0}
 
 
+def test_a_chunk_deleted_then_back_is_found_again_once(tmp_path):
+    """A file restored to an earlier version brings back the same chunk ids (same text)."""
+    corpus = {f"c{i}": _doc(i) for i in range(40)}
+    index = LexicalIndex(tmp_path / "lex")
+    index.update(list(corpus), Texts(corpus))
+    index.update([i for i in corpus if i != "c7"], Texts(corpus))
+    texts = Texts(corpus)
+    res = index.update(list(corpus), texts)
+    assert res.action == "updated" and res.added == 1 and texts.asked == []
+    reopened = LexicalIndex(tmp_path / "lex")
+    assert reopened.summary() == {"chunks": 40, "segments": 1, "deleted": 0}
+    hits = [cid for cid, _ in reopened.search("KM-1007", k=40)]
+    assert hits[0] == "c7" and hits.count("c7") == 1
+
+
 def test_small_segments_merge_beyond_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(lexical, "MAX_SEGMENTS", 3)
     corpus = {f"c{i}": _doc(i) for i in range(50)}

@@ -168,9 +168,7 @@ class Retriever:
         if allowed is not None and not allowed:
             return []
         if allowed is not None and len(allowed) <= 2000:
-            res = self.vectors.collection.query(query_embeddings=[emb], n_results=min(n, len(allowed)),
-                                                ids=list(allowed), include=["distances"])
-            return [(cid, 1.0 - d) for cid, d in zip(res["ids"][0], res["distances"][0])]
+            return [(cid, 1.0 - d) for cid, d in self.vectors.query(emb, k=min(n, len(allowed)), ids=list(allowed))]
         hits = self.vectors.query(emb, k=n if allowed is None else n * 4)
         return [(cid, 1.0 - d) for cid, d in hits if allowed is None or cid in allowed][:n]
 

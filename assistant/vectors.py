@@ -61,8 +61,9 @@ class VectorStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def query(self, embedding, k: int = 10, where: dict | None = None) -> list[tuple[str, float]]:
+    def query(self, embedding, k: int = 10, where: dict | None = None, ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (id, cosine distance); ``ids`` restricts the search to those chunks."""
         res = self.collection.query(
-            query_embeddings=[embedding], n_results=k, where=where or None, include=["distances"]
+            query_embeddings=[embedding], n_results=k, where=where or None, ids=ids, include=["distances"]
         )
         return list(zip(res["ids"][0], res["distances"][0]))

@@ -101,8 +101,12 @@ class AuditLog:
 class Assistant:
     """Holds the retriever (stores open, model loaded) for repeated questions."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, llm=None):
+        """``llm``: a LangChain chat model; by default the one the settings select (none: extractive)."""
+        from assistant.llm import chat_model
+
         self.settings = settings
+        self.llm = llm if llm is not None else chat_model(settings)
         self.retriever = Retriever(settings)
         ws = settings.workspace_dir
         self.sessions = Sessions(ws / "sessions")
@@ -134,11 +138,14 @@ class Assistant:
         record: dict = {"retrieval_query": query, "identifiers": {k: sorted(v) for k, v in ids.items()},
                         "filters": filters.__dict__ if filters else None, "tool_calls": []}
 
-        routed = route(question, ids)
-        if routed:
-            result = self._from_checks(routed, record)
-        else:
-            result = self._extractive(question, query, ids, filters, record)
+        result = self._with_llm(question, turns, filters, record) if self.llm is not None else None
+        if result is None:
+            routed = route(question, ids)
+            if routed:
+                result = self._from_checks(routed, record)
+            else:
+                result = self._extractive(question, query, ids, filters, record)
+            result.flags[:0] = record.get("fallback", [])
 
         result.session_id = session_id
         result.answer_id = uuid.uuid4().hex
@@ -159,6 +166,18 @@ class Assistant:
         if carried or _REFERS_BACK.search(question):
             query = f"{question} {previous['question']}"
         return carried, query
+
+    def _with_llm(self, question: str, turns: list[dict], filters, record) -> ans.Answer | None:
+        """The agent's answer, checked; None (answer without the model) when the model fails."""
+        from assistant import llm
+
+        try:
+            return llm.run(self, question, turns, filters, record)
+        except Exception as exc:  # a remote model can fail in many ways; the question is still answered
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            record.update(tool_calls=[], llm_error=reason)
+            record["fallback"] = [f"the language model did not answer ({reason}); answered without it"]
+            return None
 
     def _extractive(self, question: str, query: str, ids, filters, record) -> ans.Answer:
         s = self.settings
@@ -194,6 +213,8 @@ class Assistant:
         return render_findings(runs, routed)
 
     def _log_entry(self, question: str, result: ans.Answer, record: dict) -> dict:
+        from assistant.llm import describe
+
         emb = self.retriever.embedder
         s = self.settings
         return {
@@ -205,7 +226,9 @@ class Assistant:
                           for c in result.citations],
             "tools_called": record["tool_calls"], "flags": result.flags,
             "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
-            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend, "llm": None},
+            "model_answer": record.get("model_answer"), "llm_error": record.get("llm_error"),
+            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend,
+                      "llm": describe(s, self.llm)},
             "settings": {"fusion": s.fusion, "fusion_alpha": s.fusion_alpha, "answer_passages": s.answer_passages,
                          "answer_sentences": s.answer_sentences, "answer_min_similarity": s.answer_min_similarity,
                          "chunk_tokens": s.chunk_tokens, "chunk_overlap": s.chunk_overlap},

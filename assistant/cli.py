@@ -320,11 +320,12 @@ def ask(
     """
     from assistant.ask import Assistant, BadRequest, parse_filters
     from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
     from assistant.records import WorkspaceBusy
     from assistant.services import NoRecords
 
     settings = _settings(workspace)
-    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError):
+    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable):
         filters = parse_filters(kind, ruling, entry, part, since, until)
         assistant = Assistant(settings)
         try:

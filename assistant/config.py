@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Offline by default: no hub downloads, no telemetry. Set before any library reads them.
@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     answer_passages: int = 6  # passages retrieved for an answer
     answer_sentences: int = 4  # sentences quoted at most
     answer_min_similarity: float = 0.45  # below this (and with no identifier hit) faprep says it found no answer
+
+    # Optional language model (answers become fluent; retrieval, checks and citation checks stay the same).
+    # none: extractive answers, no model. openai: any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp
+    # server, LM Studio) at llm_base_url. ollama: an Ollama server (default http://127.0.0.1:11434).
+    llm: Literal["none", "openai", "ollama"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_temperature: float = 0.0
+    llm_timeout: float = 120.0  # seconds per model call
+    llm_max_calls: int = 6  # model calls per answer (each may ask for tools); beyond it: extractive answer
 
     # "Today" for date-relative rules (record retention); default: the real today.
     as_of: dt.date | None = None

@@ -124,3 +124,16 @@ def test_ask_json_follows_the_data_formats_shape(ingested, tmp_path):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     empty = _faprep("ask", "anything", env={**env, "FAPREP_HOME": str(tmp_path)})
     assert empty.returncode == 2 and "ingest" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_ask_with_an_unreachable_llm_server_still_answers(ingested):
+    settings = ingested[0]
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace,
+           "FAPREP_LLM": "openai", "FAPREP_LLM_BASE_URL": "http://127.0.0.1:9/v1", "FAPREP_LLM_MODEL": "any"}
+    out = _faprep("ask", "How long are entry records kept?", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["mode"] == "extractive" and result["citations"]
+    assert "language model did not answer" in result["flags"][0] and "answered without it" in result["flags"][0]
+    no_model = _faprep("ask", "x", env={**env, "FAPREP_LLM_MODEL": ""})
+    assert no_model.returncode == 2 and "FAPREP_LLM_MODEL" in no_model.stderr and "Traceback" not in no_model.stderr

@@ -53,9 +53,19 @@ def passages_in(messages) -> dict[int, str]:
     return found
 
 
+def flat(text: str) -> str:
+    """Lower case, whitespace runs as one space: PDF text may wrap a phrase across lines."""
+    return " ".join(text.split()).lower()
+
+
 def answer_citing(word: str, template: str) -> Callable:
     """A step that cites the first passage containing ``word``: ``template`` gets ``{n}``."""
     def step(messages):
-        n = next(n for n, text in passages_in(messages).items() if word.lower() in text.lower())
+        seen = passages_in(messages)
+        n = next((n for n, text in seen.items() if flat(word) in flat(text)), None)
+        if n is None:  # the model's error becomes the fallback flag, which the tests print
+            raise AssertionError(f"no passage contains {word!r}; passages seen: "
+                                 + " | ".join(f"[{k}] {flat(t)[:80]}" for k, t in seen.items())
+                                 + f"; last message: {str(messages[-1].content)[:300]!r}")
         return AIMessage(content=template.format(n=n))
     return step

@@ -26,6 +26,10 @@ NO_ANSWER = "I found nothing in the ingested records and documents that answers 
 GENERIC = STOPWORDS | frozenset("please tell me show list give find about there documents document records record "
                                 "file files say says said".split())
 _ABBREV = frozenset("no nos inc co corp ltd sec secs u.s u.s.c c.f.r v vs e.g i.e mr ms mrs dr st art fig p pp ch seq".split())
+# a line that starts a new item, not the rest of a wrapped sentence: "Item 2:", "Part No: ...", "5. Valuation"
+_NEW_ITEM = re.compile(r"^(?:[^\s:]+(?: [^\s:]+){0,3}:|\d+[.)]\s|[-*•#]|[A-Z0-9 .,&/-]+$)")
+_HTS = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2,4})?\b")
+_ASKS_HTS = re.compile(r"\b(classif\w*|hts\w*|tariff (?:no|number)\w*|subheading|heading)\b", re.I)
 _CLASSIFICATION = re.compile(r"\b(classif\w*|hts\w*|tariff|heading|subheading|chapter \d+|gri)\b", re.I)
 
 
@@ -84,7 +88,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             # a line break ends a sentence unless it wraps prose: a long line without end punctuation
             line = text[text.rfind("\n", 0, i) + 1:i].rstrip()
             nxt_line = text[i + 1:i + 2]
-            wrapped = len(line) >= 60 and line[-1:] not in ".!?:;" and (nxt_line.islower() or nxt_line.isdigit())
+            following = text[i + 1:text.find("\n", i + 1) if "\n" in text[i + 1:] else n]
+            wrapped = len(line) >= 60 and line[-1:] not in ".!?:;" and (
+                nxt_line.islower() or nxt_line.isdigit() or (nxt_line.isupper() and not _NEW_ITEM.match(following)))
             cut = None if wrapped else i
         elif ch in ".!?" and i + 1 < n:
             nxt = text[i + 1]
@@ -138,19 +144,25 @@ def select_sentences(question: str, passages: list[Passage], embedder, query_vec
                 candidates.append(Sentence(p, r, a, b))
     if not candidates:
         return []
-    terms = content_terms(question)
     ids_lower = {i.lower() for i in question_ids}
+    # the identifiers' own tokens count through names_id, not as terms of the question
+    terms = content_terms(question) - {t for i in question_ids for t in tokenize(i)}
+    asks_hts = bool(_ASKS_HTS.search(question))
+    # when every passage already names the identifier asked about, naming it again says little
+    id_bonus = 0.1 if passages and all("id" in p.via for p in passages) else 0.3
     for c in candidates:
         toks = set(tokenize(c.text))
         c.overlap = len(terms & toks) / len(terms) if terms else 0.0
         c.names_id = bool(ids_lower & toks)
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
-    candidates.sort(key=lambda c: (-(c.overlap + c.names_id), c.rank))
+    candidates.sort(key=lambda c: (-(c.overlap + c.names_id + (0.5 if asks_hts and _HTS.search(c.text) else 0)), c.rank))
     candidates = candidates[:max_candidates]
     sims = embedder.embed([c.text for c in candidates], max_tokens=64) @ np.asarray(query_vec)
     for c, sim in zip(candidates, sims):
         c.sim = float(sim)
-        c.score = c.sim + 0.5 * c.overlap + (0.5 if c.names_id else 0.0) + 0.1 / (1 + c.rank)
+        c.score = c.sim + 0.5 * c.overlap + (id_bonus if c.names_id else 0.0) + 0.1 / (1 + c.rank)
+        if asks_hts and _HTS.search(c.text):
+            c.score += 0.3  # a classification question is answered by a sentence that states the number
     chosen: list[Sentence] = []
     seen: list[set[str]] = []
     for c in sorted(candidates, key=lambda s: -s.score):

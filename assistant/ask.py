@@ -20,6 +20,7 @@ from assistant.config import Settings
 from assistant.retrieval import Filters, Retriever
 from assistant.routing import Route, route
 
+RUNNER_UP_GAP = 0.5  # a quoted sentence scores at most this much below the best one
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|they|them|their|same|above|previous|there)\b", re.I)
 
@@ -193,7 +194,9 @@ class Assistant:
         floor = s.answer_min_similarity
         if not any(ans.supports(x, floor) for x in sentences):
             return ans.Answer(answer=ans.NO_ANSWER)
-        kept = [x for x in sentences if x.names_id or x.sim >= floor - 0.15]
+        # the best sentence, and those close to it: a weak runner-up from another source is left out
+        best = max(x.score for x in sentences)
+        kept = [x for x in sentences if (x.names_id or x.sim >= floor - 0.15) and x.score >= best - RUNNER_UP_GAP]
         citations, parts, flags = ans.cite(kept, self.retriever.page_text)
         if not citations:
             return ans.Answer(answer=ans.NO_ANSWER, flags=flags)

@@ -3,7 +3,9 @@
 A question that asks for a check's kind of answer ("which parts have inconsistent
 classifications?", "are there undeclared assists?", "is entry X complete?") is routed to the check
 tools; their findings, with evidence rows, are the answer. The patterns are deliberately narrow: a
-question about what a ruling or the manual says goes to retrieval, not to a check.
+question about what a ruling or the manual says goes to retrieval, not to a check. So does a question
+about a rule or a procedure ("When are blanket USMCA certifications renewed?", "Must tooling we send
+to a supplier be added to the entered value?") unless it also asks about the importer's data.
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ ROUTES: list[tuple[str, re.Pattern]] = [(check, re.compile(p, re.I)) for check, 
           r"|\brun (all )?(the )?checks\b"),
 ]]
 PAYMENT_RE = re.compile(r"\bPAY-\d+\b", re.I)
+# A question about a rule or a procedure, not about what the records show ...
+POLICY = re.compile(r"^\s*(when|why|who|whom|to whom|where|must|should|shall|may|can|could|"
+                    r"how (is|are|do|does|should|must|can|long|often)|"
+                    r"what (happens|does|do|must|should|is required|are the rules?|is the rule|is the procedure)|"
+                    r"do (we|i) (need|have) to|according to|under what)\b", re.I)
+# ... unless it also asks about the data: findings, entries, lines, parts, payments, "are there", "any".
+DATA = re.compile(r"\b(findings?|problems?|issues?|errors? (in|on)|entries|entry lines?|lines|which parts|"
+                  r"our (parts|claims|payments|entries)|are there|is there|any|did we|have we|do we have)\b", re.I)
 
 
 @dataclass
@@ -50,7 +60,7 @@ class Route:
 def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
     """The checks a question asks for (``None``: not a check question), with filters from its identifiers."""
     checks = [check for check, pattern in ROUTES if pattern.search(question)]
-    if not checks:
+    if not checks or (POLICY.search(question) and not DATA.search(question) and not identifiers):
         return None
     if ALL in checks:
         from assistant.checks import ORDER

@@ -88,5 +88,16 @@ def test_routing_is_narrow_and_takes_arguments_from_identifiers():
     assert route("Was royalty PAY-0175 added to value?", {}).args == {"payment_id": "PAY-0175"}
     assert len(route("What compliance issues do we have?", {}).checks) == 11
     for question in ("What does ruling N361443 say about plastic charms?", "How long must records be kept?",
-                     "Who assists with the importation process?"):
+                     "Who assists with the importation process?",
+                     # questions about a rule or a procedure, not about the records
+                     "When are blanket USMCA certifications renewed?",
+                     "What happens to errors that cannot be corrected by a post-summary correction?",
+                     "Must molds and tooling we send to a supplier be added to the entered value?",
+                     "How should royalties be declared?"):
         assert route(question, {}) is None, question
+    # ... while the same topics asked of the data still go to the checks
+    assert route("When did we file post-summary corrections?", {}).checks == ["psc_pattern"]
+    assert route("Are there USMCA claims without certificates?", {}).checks == ["spi_without_certificate"]
+    assert route("Which entries have post-summary corrections?", {}).checks == ["psc_pattern"]
+    assert route("How many entries claim USMCA without a certificate?", {}).checks == ["spi_without_certificate"]
+    assert route("Must assists for KM-2040 be declared?", {"part": {"KM-2040"}}).args == {"part_number": "KM-2040"}

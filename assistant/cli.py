@@ -412,5 +412,32 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
+@app.command("eval")
+def evaluate(
+    as_json: bool = typer.Option(False, "--json", help="print every metric and each question's result as JSON"),
+    workdir: Optional[Path] = typer.Option(None, help="build the case and stores here (default: a temporary folder)"),
+    reuse: bool = typer.Option(False, "--reuse", help="with --workdir: keep a case and stores built there before"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="also run the naive LangChain RAG"),
+    thresholds: Path = typer.Option(None, help="floors file (default evaluation/thresholds.json)"),
+) -> None:
+    """Evaluate retrieval, answers and checks on the sample case and the corpus, beside the naive RAG.
+
+    Exits 1 when a metric is below its floor in the thresholds file.
+
+    Example: faprep eval --workdir /tmp/faprep-eval
+    """
+    from evaluation.run import THRESHOLDS, render, run_eval
+
+    with _errors_as_messages(FileNotFoundError, ValueError):
+        result = run_eval(workdir, baseline=baseline, thresholds=thresholds or THRESHOLDS, reuse=reuse,
+                          say=lambda m: err.print(f"[dim]{m} ...[/]"))
+    if as_json:
+        print(json.dumps(result, indent=1, default=str))
+    else:
+        render(result, console)
+    if result["failures"]:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())

@@ -155,3 +155,19 @@ def test_text_in_documents_is_data_not_instructions(sample_case, tmp_path):
     _assert_verbatim(result, settings)
     log = json.loads((settings.workspace_dir / "audit" / "answers.jsonl").read_text().splitlines()[-1])
     assert log["tools_called"] == []
+
+
+def test_question_set_is_built_from_the_case(sample_case):
+    from evaluation.datasets.questions import build_questions
+    from evaluation.datasets.sample_case import CORPUS
+
+    questions = build_questions(sample_case[0], CORPUS)
+    cats = {q.category for q in questions}
+    assert len(questions) >= 60 and len({q.id for q in questions}) == len(questions)
+    assert {"manual", "ruling_number", "ruling_description", "hts_number", "entry_number", "invoice_number",
+            "part_number", "no_answer"} <= cats
+    files = {p.relative_to(sample_case[0]).as_posix() for p in sample_case[0].rglob("*")}
+    for q in questions:
+        if q.category in ("entry_number", "invoice_number"):  # the case's own numbers: their documents exist
+            assert any(q.sources[0] in f for f in files), q
+    assert all(q.sources for q in questions if q.answerable) and not any(q.sources for q in questions if not q.answerable)

@@ -1,0 +1,242 @@
+"""`faprep eval`: how well faprep finds what it should, with numbers, beside the naive LangChain RAG.
+
+1. Build the sample case (dated today) and put the rest of the public-domain corpus beside it (19 USC
+   sections, HTSUS chapters, the CBP rulings the case does not hold), so answers must be found among
+   ~1,600 chunks of real text.
+2. Ingest it with faprep, and load the same files into the naive pipeline (``evaluation/naive.py``).
+3. Ask the question set (``evaluation/datasets/questions.py``) of each retrieval variant (top 5) and
+   of the extractive answerer; run the checks against the case's ground truth.
+4. Compare with the thresholds in ``evaluation/thresholds.json``; any metric below its floor fails.
+
+No language model; deterministic for a given build date.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from evaluation.metrics import check_scores, first_relevant, has_facts, retrieval_scores
+
+THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
+K = 5
+
+
+def add_corpus(case: Path, corpus: Path) -> None:
+    """The corpus texts the case does not already hold, under ``case/corpus/``."""
+    extra = case / "corpus"
+    for sub in ("law", "hts"):
+        shutil.copytree(corpus / sub, extra / sub)
+    (extra / "rulings").mkdir(parents=True)
+    for p in sorted((corpus / "rulings").glob("*.txt")):
+        if not (case / "rulings" / p.name).exists():
+            shutil.copy(p, extra / "rulings" / p.name)
+
+
+def _retrieval_row(questions, results_of) -> dict:
+    ranks, facts = [], []
+    for q in questions:
+        hits = results_of(q)
+        ranks.append(first_relevant([q.relevant(path, text) for path, text in hits]))
+        if q.facts:
+            facts.append(has_facts(" ".join(text for _, text in hits), q.facts))
+    row = retrieval_scores(ranks, K)
+    row["context_facts"] = sum(facts) / len(facts) if facts else 0.0
+    return row, ranks
+
+
+def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Path = THRESHOLDS, say=print,
+             reuse: bool = False) -> dict:
+    """The whole evaluation; ``reuse`` keeps a case and stores already built in ``workdir`` (for tuning)."""
+    from assistant import services
+    from assistant.answer import NO_ANSWER
+    from assistant.ask import Assistant
+    from assistant.checks import REGISTRY
+    from assistant.config import Settings
+    from evaluation.bench.common import machine
+    from evaluation.datasets.questions import build_questions
+    from evaluation.datasets.sample_case import CORPUS, GROUND_TRUTH, build_sample_case
+
+    holder = None
+    if workdir is None:
+        holder = tempfile.TemporaryDirectory(prefix="faprep-eval-")
+        workdir = Path(holder.name)
+    workdir = Path(workdir)
+    try:
+        case, home = workdir / "case", workdir / "home"
+        settings = Settings(home=home, workspace="eval")
+        reuse = reuse and (workdir / "ingest.json").exists()
+        if not reuse:
+            for old in (home, workdir / "naive", workdir / "ingest.json"):
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+            say("building the sample case and the corpus beside it")
+            build_sample_case(case)
+            add_corpus(case, CORPUS)
+            say("ingesting with faprep")
+            t0 = time.perf_counter()
+            totals = services.ingest(settings, [case]).totals()
+            (workdir / "ingest.json").write_text(json.dumps({**totals, "seconds": time.perf_counter() - t0}))
+        info = json.loads((workdir / "ingest.json").read_text())
+        truth = json.loads((case / GROUND_TRUTH).read_text())
+        questions = build_questions(case, CORPUS)
+        answerable = [q for q in questions if q.answerable]
+
+        assistant = Assistant(settings)
+        try:
+            r = assistant.retriever
+
+            def ours(fusion, use_ids=True):
+                return lambda q: [(p.path, p.text) for p in r.search(q.question, k=K, fusion=fusion, use_ids=use_ids)]
+
+            say("retrieval: faprep variants")
+            retrieval, ranks = {}, {}
+            default = f"faprep hybrid, {settings.fusion} (default)"
+            other = "rrf" if settings.fusion == "convex" else "convex"
+            for name, fn in ((default, ours(settings.fusion)), (f"faprep hybrid, {other}", ours(other)),
+                             (f"faprep {settings.fusion}, no identifier path", ours(settings.fusion, use_ids=False))):
+                retrieval[name], ranks[name] = _retrieval_row(answerable, fn)
+            naive_info = None
+            if baseline:
+                from evaluation.naive import NaiveRAG
+
+                say("loading the naive pipeline (1000/200 splitter, dense only, k=5)")
+                naive = NaiveRAG(case, workdir / "naive", r.embedder, reuse=reuse)
+                naive_info = {"pages": naive.pages, "chunks": len(naive.chunks)}
+                retrieval["naive LangChain RAG"], ranks["naive LangChain RAG"] = _retrieval_row(
+                    answerable, lambda q: naive.search(q.question, K))
+
+            say("answers (extractive)")
+            per_question, latencies = [], []
+            facts_ok, cited, cited_ok, verbatim_ok, answered, refused = [], 0, 0, 0, 0, 0
+            for q in questions:
+                t = time.perf_counter()
+                result = assistant.ask(q.question)
+                latencies.append(time.perf_counter() - t)
+                no_answer = result.answer == NO_ANSWER
+                row = {"id": q.id, "category": q.category, "question": q.question, "no_answer": no_answer,
+                       "facts": None, "citations": len(result.citations),
+                       "first_relevant": {name: ranks[name][answerable.index(q)] for name in ranks} if q.answerable else None}
+                if not q.answerable:
+                    refused += no_answer
+                else:
+                    answered += not no_answer
+                    if q.facts:
+                        row["facts"] = has_facts(result.answer, q.facts)
+                        facts_ok.append(row["facts"])
+                    for c in result.citations:
+                        cited += 1
+                        page = r.page_text(c.source, c.page)
+                        exact = page[c.char_start:c.char_end] == c.quote
+                        chunk = r.passages([c.chunk_id])
+                        relevant = q.relevant(c.source, chunk[0].text if chunk else c.quote)
+                        verbatim_ok += exact
+                        cited_ok += exact and relevant
+                per_question.append(row)
+            unanswerable = len(questions) - len(answerable)
+            answers = {
+                "facts": sum(facts_ok) / len(facts_ok),
+                "answered": answered / len(answerable),
+                "citation_precision": cited_ok / cited if cited else 0.0,
+                "verbatim": verbatim_ok / cited if cited else 0.0,
+                "citations": cited,
+                "refusal": refused / unanswerable if unanswerable else 1.0,
+                "ask_p50_ms": statistics.median(latencies) * 1000,
+                "ask_p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
+            }
+        finally:
+            assistant.close()
+
+        say("checks against the ground truth")
+        run = services.run_checks(settings)
+        checks = check_scores(truth["expected_findings"], [(f.check, f.subject) for f in run.findings], list(REGISTRY))
+
+        by_category: dict[str, dict] = {}
+        for cat in dict.fromkeys(q.category for q in answerable):
+            idx = [i for i, q in enumerate(answerable) if q.category == cat]
+            by_category[cat] = {"questions": len(idx), **{
+                name: retrieval_scores([ranks[name][i] for i in idx], K)[f"hit@{K}"] for name in ranks}}
+
+        result = {
+            "machine": machine(), "as_of": truth["as_of"],
+            "corpus": {"files": info["files"], "pages": info["pages"], "chunks": info["chunks"],
+                       "ingest_seconds": round(info["seconds"], 1), "naive": naive_info},
+            "questions": {"total": len(questions), "answerable": len(answerable), "unanswerable": unanswerable,
+                          "categories": {c: sum(q.category == c for q in questions)
+                                         for c in dict.fromkeys(q.category for q in questions)}},
+            "default": default, "retrieval": retrieval, "by_category": by_category, "answers": answers, "checks": checks,
+            "per_question": per_question,
+        }
+        result["failures"] = compare(result, json.loads(Path(thresholds).read_text()))
+        return result
+    finally:
+        if holder is not None:
+            holder.cleanup()
+
+
+def compare(result: dict, floors: dict) -> list[str]:
+    """Every metric below its floor, as a line; the naive baseline must be beaten by the margin given."""
+    failures = []
+    ours = result["retrieval"][result["default"]]
+    for metric, floor in floors.get("retrieval", {}).items():
+        if ours[metric] < floor:
+            failures.append(f"retrieval {metric} {ours[metric]:.3f} < {floor}")
+    for metric, floor in floors.get("answers", {}).items():
+        if result["answers"][metric] < floor:
+            failures.append(f"answers {metric} {result['answers'][metric]:.3f} < {floor}")
+    naive = result["retrieval"].get("naive LangChain RAG")
+    if naive:
+        for metric, margin in floors.get("margin_over_naive", {}).items():
+            if ours[metric] - naive[metric] < margin:
+                failures.append(f"retrieval {metric}: {ours[metric]:.3f} is not {margin} above naive {naive[metric]:.3f}")
+    for cid, s in result["checks"].items():
+        for metric in ("precision", "recall"):
+            floor = floors.get("checks", {}).get(metric, 0)
+            if s[metric] < floor:
+                failures.append(f"check {cid} {metric} {s[metric]:.2f} < {floor}")
+    return failures
+
+
+def render(result: dict, console) -> None:
+    from rich.table import Table
+
+    c = result["corpus"]
+    q = result["questions"]
+    console.print(f"[bold]faprep eval[/] — {q['total']} questions ({q['answerable']} answerable, {q['unanswerable']} "
+                  f"not) over {c['files']} files, {c['pages']} pages, {c['chunks']} chunks (sample case of {result['as_of']} "
+                  f"+ corpus)")
+    t = Table(title=f"Retrieval, top {K} (answerable questions)")
+    for col in ("pipeline", "hit@1", f"hit@{K}", "MRR", "facts in context"):
+        t.add_column(col, justify="left" if col == "pipeline" else "right")
+    for name, row in result["retrieval"].items():
+        t.add_row(name, f"{row['hit@1']:.3f}", f"{row[f'hit@{K}']:.3f}", f"{row['mrr']:.3f}", f"{row['context_facts']:.3f}")
+    console.print(t)
+    t = Table(title=f"hit@{K} by question kind")
+    names = list(result["retrieval"])
+    t.add_column("kind")
+    t.add_column("n", justify="right")
+    for n in names:
+        t.add_column(n, justify="right")
+    for cat, row in result["by_category"].items():
+        t.add_row(cat, str(row["questions"]), *(f"{row[n]:.2f}" for n in names))
+    console.print(t)
+    a = result["answers"]
+    t = Table(title="Extractive answers")
+    for col in ("key facts", "answered", "citation precision", "verbatim quotes", "correct refusals", "ask p50 / p95"):
+        t.add_column(col, justify="right")
+    t.add_row(f"{a['facts']:.3f}", f"{a['answered']:.3f}", f"{a['citation_precision']:.3f} ({a['citations']})",
+              f"{a['verbatim']:.3f}", f"{a['refusal']:.3f}", f"{a['ask_p50_ms']:.0f} / {a['ask_p95_ms']:.0f} ms")
+    console.print(t)
+    t = Table(title="Checks against the sample case's ground truth")
+    for col in ("check", "expected", "found", "precision", "recall"):
+        t.add_column(col, justify="left" if col == "check" else "right")
+    for cid, s in result["checks"].items():
+        t.add_row(cid, str(s["expected"]), str(s["found"]), f"{s['precision']:.2f}", f"{s['recall']:.2f}")
+    console.print(t)
+    if result["failures"]:
+        console.print("[red bold]below the thresholds:[/] " + "; ".join(result["failures"]))
+    else:
+        console.print("[green]all metrics at or above the thresholds in evaluation/thresholds.json[/]")

@@ -28,9 +28,14 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q -rs
 
+eval: install
+	$(BIN)/faprep eval
+
 bench: install
 	$(BIN)/python -m evaluation.bench.ingest_bench
+	$(BIN)/python -m evaluation.bench.ask_bench --rounds 5
 	$(BIN)/python -m evaluation.bench.records_bench --rows 1000000
+	$(BIN)/python -m evaluation.bench.checks_bench --rows 1000000 --cores 2
 
 clean:
 	rm -rf $(VENV) .faprep sample_case .pytest_cache

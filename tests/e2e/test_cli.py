@@ -89,6 +89,18 @@ def test_lexical_benchmark_smoke():
     assert result["chunks"] == 300 and result["add_action"] == "updated" and result["segments"] == 2
 
 
+def test_ask_benchmark_smoke(ingested, capsys):
+    from evaluation.bench.ask_bench import QUESTIONS, main
+
+    settings = ingested[0]
+    out = main(["--home", str(settings.home), "--workspace", settings.workspace, "--rounds", "1", "--cold", "1",
+                "--json"])
+    warm = out["warm"]
+    assert warm["all"]["n"] == len(QUESTIONS) and warm["extractive"]["n"] == len(QUESTIONS) - warm["by_kind"]["check"]["n"]
+    assert 0 < warm["extractive"]["p50_ms"] <= warm["extractive"]["p95_ms"] <= warm["extractive"]["max_ms"]
+    assert out["cold"]["ask"]["median_s"] > out["cold"]["help"]["median_s"] > 0 and out["cold"]["import_cli_ms"] > 0
+
+
 def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
     import shutil
 
@@ -137,3 +149,17 @@ def test_ask_with_an_unreachable_llm_server_still_answers(ingested):
     assert "language model did not answer" in result["flags"][0] and "answered without it" in result["flags"][0]
     no_model = _faprep("ask", "x", env={**env, "FAPREP_LLM_MODEL": ""})
     assert no_model.returncode == 2 and "FAPREP_LLM_MODEL" in no_model.stderr and "Traceback" not in no_model.stderr
+
+
+def test_eval_meets_its_thresholds_and_beats_the_naive_pipeline(tmp_path):
+    """The evaluation gate: a metric below evaluation/thresholds.json fails this test (and CI)."""
+    out = subprocess.run([sys.executable, "-m", "assistant", "eval", "--json", "--workdir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=1200, env=os.environ)
+    assert out.returncode in (0, 1), out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    assert result["failures"] == [], result["failures"]
+    assert out.returncode == 0
+    assert result["questions"]["total"] >= 60 and result["questions"]["unanswerable"] >= 5
+    ours, naive = result["retrieval"][result["default"]], result["retrieval"]["naive LangChain RAG"]
+    assert ours["hit@5"] > naive["hit@5"] and ours["mrr"] > naive["mrr"]
+    assert len(result["per_question"]) == result["questions"]["total"]

@@ -156,6 +156,14 @@ class Assistant:
         self.log.write(self._log_entry(question, result, record))
         return result
 
+    def answer_from_documents(self, question: str, filters: Filters | None = None, gap: float = RUNNER_UP_GAP,
+                              keep=None) -> ans.Answer:
+        """The extractive answer from the documents alone: no session, no routing, no model, not logged
+        (drafting composes it into a larger answer). ``gap``: how far below the best sentence others may
+        score; ``keep(text)``: quote only the sentences it accepts."""
+        ids = self.retriever.identifiers_in(question)
+        return self._extractive(question, question, ids, filters, {}, gap=gap, keep=keep)
+
     def _with_context(self, question: str, own: dict[str, set[str]], turns: list[dict]):
         """A follow-up that names no identifier takes the previous turn's; one that refers back
         ("it", "that entry") also carries the previous question into retrieval."""
@@ -180,7 +188,8 @@ class Assistant:
             record["fallback"] = [f"the language model did not answer ({reason}); answered without it"]
             return None
 
-    def _extractive(self, question: str, query: str, ids, filters, record) -> ans.Answer:
+    def _extractive(self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP,
+                    keep=None) -> ans.Answer:
         s = self.settings
         qvec = self.retriever.embedder.embed_query(query)
         passages = self.retriever.search(query, k=s.answer_passages, filters=filters, query_vec=qvec)
@@ -191,12 +200,14 @@ class Assistant:
         flat_ids = {v for values in ids.values() for v in values}
         sentences = ans.select_sentences(query, passages, self.retriever.embedder, qvec, flat_ids,
                                          max_sentences=s.answer_sentences)
+        if keep is not None:
+            sentences = [x for x in sentences if keep(x.text)]
         floor = s.answer_min_similarity
         if not any(ans.supports(x, floor) for x in sentences):
             return ans.Answer(answer=ans.NO_ANSWER)
         # the best sentence, and those close to it: a weak runner-up from another source is left out
         best = max(x.score for x in sentences)
-        kept = [x for x in sentences if (x.names_id or x.sim >= floor - 0.15) and x.score >= best - RUNNER_UP_GAP]
+        kept = [x for x in sentences if (x.names_id or x.sim >= floor - 0.15) and x.score >= best - gap]
         citations, parts, flags = ans.cite(kept, self.retriever.page_text)
         if not citations:
             return ans.Answer(answer=ans.NO_ANSWER, flags=flags)

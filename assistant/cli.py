@@ -412,6 +412,62 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
+draft_app = typer.Typer(no_args_is_help=True, help="Draft documents for the Focused Assessment from your records.")
+app.add_typer(draft_app, name="draft")
+
+
+@draft_app.command("survey")
+def draft_survey(
+    out: list[Path] = typer.Option([], "--out", "-o", help="write the draft: .docx (editable), .md or .json; repeatable"),
+    questionnaire: Optional[Path] = typer.Option(None, "--questionnaire", "-q",
+                                                 help="your own questionnaire: PDF, DOCX, MD or TXT with numbered questions"),
+    as_json: bool = typer.Option(False, "--json", help="print the answers as JSON (DATA-FORMATS section 5)"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Draft answers to the FA pre-assessment survey from your written procedures, records and checks.
+
+    Each answer quotes the compliance manual and broker instructions (cited, with page), adds facts
+    computed from the records and the exceptions the checks found. A question no written procedure
+    answers is a gap, listed and highlighted, never filled with invented text.
+
+    Example: faprep draft survey --out survey.docx --out survey.md
+    """
+    from assistant import drafting, services
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.records import WorkspaceBusy
+
+    for path in out:
+        if path.suffix.lower() not in (".docx", ".md", ".json"):
+            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
+            raise typer.Exit(2)
+    settings = _settings(workspace)
+    with _errors_as_messages(drafting.QuestionnaireError, services.NoRecords, WorkspaceBusy, ModelIntegrityError, OSError):
+        survey = drafting.draft_survey(settings, questionnaire)
+        for path in out:
+            drafting.write_survey(survey, settings, path)
+    if as_json:
+        print(json.dumps(survey.public(), indent=2))
+        return
+    gapped = [a for a in survey.answers if a.gaps]
+    console.print(f"[bold]Pre-assessment survey[/] — workspace '{survey.workspace}', {survey.as_of}: "
+                  f"{len(survey.answers)} questions, {len(survey.answers) - len(gapped)} answered from written "
+                  f"procedures, {len(gapped)} with gaps")
+    t = Table(show_lines=False)
+    t.add_column("question", overflow="fold")
+    t.add_column("sources", justify="right")
+    t.add_column("exceptions", justify="right")
+    t.add_column("gap", justify="center")
+    for a in survey.answers:
+        t.add_row(f"{a.question_id}. {a.question}", str(len(a.citations)), str(len(a.exceptions)),
+                  "[yellow]GAP[/]" if a.gaps else "")
+    console.print(t)
+    console.print(survey.note)
+    for path in out:
+        console.print(f"draft written: {path}")
+    if not out:
+        console.print("the answers in full: faprep draft survey --out survey.docx (or .md, or --json)")
+
+
 @app.command("eval")
 def evaluate(
     as_json: bool = typer.Option(False, "--json", help="print every metric and each question's result as JSON"),

@@ -98,6 +98,8 @@ class Settings(BaseSettings):
 
     # "Today" for date-relative rules (record retention); default: the real today.
     as_of: dt.date | None = None
+    # The importer's name on drafts (default: the workspace's name).
+    importer_name: str = ""
 
     log_level: str = "WARNING"
 

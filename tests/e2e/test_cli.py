@@ -163,3 +163,22 @@ def test_eval_meets_its_thresholds_and_beats_the_naive_pipeline(tmp_path):
     ours, naive = result["retrieval"][result["default"]], result["retrieval"]["naive LangChain RAG"]
     assert ours["hit@5"] > naive["hit@5"] and ours["mrr"] > naive["mrr"]
     assert len(result["per_question"]) == result["questions"]["total"]
+
+
+def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
+    settings = ingested[0]
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
+    out = _faprep("draft", "survey", "--json", "-o", str(tmp_path / "s.docx"), "-o", str(tmp_path / "s.md"), env=env)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert len(data["answers"]) >= 20
+    for a in data["answers"]:  # DATA-FORMATS section 5
+        assert {"question_id", "question", "answer", "citations", "gaps"} <= set(a)
+        for c in a["citations"]:
+            assert {"source", "page", "kind", "ruling_number", "quote"} <= set(c)
+    assert (tmp_path / "s.docx").stat().st_size > 0 and "## Q1." in (tmp_path / "s.md").read_text()
+    for args, message in ((["-o", str(tmp_path / "s.pdf")], "must end in .docx, .md or .json"),
+                          (["--questionnaire", str(tmp_path / "none.docx")], "no such file")):
+        bad = _faprep("draft", "survey", *args, env=env)
+        said = " ".join(bad.stderr.split())
+        assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr

@@ -1,0 +1,374 @@
+"""Draft answers to the FA pre-assessment survey, grounded in the importer's own records.
+
+For each question of the questionnaire (``prompts/survey_questions.md`` by default, or the user's
+own PDF/DOCX/MD/TXT with numbered questions):
+
+1. **Policy**: sentences of the importer's written procedures (compliance manual, broker
+   instructions, training records, other policy documents) that answer it, chosen and quoted the way
+   ``faprep ask`` does, each quote checked verbatim against its page.
+2. **Records**: facts computed from the records database for the question's area (entries and
+   lines, share of lines on the master HTS, broker reviews recorded, complete document sets, ...).
+3. **Checks**: the findings of the area's deterministic checks: where the records contradict the
+   written procedure, the draft says so.
+
+Where no written procedure answers a question, the answer says so and the question's ``gaps`` name
+it: a gap is something to fix before the audit, never papered over with invented text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant import answer as ans
+from assistant.config import Settings
+from assistant.retrieval import Filters
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+DEFAULT_QUESTIONNAIRE = PROMPTS / "survey_questions.md"
+POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record", "other"]
+POLICY_GAP = 0.3  # a survey answer quotes the sentences within this of the best one (ask: 0.5)
+# Words every compliance document uses: a quoted sentence must share one of the question's other terms
+# (a question on training is not answered by a sentence that only says "customs compliance").
+DOMAIN_WORDS = frozenset("customs compliance company company's companys program import imports imported importer "
+                         "importation goods merchandise entry entries trade ensure describe procedure procedures "
+                         "policy policies process processes".split())
+
+# area -> (words that place a user's question in it, the checks that test it)
+AREAS: dict[str, tuple[str, list[str]]] = {
+    "organization": (r"mission|organi[sz]ation|responsib|report to|risk assessment|assesses? (customs )?risk|scope", []),
+    "classification": (r"classif|hts|tariff (number|schedule)|ruling", ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict"]),
+    "valuation": (r"valu|assist|royalt|licen[cs]e fee|related[- ]part|commission|price", ["undeclared_assist", "royalty_omission", "value_outlier"]),
+    "origin": (r"origin|marking|marked", ["origin_mismatch"]),
+    "trade_programs": (r"usmca|nafta|preference|trade program|\bspi\b|certification of origin", ["spi_without_certificate"]),
+    "adcvd_301_232": (r"antidumping|countervailing|ad/cvd|section (301|232)|chapter 99", []),
+    "broker": (r"broker", ["broker_review_missing"]),
+    "recordkeeping": (r"record ?keeping|retention|retain|\bkeep\b.*\brecords\b|\brecords\b.*\b(kept|keep)\b", ["missing_records"]),
+    "internal_audit": (r"internal audit|error rate|audit", []),
+    "training": (r"train", []),
+    "corrective_action": (r"correct|prior disclosure|162\.74", ["psc_pattern"]),
+}
+_AREA_HEADINGS = {  # the default questionnaire's headings
+    "organization and risk assessment": "organization", "classification": "classification",
+    "valuation": "valuation", "country of origin and marking": "origin", "special trade programs": "trade_programs",
+    "ad/cvd and section 301/232": "adcvd_301_232", "broker management": "broker", "recordkeeping": "recordkeeping",
+    "internal audit and error rates": "internal_audit", "training": "training",
+    "corrective action and prior disclosure": "corrective_action",
+}
+_NUMBERED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})[.):]\s+(\S.*)$", re.I)
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.+?)\s*#*\s*$|([A-Z][A-Z0-9 ,/&()-]{3,})\s*$)")
+
+
+class QuestionnaireError(ValueError):
+    pass
+
+
+@dataclass
+class SurveyQuestion:
+    id: str
+    question: str
+    area: str
+
+
+class SurveyAnswer(BaseModel):
+    question_id: str
+    question: str
+    area: str
+    answer: str
+    citations: list[ans.Citation] = []
+    facts: list[str] = Field(default_factory=list, description="facts computed from the records")
+    exceptions: list[str] = Field(default_factory=list, description="check findings in this area, by id")
+    gaps: list[str] = Field(default_factory=list, description="what the records do not show")
+    flags: list[str] = []
+
+
+class Survey(BaseModel):
+    workspace: str
+    as_of: dt.date
+    questionnaire: str
+    answers: list[SurveyAnswer]
+    note: str = ans.LEGAL_NOTE
+
+    def public(self) -> dict:
+        """The JSON of ``faprep draft survey --json`` (DATA-FORMATS section 5, plus area, facts and exceptions)."""
+        return self.model_dump(mode="json")
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+
+def area_of(question: str, heading: str | None = None) -> str:
+    if heading and heading.strip().lower() in _AREA_HEADINGS:
+        return _AREA_HEADINGS[heading.strip().lower()]
+    for area, (words, _) in AREAS.items():
+        if re.search(words, question, re.I):
+            return area
+    return "general"
+
+
+def parse_questionnaire(text: str, source: str) -> list[SurveyQuestion]:
+    """Numbered questions ("1. ...", "Q2) ...", "Question 3: ..."), a question's wrapped lines joined,
+    the area from the heading above it or from its words."""
+    questions: list[list] = []  # [number, text, heading]
+    heading = None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _NUMBERED.match(line)
+        if m:
+            questions.append([m.group(1), m.group(2).strip(), heading])
+            continue
+        h = _HEADING.match(line)
+        if h and not (questions and not questions[-1][1].rstrip().endswith(("?", "."))):
+            heading = (h.group(1) or h.group(2)).strip()
+        elif questions and not questions[-1][1].rstrip().endswith("?"):
+            questions[-1][1] += " " + line.strip()  # a question wrapped over lines
+    if not questions:
+        raise QuestionnaireError(f"{source}: no numbered questions found (expected lines like '1. How ...?')")
+    out, seen = [], set()
+    for number, q, head in questions:
+        qid = f"Q{number}"
+        if qid in seen:
+            raise QuestionnaireError(f"{source}: question number {number} appears twice")
+        seen.add(qid)
+        out.append(SurveyQuestion(qid, " ".join(q.split()), area_of(q, head)))
+    return out
+
+
+def load_questionnaire(path: Path | None = None) -> tuple[str, list[SurveyQuestion]]:
+    """(name, questions) of the built-in questionnaire or of the user's PDF/DOCX/MD/TXT file."""
+    from ingest.documents import DocumentError, load_document
+
+    path = Path(path) if path else DEFAULT_QUESTIONNAIRE
+    if not path.is_file():
+        raise QuestionnaireError(f"{path}: no such file")
+    try:
+        pages = load_document(path)
+    except DocumentError as exc:
+        raise QuestionnaireError(f"{path}: {exc}") from exc
+    name = "built-in (prompts/survey_questions.md)" if path == DEFAULT_QUESTIONNAIRE else str(path)
+    return name, parse_questionnaire("\n".join(p.text for p in pages), str(path))
+
+
+# --- facts from the records ----------------------------------------------------------------------
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a / b:.0%}" if b else "n/a"
+
+
+def records_facts(con, settings: Settings) -> dict[str, list[str]]:
+    """Facts per area, computed from the records (``prepare`` has built ``lines`` and ``master``)."""
+    one = lambda sql, *p: con.execute(sql, list(p)).fetchone()  # noqa: E731
+    facts: dict[str, list[str]] = {a: [] for a in AREAS}
+    n_lines, n_entries, first, last, value = one(
+        "SELECT count(*), count(DISTINCT entry_number), min(entered), max(entered), sum(value) FROM lines")
+    if not n_lines:
+        return facts
+    facts["organization"].append(
+        f"The records hold {n_entries:,} entries ({n_lines:,} entry lines) entered {first} to {last}, "
+        f"entered value ${value or 0:,.2f} (ES-003 entry data).")
+
+    parts, with_ruling = one("SELECT count(*), count(ruling_number) FILTER (WHERE trim(ruling_number) <> '') FROM master")
+    on_master, compared = one(
+        "SELECT count(*) FILTER (WHERE hts_eq(l.hts_d, m.hts_d)), count(*) FROM lines l JOIN master m USING (part_number) "
+        "WHERE l.hts_d <> '' AND m.hts_d <> ''")
+    if parts:
+        facts["classification"].append(f"The product master lists {parts} parts; {with_ruling} cite a CBP ruling.")
+        facts["classification"].append(
+            f"{on_master:,} of {compared:,} entry lines of master parts ({_pct(on_master, compared)}) declared the "
+            "product master's HTS number.")
+
+    with_additions, additions = one("SELECT count(*) FILTER (WHERE additions > 0), sum(additions) FROM lines")
+    related, = one("SELECT count(*) FILTER (WHERE related_party) FROM lines")
+    n_pay, paid = one("SELECT count(*), sum(amount) FROM payments")
+    facts["valuation"].append(
+        f"{with_additions:,} of {n_lines:,} entry lines declare additions to the price (${additions or 0:,.2f}); "
+        f"{related:,} lines are flagged as related-party transactions.")
+    if n_pay:
+        facts["valuation"].append(f"The payments register holds {n_pay:,} payments (${paid or 0:,.2f}).")
+
+    origins = con.execute("SELECT country_of_origin, count(*) FROM lines GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall()
+    facts["origin"].append("Countries of origin declared, by entry lines: "
+                           + ", ".join(f"{c or 'none'} {_pct(n, n_lines)}" for c, n in origins) + ".")
+
+    spi, usmca = one("SELECT count(*) FILTER (WHERE coalesce(trim(spi), '') <> ''), "
+                     "count(*) FILTER (WHERE upper(trim(spi)) IN ('S', 'S+')) FROM lines")
+    certs, = one("SELECT count(*) FROM certificates WHERE upper(program) = 'USMCA'")
+    facts["trade_programs"].append(f"{spi:,} entry lines claim a trade program, {usmca:,} of them USMCA (SPI S/S+); "
+                                   f"{certs} USMCA certifications are in the certificate register.")
+
+    ch99, = one("SELECT count(*) FROM entry_lines WHERE coalesce(tariff_ordinal, 1) > 1 "
+                "AND regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') LIKE '99%'")
+    adcvd, = one("SELECT count(DISTINCT entry_number) FROM lines WHERE entry_type IN ('03', '3')")
+    facts["adcvd_301_232"].append(f"{ch99:,} Chapter 99 tariff lines (e.g. Section 301/232) are reported on the "
+                                  f"entries; {adcvd:,} entries are AD/CVD entries (type 03).")
+
+    reviewed, = one("SELECT count(DISTINCT l.entry_number) FROM lines l JOIN broker_reviews r USING (entry_number)")
+    facts["broker"].append(f"{reviewed:,} of {n_entries:,} entries ({_pct(reviewed, n_entries)}) have a review recorded "
+                           "in the broker review log.")
+
+    since = settings.today.replace(year=settings.today.year - settings.checks.retention_years) \
+        if not (settings.today.month == 2 and settings.today.day == 29) else settings.today - dt.timedelta(days=365 * 5)
+    in_retention, complete = one(
+        """WITH e AS (SELECT DISTINCT entry_number FROM lines WHERE entered >= ?),
+                k AS (SELECT de.entry_number, count(DISTINCT d.kind) AS kinds FROM document_entries de
+                      JOIN documents d USING (path)
+                      WHERE d.kind IN ('commercial_invoice', 'packing_list', 'entry_summary') GROUP BY 1)
+           SELECT count(*), count(*) FILTER (WHERE k.kinds = 3) FROM e LEFT JOIN k USING (entry_number)""", since)
+    facts["recordkeeping"].append(
+        f"{complete:,} of the {in_retention:,} entries of the last {settings.checks.retention_years} years "
+        f"({_pct(complete, in_retention)}) have a commercial invoice, packing list and entry summary on file.")
+
+    psc_lines, psc_entries = one("SELECT count(*), count(DISTINCT entry_number) FROM lines WHERE psc")
+    facts["corrective_action"].append(f"Post-summary corrections are recorded on {psc_lines:,} lines of "
+                                      f"{psc_entries:,} entries.")
+    return facts
+
+
+def error_rate_fact(run, n_lines: int) -> str:
+    """The share of entry lines a revenue check flags: the records' own error rate."""
+    from assistant.audit import LINE_CHECKS
+
+    flagged = {(ll.entry, ll.line) for f in run.findings if f.check in LINE_CHECKS for ll in f.lines}
+    return (f"The checks flag {len(flagged):,} of {n_lines:,} entry lines ({_pct(len(flagged), n_lines)}) with a "
+            "classification, value or origin error: the records' own error rate, before any review.")
+
+
+# --- the survey ----------------------------------------------------------------------------------
+
+
+def shares_a_term(question: str):
+    """A test that a sentence shares a term of the question beyond the domain's common words, compared
+    by their first five letters (broker/brokers, instructed/instruction, review/reviews)."""
+    from assistant.lexical import STOPWORDS, tokenize
+
+    stems = {t[:5] for t in tokenize(question) if t not in STOPWORDS and t not in DOMAIN_WORDS}
+    return lambda text: bool(stems & {t[:5] for t in tokenize(text)})
+
+
+def draft_survey(settings: Settings, questionnaire: Path | None = None, assistant=None) -> Survey:
+    """A draft answer for every question; ``assistant`` (an open ``Assistant``) is reused when given."""
+    from assistant import services
+    from assistant.ask import Assistant
+    from assistant.checks.base import prepare
+
+    name, questions = load_questionnaire(questionnaire)
+    run = services.run_checks(settings)
+    with services._records(settings) as rec:
+        prepare(rec.con)
+        facts = records_facts(rec.con, settings)
+        n_lines = rec.con.execute("SELECT count(*) FROM lines").fetchone()[0]
+    if n_lines:
+        facts["internal_audit"].append(error_rate_fact(run, n_lines))
+    by_check: dict[str, list] = {}
+    for f in run.findings:
+        by_check.setdefault(f.check, []).append(f)
+    titles = {c.id: c.title for c in run.checks}
+
+    own = assistant is None
+    assistant = assistant or Assistant(settings)
+    try:
+        answers = [_answer(q, assistant, facts, by_check, titles) for q in questions]
+    finally:
+        if own:
+            assistant.close()
+    return Survey(workspace=settings.workspace, as_of=settings.today, questionnaire=name, answers=answers)
+
+
+def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnswer:
+    policy = assistant.answer_from_documents(q.question, Filters(kinds=POLICY_KINDS), gap=POLICY_GAP,
+                                             keep=shares_a_term(q.question))
+    parts, gaps = [], []
+    if policy.citations:
+        parts.append("Written procedure: " + policy.answer.removeprefix("From the records: ").split("\n\n")[0])
+    else:
+        parts.append("Our written procedures (compliance manual, broker instructions, training records) do not "
+                     "address this.")
+        gaps.append(f"No written procedure in the ingested documents answers: {q.question}")
+    area_facts = facts.get(q.area, [])
+    if area_facts:
+        parts.append("Records: " + " ".join(area_facts))
+    checks = AREAS.get(q.area, ("", []))[1]
+    exceptions = []
+    for cid in checks:
+        for f in by_check.get(cid, []):
+            exceptions.append(f"{f.title} [{f.id}]")
+    if exceptions:
+        parts.append(f"Exceptions the checks found ({len(exceptions)}), to resolve before the audit: "
+                     + "; ".join(exceptions) + ".")
+    elif checks:
+        parts.append("The checks of this area (" + ", ".join(titles.get(c, c) for c in checks)
+                     + ") found no exceptions in the records.")
+    text = "\n\n".join(parts)
+    if q.area == "classification" or ans.LEGAL_NOTE in policy.answer:
+        text += "\n\n" + ans.LEGAL_NOTE
+    return SurveyAnswer(question_id=q.id, question=q.question, area=q.area, answer=text, citations=policy.citations,
+                        facts=area_facts, exceptions=exceptions, gaps=gaps, flags=policy.flags)
+
+
+# --- outputs -------------------------------------------------------------------------------------
+
+
+def importer_name(settings: Settings, survey: Survey) -> str:
+    return settings.importer_name or f"workspace {survey.workspace}"
+
+
+def survey_markdown(survey: Survey, settings: Settings) -> str:
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(PROMPTS), autoescape=False, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("survey.md.j2").render(survey=survey, importer=importer_name(settings, survey))
+
+
+def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
+    """A document a compliance manager can edit and send: title, importer, date, each question with
+    its answer, gaps highlighted, and its sources."""
+    from docx import Document
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading("Focused Assessment Pre-Assessment Survey: draft answers", level=0)
+    doc.add_paragraph(f"Importer: {importer_name(settings, survey)}")
+    doc.add_paragraph(f"Date: {survey.as_of.isoformat()}    Questionnaire: {survey.questionnaire}")
+    note = doc.add_paragraph()
+    note.add_run("Draft for review. " + survey.note).italic = True
+    gapped = [a for a in survey.answers if a.gaps]
+    doc.add_paragraph(f"{len(survey.answers)} questions: {len(survey.answers) - len(gapped)} answered from written "
+                      f"procedures, {len(gapped)} with gaps (highlighted).")
+    for a in survey.answers:
+        doc.add_heading(f"{a.question_id}. {a.question}", level=2)
+        for block in a.answer.split("\n\n"):
+            doc.add_paragraph(block)
+        for gap in a.gaps:
+            run = doc.add_paragraph().add_run("GAP: " + gap)
+            run.bold = True
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        if a.citations:
+            doc.add_paragraph("Sources").runs[0].bold = True
+            for c in a.citations:
+                page = f", page {c.page}" if c.page is not None else ""
+                p = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
+                for r in p.runs:
+                    r.font.size = Pt(9)
+    doc.save(str(path))
+
+
+def write_survey(survey: Survey, settings: Settings, path: Path) -> None:
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        survey_docx(survey, settings, path)
+    elif path.suffix.lower() == ".md":
+        path.write_text(survey_markdown(survey, settings), encoding="utf-8")
+    elif path.suffix.lower() == ".json":
+        import json
+
+        path.write_text(json.dumps(survey.public(), indent=1), encoding="utf-8")
+    else:
+        raise ValueError(f"{path}: the output must end in .docx, .md or .json")

@@ -412,7 +412,7 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
-draft_app = typer.Typer(no_args_is_help=True, help="Draft documents for the Focused Assessment from your records.")
+draft_app = typer.Typer(no_args_is_help=True, help="Draft the pre-assessment survey answers and the response to a draft report.")
 app.add_typer(draft_app, name="draft")
 
 
@@ -434,6 +434,7 @@ def draft_survey(
     """
     from assistant import drafting, services
     from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
     from assistant.records import WorkspaceBusy
 
     for path in out:
@@ -441,7 +442,8 @@ def draft_survey(
             err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
             raise typer.Exit(2)
     settings = _settings(workspace)
-    with _errors_as_messages(drafting.QuestionnaireError, services.NoRecords, WorkspaceBusy, ModelIntegrityError, OSError):
+    with _errors_as_messages(drafting.QuestionnaireError, services.NoRecords, WorkspaceBusy, ModelIntegrityError,
+                             LLMUnavailable, OSError):
         survey = drafting.draft_survey(settings, questionnaire)
         for path in out:
             drafting.write_survey(survey, settings, path)
@@ -466,6 +468,58 @@ def draft_survey(
         console.print(f"draft written: {path}")
     if not out:
         console.print("the answers in full: faprep draft survey --out survey.docx (or .md, or --json)")
+
+
+@draft_app.command("rebuttal")
+def draft_rebuttal(
+    report: Path = typer.Argument(..., help="the FA draft report: PDF, DOCX or text with 'Finding N: title' headings"),
+    out: list[Path] = typer.Option([], "--out", "-o", help="write the response: .docx (editable), .md or .json; repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="print the responses as JSON (DATA-FORMATS section 5)"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Draft a response to each finding of an FA draft report, tested against your records.
+
+    Each finding gets a position (agree, disagree, partial), the evidence from the records and the
+    checks, cited sources and, where the finding holds, a corrective action plan. A finding faprep
+    cannot test is marked for review, never given a guessed position.
+
+    Example: faprep draft rebuttal documents/CBP_FA_Draft_Report.pdf --out response.docx
+    """
+    from assistant import rebuttal as rb
+    from assistant import services
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
+    from assistant.records import WorkspaceBusy
+
+    for path in out:
+        if path.suffix.lower() not in (".docx", ".md", ".json"):
+            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
+            raise typer.Exit(2)
+    settings = _settings(workspace)
+    with _errors_as_messages(rb.RebuttalError, services.NoRecords, WorkspaceBusy, ModelIntegrityError,
+                             LLMUnavailable, OSError):
+        result = rb.draft_rebuttal(settings, report)
+        for path in out:
+            rb.write_rebuttal(result, settings, path)
+    if as_json:
+        print(json.dumps(result.public(), indent=2))
+        return
+    console.print(f"[bold]Response to the draft report[/] {report.name} — workspace '{result.workspace}', "
+                  f"{result.as_of}: {len(result.responses)} finding(s)")
+    t = Table(show_lines=False)
+    t.add_column("finding", overflow="fold")
+    t.add_column("position", no_wrap=True)
+    t.add_column("sources", justify="right")
+    t.add_column("checks run", overflow="fold")
+    for r in result.responses:
+        t.add_row(f"{r.number}. {r.title}" + (f"\n[yellow]review: {'; '.join(r.flags)}[/]" if r.flags else ""),
+                  r.position.upper(), str(len(r.citations)), ", ".join(r.checks_run))
+    console.print(t)
+    console.print(result.note)
+    for path in out:
+        console.print(f"draft written: {path}")
+    if not out:
+        console.print("the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)")
 
 
 @app.command("eval")

@@ -27,8 +27,8 @@ from pydantic import BaseModel, Field
 from assistant import answer as ans
 from assistant.config import Settings
 from assistant.retrieval import Filters
+from prompts import DIR as PROMPTS
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 DEFAULT_QUESTIONNAIRE = PROMPTS / "survey_questions.md"
 POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record", "other"]
 POLICY_GAP = 0.3  # a survey answer quotes the sentences within this of the best one (ask: 0.5)
@@ -91,6 +91,7 @@ class Survey(BaseModel):
     as_of: dt.date
     questionnaire: str
     answers: list[SurveyAnswer]
+    mode: str = "extractive"  # or "llm": the answers' prose rewritten by the language model, then checked
     note: str = ans.LEGAL_NOTE
 
     def public(self) -> dict:
@@ -274,10 +275,14 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
     assistant = assistant or Assistant(settings)
     try:
         answers = [_answer(q, assistant, facts, by_check, titles) for q in questions]
+        if assistant.llm is not None:
+            rewrite_all(assistant.llm, "answer to a pre-assessment survey question", answers,
+                        lambda a: _ids_in(a.answer))
     finally:
         if own:
             assistant.close()
-    return Survey(workspace=settings.workspace, as_of=settings.today, questionnaire=name, answers=answers)
+    return Survey(workspace=settings.workspace, as_of=settings.today, questionnaire=name, answers=answers,
+                  mode="llm" if assistant.llm is not None else "extractive")
 
 
 def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnswer:
@@ -311,6 +316,27 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
                         facts=area_facts, exceptions=exceptions, gaps=gaps, flags=policy.flags)
 
 
+def rewrite_all(model, document: str, items, finding_ids_of) -> None:
+    """With a language model: each item's ``answer`` rewritten and checked (``llm.rewrite``), its
+    citations renumbered and the checks' flags added; when the model fails, the extractive draft is kept
+    and a flag says why. ``items`` have ``answer``, ``citations``, ``flags``."""
+    from assistant import llm
+
+    for item in items:
+        try:
+            text, citations, flags = llm.rewrite(model, document, item.answer, item.citations, finding_ids_of(item))
+        except Exception as exc:  # a remote model can fail in many ways; the draft stands
+            item.flags.append(f"the language model did not rewrite this answer ({type(exc).__name__}: "
+                              f"{str(exc)[:160]}); the extractive draft is kept")
+            continue
+        item.answer, item.citations = text, citations
+        item.flags += flags
+
+
+def _ids_in(text: str) -> set[str]:
+    return set(re.findall(r"\[([a-z_]+:[^\]\s]+)\]", text))
+
+
 # --- outputs -------------------------------------------------------------------------------------
 
 
@@ -319,11 +345,9 @@ def importer_name(settings: Settings, survey: Survey) -> str:
 
 
 def survey_markdown(survey: Survey, settings: Settings) -> str:
-    from jinja2 import Environment, FileSystemLoader
+    from prompts import render
 
-    env = Environment(loader=FileSystemLoader(PROMPTS), autoescape=False, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("survey.md.j2").render(survey=survey, importer=importer_name(settings, survey))
+    return render("survey.md.j2", survey=survey, importer=importer_name(settings, survey))
 
 
 def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
@@ -350,6 +374,8 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
             run = doc.add_paragraph().add_run("GAP: " + gap)
             run.bold = True
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        for flag in a.flags:
+            doc.add_paragraph().add_run("Review: " + flag).italic = True
         if a.citations:
             doc.add_paragraph("Sources").runs[0].bold = True
             for c in a.citations:

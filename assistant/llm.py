@@ -357,3 +357,46 @@ def _text(message) -> str:
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+
+
+# --- rewriting a draft -----------------------------------------------------------------------------
+
+
+def _facts(text: str) -> set[str]:
+    """Numbers, money, dates and identifiers in a text: what a rewrite must not invent."""
+    return set(re.findall(r"\$?\d[\d,./-]*\d|\b[A-Z]{2,}[A-Z0-9]*-\d[\w-]*", text))
+
+
+def rewrite(model, document: str, draft: str, citations: list[ans.Citation], finding_ids: set[str]):
+    """The model's fluent rewrite of an extractive draft → (text, citations renumbered, flags).
+
+    Checked like an answer: ``[n]`` must be one of the draft's citations (others become ``[?]``), finding
+    ids must be the draft's, links and images are removed, and a number or identifier the draft does
+    not contain is flagged. Raises whatever the model raises (the caller keeps the draft)."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from prompts import render
+
+    legal = ans.LEGAL_NOTE in draft
+    system = render("rewrite_system.md.j2", document=document, legal_note=ans.LEGAL_NOTE if legal else "").strip()
+    body = draft.replace(ans.LEGAL_NOTE, "").strip()
+    sources = "\n".join(f'<source n="{c.n}">{_PASSAGE_TAG.sub("‹source", c.quote)}</source>' for c in citations)
+    message = model.invoke([SystemMessage(system), HumanMessage(f"Draft:\n{body}\n\nSources:\n{sources or '(none)'}")])
+    raw = _text(message).strip()
+    if not raw:
+        raise LLMUnavailable("the model returned no text")
+    by_n = {c.n: c for c in citations}
+    checked = check_markers_and_links(raw, set(by_n), finding_ids, draft + "\n" + sources)
+    flags = list(checked.flags)
+    allowed = _facts(draft) | _facts(sources)
+    invented = sorted(_facts(_MARKER.sub("", raw)) - allowed)
+    if invented:
+        flags.append("the rewrite states numbers or identifiers the draft does not: " + ", ".join(invented[:8]))
+    kept = [by_n[n].model_copy(update={"n": i}) for i, n in enumerate(checked.order, start=1)]
+    dropped = [n for n in by_n if n not in checked.order]
+    if dropped:
+        flags.append(f"the rewrite no longer cites source(s) {', '.join(f'[{n}]' for n in dropped)} of the draft")
+    text = checked.text
+    if legal and ans.LEGAL_NOTE not in text:
+        text += "\n\n" + ans.LEGAL_NOTE
+    return text, kept, flags

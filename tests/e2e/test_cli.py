@@ -182,3 +182,21 @@ def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
         bad = _faprep("draft", "survey", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr
+
+
+def test_draft_rebuttal_json_and_bad_input(ingested, tmp_path):
+    settings, _, folder, truth = ingested
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
+    report = str(folder / truth["draft_report"]["path"])
+    out = _faprep("draft", "rebuttal", report, "--json", "-o", str(tmp_path / "r.docx"), env=env)
+    assert out.returncode == 0, out.stderr
+    responses = json.loads(out.stdout)["responses"]
+    assert [r["position"] for r in responses] == [f["expected_position"] for f in truth["draft_report"]["findings"]]
+    for r in responses:  # DATA-FORMATS section 5
+        assert {"finding", "position", "answer", "citations", "checks_run"} <= set(r)
+    assert (tmp_path / "r.docx").stat().st_size > 0
+    for args, message in (([str(tmp_path / "none.pdf")], "no such file"),
+                          ([report, "-o", str(tmp_path / "r.txt")], "must end in .docx, .md or .json")):
+        bad = _faprep("draft", "rebuttal", *args, env=env)
+        said = " ".join(bad.stderr.split())
+        assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr

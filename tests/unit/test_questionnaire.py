@@ -54,3 +54,26 @@ def test_missing_and_unreadable_files(tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     with pytest.raises(QuestionnaireError, match="broken.pdf"):
         load_questionnaire(tmp_path / "broken.pdf")
+
+
+def test_a_draft_report_is_split_at_its_findings():
+    from assistant.rebuttal import RebuttalError, split_findings, topic_of
+
+    text = """U.S. Customs and Border Protection
+DRAFT REPORT
+## Finding 1: Classification
+CBP finds that part KM-1 is classified in
+subheading 7117.90.9000.
+Finding No. 2 - Records
+The importer failed to produce packing lists.
+FINDING 3. Assists
+An assist was not added (19 USC 1401a(b)(1)(C)).
+Finding 4: Staff
+Staff are not trained.
+"""
+    found = split_findings(text, "report.pdf")
+    assert [(f.number, f.title) for f in found] == [(1, "Classification"), (2, "Records"), (3, "Assists"), (4, "Staff")]
+    assert found[0].text == "CBP finds that part KM-1 is classified in subheading 7117.90.9000."
+    assert [topic_of(f) for f in found] == ["classification", "recordkeeping", "assists", "other"]
+    with pytest.raises(RebuttalError, match="report.pdf: no findings found"):
+        split_findings("Nothing to see here.", "report.pdf")

@@ -1,0 +1,495 @@
+"""Draft responses to an FA draft report: each of CBP's findings tested against the records.
+
+The report (PDF, DOCX or text) is split at its "Finding N: title" headings. Each finding is read for
+its subject (classification, recordkeeping, assists and royalties, origin, USMCA) and the parts,
+entries, payments, rulings and HTS numbers it names, then tested:
+
+- **classification**: the product master's HTS number, rationale and ruling for each part named;
+  the ruling's own tariff number and the sentence of the ruling that states it (quoted verbatim);
+  the HTS numbers the entries declared; the classification checks for the part. A ruling that
+  supports the declared number answers CBP's reclassification: ``disagree``.
+- **recordkeeping**: for each entry named, the documents on file by kind. A document CBP says is
+  missing but that is on file is cited (``disagree`` when all are, ``partial`` when some are,
+  ``agree`` when none is).
+- **assists / royalties**: the payments named, or to a vendor or for a part named, through the
+  ``undeclared_assist`` and ``royalty_omission`` checks. A confirmed finding is ``agree``, with the
+  payments as evidence and a corrective action plan; payments already declared are ``disagree``.
+- **origin / USMCA**: the ``origin_mismatch`` and ``spi_without_certificate`` checks for what is named.
+
+A finding faprep cannot test is answered ``partial`` with a flag saying the position needs review:
+never a guessed position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant import answer as ans
+from assistant.config import Settings
+from assistant.retrieval import Filters
+
+_FINDING = re.compile(r"^\s*(?:#{1,6}\s*)?Finding\s+(?:No\.?\s*)?(\d+)\s*[:.\-–]?\s*(.*)$", re.I)
+_PAYMENT = re.compile(r"\bPAY-\d+\b", re.I)
+_HTS = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2}(?:\.?\d{2})?)?\b")
+TOPICS = [  # (topic, words in the finding), first match wins
+    ("assists", r"\bassists?\b|royalt|licen[cs]e fee|1401a\(b\)\(1\)\((C|D)\)"),
+    ("classification", r"classif|subheading|\bheading\b|\bHTSUS?\b"),
+    ("recordkeeping", r"\brecords?\b|failed to produce|packing lists?|invoices?|\b1508\b|\b1509\b"),
+    ("usmca", r"USMCA|preferen|special program|certification of origin"),
+    ("origin", r"country of origin|\borigin\b|marking"),
+]
+DOC_KINDS = {"packing list": "packing_list", "invoice": "commercial_invoice", "entry summar": "entry_summary",
+             "7501": "entry_summary", "bill of lading": "bill_of_lading"}
+KIND_NAMES = {"packing_list": "packing list", "commercial_invoice": "commercial invoice",
+              "entry_summary": "entry summary (CBP Form 7501)", "bill_of_lading": "bill of lading"}
+
+
+class RebuttalError(ValueError):
+    pass
+
+
+class ReportFinding(BaseModel):
+    number: int
+    title: str
+    text: str
+
+
+class Response(BaseModel):
+    finding: str = Field(description="the draft report's finding, as read")
+    number: int
+    title: str
+    topic: str
+    position: str  # agree | disagree | partial
+    answer: str
+    citations: list[ans.Citation] = []
+    checks_run: list[str] = []
+    evidence: list[str] = Field(default_factory=list, description="facts from the records behind the position")
+    corrective_action: str = ""
+    flags: list[str] = []
+
+
+class Rebuttal(BaseModel):
+    workspace: str
+    as_of: dt.date
+    report: str
+    responses: list[Response]
+    mode: str = "extractive"  # or "llm": the responses' prose rewritten by the language model, then checked
+    note: str = ans.LEGAL_NOTE
+
+    def public(self) -> dict:
+        """The JSON of ``faprep draft rebuttal --json`` (DATA-FORMATS section 5, plus the evidence)."""
+        return self.model_dump(mode="json")
+
+
+# --- reading the report ----------------------------------------------------------------------------
+
+
+def split_findings(text: str, source: str) -> list[ReportFinding]:
+    found: list[list] = []
+    for line in text.splitlines():
+        m = _FINDING.match(line)
+        if m:
+            found.append([int(m.group(1)), m.group(2).strip(), []])
+        elif found and line.strip():
+            found[-1][2].append(line.strip())
+    if not found:
+        raise RebuttalError(f"{source}: no findings found (expected headings like 'Finding 1: Classification')")
+    return [ReportFinding(number=n, title=title or f"Finding {n}", text=" ".join(" ".join(body).split()))
+            for n, title, body in found]
+
+
+def read_report(path: Path) -> list[ReportFinding]:
+    from ingest.documents import DocumentError, load_document
+
+    path = Path(path)
+    if not path.is_file():
+        raise RebuttalError(f"{path}: no such file")
+    try:
+        pages = load_document(path)
+    except DocumentError as exc:
+        raise RebuttalError(f"{path}: {exc}") from exc
+    return split_findings("\n".join(p.text for p in pages), str(path))
+
+
+def topic_of(finding: ReportFinding) -> str:
+    text = f"{finding.title} {finding.text}"
+    return next((t for t, words in TOPICS if re.search(words, text, re.I)), "other")
+
+
+# --- testing each finding ----------------------------------------------------------------------------
+
+
+class _Context:
+    def __init__(self, settings: Settings, assistant, con, run):
+        self.settings, self.assistant, self.con, self.run = settings, assistant, con, run
+
+    def ids(self, text: str) -> dict[str, set[str]]:
+        found = self.assistant.retriever.identifiers_in(text)
+        found["payment"] = {m.upper() for m in _PAYMENT.findall(text)}
+        return found
+
+
+def _hts_d(h: str | None) -> str:
+    return re.sub(r"\D", "", h or "")
+
+
+def _same_hts(a: str, b: str) -> bool:
+    a, b = _hts_d(a), _hts_d(b)
+    n = min(len(a), len(b))
+    return n >= 6 and a[:n] == b[:n]
+
+
+def _classification(f: ReportFinding, ctx: _Context) -> Response:
+    ids = ctx.ids(f.text)
+    parts = sorted(ids.get("part", set()))
+    named_hts = _HTS.findall(f.text)
+    evidence, citations, flags, position = [], [], [], None
+    supported, unsupported = [], []
+    checks = ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict"]
+    for part in parts:
+        row = ctx.con.execute("SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
+                              "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1", [part]).fetchone()
+        declared = [h for (h,) in ctx.con.execute(
+            "SELECT DISTINCT hts FROM entry_lines WHERE part_number = ? AND coalesce(tariff_ordinal, 1) = 1 "
+            "ORDER BY 1", [part]).fetchall()]
+        if declared:
+            evidence.append(f"{part} was declared under {', '.join(declared)} (ES-003 entry data).")
+        if row is None:
+            unsupported.append(part)
+            evidence.append(f"{part} is not in the product master.")
+            continue
+        desc, hts, ruling, rationale, src, src_row = row
+        evidence.append(f"Product master ({src} row {src_row}): {part} '{desc}', HTS {hts}, ruling "
+                        f"{ruling or 'none'}, rationale: {(rationale or 'none recorded').rstrip('.')}.")
+        tariffs = []
+        if ruling:
+            r = ctx.con.execute("SELECT tariff_numbers, ruling_date, subject FROM rulings WHERE ruling_number = ?",
+                                [ruling]).fetchone()
+            if r is None:
+                flags.append(f"ruling {ruling} cited in the product master is not among the ingested rulings")
+            else:
+                tariffs = list(r[0] or [])
+                evidence.append(f"CBP ruling {ruling} ({r[1]}), '{r[2]}', classifies under {', '.join(tariffs)}.")
+                quote = ctx.assistant.answer_from_documents(
+                    f"The applicable subheading for {desc} will be {hts}", Filters(ruling=ruling), gap=0.2,
+                    keep=lambda t, ts=tariffs: any(_hts_d(x) in _hts_d(t) for x in ts))
+                citations += quote.citations
+        if tariffs and all(_same_hts(d, tariffs[0]) for d in declared) and _same_hts(hts, tariffs[0]):
+            supported.append(part)
+        else:
+            unsupported.append(part)
+    flagged = [x for x in ctx.run.findings if x.check in checks and any(x.concerns(part_number=p) for p in parts)]
+    if not parts:
+        flags.append("the finding names no part number faprep knows: the position needs review")
+    if supported and not unsupported and not flagged:
+        position = "disagree"
+        proposed = [h for h in named_hts if not any(_same_hts(h, d) for p in supported for d in
+                                                    _declared(ctx, p))]
+        answer = (f"We disagree. {', '.join(supported)} {'was' if len(supported) == 1 else 'were'} entered under the "
+                  f"classification CBP itself ruled for {'this merchandise' if len(supported) == 1 else 'these parts'}"
+                  f" in the binding ruling recorded in our product master [1]. "
+                  + (f"The subheading proposed in the draft report ({', '.join(proposed)}) conflicts with that ruling. "
+                     if proposed else "")
+                  + "Under 19 CFR 177.9, a ruling letter is applied to the transactions it describes; we ask CBP to "
+                    "withdraw the finding or to explain why the ruling does not apply.")
+    elif supported or parts:
+        position = "partial" if supported else "agree"
+        answer = ("We agree in part. " if supported else "We agree that the records do not show a basis for the "
+                  "declared classification. ")
+        if flagged:
+            answer += "Our own checks flag the classification of " + ", ".join(
+                sorted({str(x.subject.get('part_number', '')) for x in flagged})) + ": " + "; ".join(
+                f"{x.title} [{x.id}]" for x in flagged) + ". "
+        if unsupported:
+            answer += (f"No ruling in our records supports the declared classification of {', '.join(unsupported)}; "
+                       "we will review it with our licensed customs broker. ")
+    else:
+        position = "partial"
+        answer = "faprep could not test this finding against the records; the position needs review."
+    if citations and position != "disagree":
+        answer += " The ruling relied on is cited [1]."
+    answer += "\n\n" + ans.LEGAL_NOTE
+    return Response(finding=f.text, number=f.number, title=f.title, topic="classification", position=position,
+                    answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence, flags=flags)
+
+
+def _declared(ctx: _Context, part: str) -> list[str]:
+    return [h for (h,) in ctx.con.execute("SELECT DISTINCT hts FROM entry_lines WHERE part_number = ?", [part]).fetchall()]
+
+
+def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.Citation | None:
+    """The line of the document that names the entry or its reference (else its first line), as a
+    citation whose quote is verified against the first page's text."""
+    import hashlib
+
+    row = ctx.con.execute("SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]).fetchone()
+    if not row:
+        return None
+    page, text = row
+    ref = Path(path).stem.split("_")[-1]
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    line = next((x for x in lines if entry in x or ref in x), lines[0] if lines else "")
+    span = ans.verify_quote(text, line, 0)
+    if span is None:
+        return None
+    chunk = ctx.con.execute("SELECT chunk_id, text FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
+                            "AND char_start <= ? ORDER BY char_start DESC LIMIT 1", [path, page, span[0]]).fetchone()
+    return ans.Citation(n=1, source=path, page=page, kind=kind, quote=line, chunk_id=chunk[0] if chunk else "",
+                        chunk_sha256=hashlib.sha256(chunk[1].encode()).hexdigest() if chunk else "",
+                        char_start=span[0], char_end=span[1])
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
+    entries = sorted(ctx.ids(f.text).get("entry", set()))
+    text = f.text.lower()
+    claimed = sorted({kind for word, kind in DOC_KINDS.items() if word in text}) or [
+        "commercial_invoice", "packing_list", "entry_summary"]
+    evidence, citations, found, missing = [], [], [], []
+    for entry in entries:
+        on_file = {k: p for p, k in ctx.con.execute(
+            "SELECT d.path, d.kind FROM document_entries de JOIN documents d USING (path) WHERE de.entry_number = ?",
+            [entry]).fetchall()}
+        for kind in claimed:
+            name = KIND_NAMES.get(kind, kind)
+            if kind in on_file:
+                found.append((entry, kind))
+                evidence.append(f"The {name} for entry {entry} is on file: {on_file[kind]}.")
+                cited = _document_citation(ctx, on_file[kind], kind, entry)
+                if cited:
+                    citations.append(cited)
+            else:
+                missing.append((entry, kind))
+                evidence.append(f"No {name} for entry {entry} is on file.")
+    checks = ["missing_records"]
+    if not entries:
+        position, answer = "partial", "The finding names no entry faprep knows: the position needs review."
+    elif found and not missing:
+        position = "disagree"
+        answer = ("We disagree. The records CBP lists as not produced are on file and are provided with this "
+                  "response: " + "; ".join(f"{KIND_NAMES[k]} for entry {e}" for e, k in found) + ".")
+    elif found:
+        position = "partial"
+        answer = ("We agree in part. " + "; ".join(f"The {KIND_NAMES[k]} for entry {e} is on file and is provided"
+                                                   for e, k in found)
+                  + ". " + _sentence_case("; ".join(f"the {KIND_NAMES[k]} for entry {e} could not be found"
+                                                    for e, k in missing))
+                  + ", and we are requesting copies from our broker and the supplier.")
+    else:
+        position = "agree"
+        answer = ("We agree: " + "; ".join(f"the {KIND_NAMES[k]} for entry {e}" for e, k in missing)
+                  + " could not be found in our records. We are requesting copies from our broker and the supplier.")
+    marks = " ".join(f"[{c.n}]" for c in _renumber(citations))
+    if marks:
+        answer += f" Documents on file: {marks}."
+    corrective = ""
+    if missing:
+        corrective = ("Obtain copies of the missing records from the broker and the supplier; check that every entry's "
+                      "invoice, packing list and entry summary are filed by entry number within 30 days of release; "
+                      "have internal audit test the document files of a sample of entries each quarter.")
+    return Response(finding=f.text, number=f.number, title=f.title, topic="recordkeeping", position=position,
+                    answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence,
+                    corrective_action=corrective)
+
+
+def _assists(f: ReportFinding, ctx: _Context) -> Response:
+    ids = ctx.ids(f.text)
+    payments = set(ids.get("payment", set()))
+    parts = ids.get("part", set())
+    vendors = [(pid, name) for pid, name in ctx.con.execute(
+        "SELECT payment_id, vendor_name FROM payments WHERE vendor_name IS NOT NULL").fetchall()
+        if name and name.lower() in f.text.lower()]
+    payments |= {pid for pid, _ in vendors}
+    checks = ["undeclared_assist", "royalty_omission"]
+    hits = [x for x in ctx.run.findings if x.check in checks and (
+        any(x.concerns(payment_id=p) for p in payments) or any(x.concerns(part_number=p) for p in parts))]
+    if payments and parts:  # both named: the payments that concern a named part
+        by_part = [x for x in hits if any(x.concerns(part_number=p) for p in parts)]
+        hits = by_part or hits
+    evidence = [e for x in hits for e in x.evidence]
+    flags = []
+    if hits:
+        position = "agree"
+        at_stake = sum(x.amount_at_risk or 0 for x in hits)
+        answer = ("We agree. Our records confirm it: " + "; ".join(f"{x.title} [{x.id}]" for x in hits)
+                  + (f". Duty at stake: ${at_stake:,.2f}." if at_stake else "."))
+        corrective = _without_prior_disclosure(hits) + (
+            "Tender the lost duty on the entries concerned. For the same issue in entries outside the audit's scope, "
+            "discuss with counsel whether a prior disclosure under 19 CFR 162.74 is still available; a disclosure "
+            "of what CBP has already identified does not qualify.")
+    elif payments:
+        position = "disagree"
+        rows = ctx.con.execute("SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
+                               "WHERE payment_id IN (SELECT unnest(?))", [sorted(payments)]).fetchall()
+        evidence += [f"Payment {p} ${a:,.2f} to {v}: included in the price: {inc}" for p, a, v, inc in rows]
+        answer = ("We disagree. The payments CBP refers to were tested against the entries and the checks find no "
+                  "undeclared amount: they were included in the price or declared as additions.")
+        corrective = ""
+    else:
+        position = "partial"
+        answer = "faprep found no payment in the records matching this finding; the position needs review."
+        flags.append("no payment matched: the position needs review")
+        corrective = ""
+    return Response(finding=f.text, number=f.number, title=f.title, topic="assists", position=position, answer=answer,
+                    checks_run=checks, evidence=evidence, corrective_action=corrective.strip(), flags=flags)
+
+
+def _without_prior_disclosure(hits) -> str:
+    """The checks' recommendations, less their advice to disclose before an FA begins: in a response to a
+    draft report the FA is under way, and the response says what still applies."""
+    sentences = []
+    for x in hits:
+        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z0-9])", x.recommendation or ""):
+            if "prior disclosure" not in sentence.lower() and sentence not in sentences:
+                sentences.append(sentence)
+    return " ".join(sentences).strip() + " "
+
+
+def _by_checks(f: ReportFinding, ctx: _Context, topic: str, checks: list[str]) -> Response:
+    ids = ctx.ids(f.text)
+    hits = [x for x in ctx.run.findings if x.check in checks and (
+        any(x.concerns(part_number=p) for p in ids.get("part", set()))
+        or any(x.concerns(entry=e) for e in ids.get("entry", set())))]
+    if hits:
+        return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="agree",
+                        answer="We agree. Our records confirm it: " + "; ".join(f"{x.title} [{x.id}]" for x in hits) + ".",
+                        checks_run=checks, evidence=[e for x in hits for e in x.evidence],
+                        corrective_action=" ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation)))
+    return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="partial",
+                    answer="Our checks find no exception for what this finding names; the position needs review "
+                           "against the documents CBP relied on.",
+                    checks_run=checks, flags=["the checks found nothing for this finding: the position needs review"])
+
+
+def _states(position: str, text: str) -> bool:
+    t = text.lower()
+    if position == "disagree":
+        return "disagree" in t
+    if position == "agree":
+        return "agree" in t.replace("disagree", "")
+    return "in part" in t or "partial" in t or "needs review" in t
+
+
+def _renumber(citations: list[ans.Citation]) -> list[ans.Citation]:
+    out, seen = [], set()
+    for c in citations:
+        key = (c.source, c.page, c.char_start)
+        if key not in seen:
+            seen.add(key)
+            out.append(c.model_copy(update={"n": len(out) + 1}))
+    return out
+
+
+def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal:
+    from assistant import services
+    from assistant.ask import Assistant
+
+    findings = read_report(report)
+    run = services.run_checks(settings)
+    own = assistant is None
+    assistant = assistant or Assistant(settings)
+    try:
+        with services._records(settings) as rec:
+            ctx = _Context(settings, assistant, rec.con, run)
+            responses = []
+            for f in findings:
+                topic = topic_of(f)
+                if topic == "classification":
+                    responses.append(_classification(f, ctx))
+                elif topic == "recordkeeping":
+                    responses.append(_recordkeeping(f, ctx))
+                elif topic == "assists":
+                    responses.append(_assists(f, ctx))
+                elif topic == "usmca":
+                    responses.append(_by_checks(f, ctx, topic, ["spi_without_certificate"]))
+                elif topic == "origin":
+                    responses.append(_by_checks(f, ctx, topic, ["origin_mismatch"]))
+                else:
+                    responses.append(Response(finding=f.text, number=f.number, title=f.title, topic="other",
+                                              position="partial", answer="faprep has no test for this kind of "
+                                              "finding; the position needs review.",
+                                              flags=["not tested against the records: the position needs review"]))
+        if assistant.llm is not None:
+            from assistant.drafting import _ids_in, rewrite_all
+
+            rewrite_all(assistant.llm, "response to a finding of a CBP Focused Assessment draft report", responses,
+                        lambda r: _ids_in(r.answer))
+            for r in responses:  # the position is faprep's, from the records; the prose must not turn it
+                if not _states(r.position, r.answer):
+                    r.flags.append(f"the rewritten response does not state the position '{r.position}': review")
+    finally:
+        if own:
+            assistant.close()
+    return Rebuttal(workspace=settings.workspace, as_of=settings.today, report=str(report), responses=responses,
+                    mode="llm" if assistant.llm is not None else "extractive")
+
+
+# --- outputs ---------------------------------------------------------------------------------------
+
+
+def rebuttal_markdown(rebuttal: Rebuttal, settings: Settings) -> str:
+    from prompts import render
+
+    return render("rebuttal.md.j2", r=rebuttal, importer=settings.importer_name or f"workspace {rebuttal.workspace}")
+
+
+def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading("Response to the Focused Assessment draft report", level=0)
+    doc.add_paragraph(f"Importer: {settings.importer_name or 'workspace ' + rebuttal.workspace}")
+    doc.add_paragraph(f"Date: {rebuttal.as_of.isoformat()}    Draft report: {Path(rebuttal.report).name}")
+    doc.add_paragraph().add_run("Draft for review by the importer, its licensed customs broker and counsel. "
+                                + rebuttal.note).italic = True
+    for r in rebuttal.responses:
+        doc.add_heading(f"Finding {r.number}: {r.title}", level=2)
+        p = doc.add_paragraph()
+        p.add_run("CBP's finding: ").bold = True
+        p.add_run(r.finding).italic = True
+        p = doc.add_paragraph()
+        p.add_run("Position: ").bold = True
+        p.add_run(r.position.upper()).bold = True
+        for block in r.answer.split("\n\n"):
+            doc.add_paragraph(block)
+        if r.evidence:
+            doc.add_paragraph("Evidence from the records").runs[0].bold = True
+            for e in r.evidence:
+                doc.add_paragraph(e, style="List Bullet")
+        if r.corrective_action:
+            p = doc.add_paragraph()
+            p.add_run("Corrective action: ").bold = True
+            p.add_run(r.corrective_action)
+        for flag in r.flags:
+            doc.add_paragraph().add_run("Review: " + flag).italic = True
+        if r.citations:
+            doc.add_paragraph("Sources").runs[0].bold = True
+            for c in r.citations:
+                page = f", page {c.page}" if c.page is not None else ""
+                q = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
+                for run in q.runs:
+                    run.font.size = Pt(9)
+    doc.save(str(path))
+
+
+def write_rebuttal(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        rebuttal_docx(rebuttal, settings, path)
+    elif suffix == ".md":
+        path.write_text(rebuttal_markdown(rebuttal, settings), encoding="utf-8")
+    elif suffix == ".json":
+        import json
+
+        path.write_text(json.dumps(rebuttal.public(), indent=1), encoding="utf-8")
+    else:
+        raise ValueError(f"{path}: the output must end in .docx, .md or .json")

@@ -28,6 +28,7 @@ from assistant import answer as ans
 from assistant.config import Settings
 from assistant.retrieval import Filters
 from prompts import DIR as PROMPTS
+from prompts import phrase
 
 DEFAULT_QUESTIONNAIRE = PROMPTS / "survey_questions.md"
 POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record", "other"]
@@ -290,25 +291,19 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
                                              keep=shares_a_term(q.question))
     parts, gaps = [], []
     if policy.citations:
-        parts.append("Written procedure: " + policy.answer.removeprefix("From the records: ").split("\n\n")[0])
+        parts.append(phrase("survey_policy", text=policy.answer.removeprefix("From the records: ").split("\n\n")[0]))
     else:
-        parts.append("Our written procedures (compliance manual, broker instructions, training records) do not "
-                     "address this.")
-        gaps.append(f"No written procedure in the ingested documents answers: {q.question}")
+        parts.append(phrase("survey_no_policy"))
+        gaps.append(phrase("survey_gap", question=q.question))
     area_facts = facts.get(q.area, [])
     if area_facts:
-        parts.append("Records: " + " ".join(area_facts))
+        parts.append(phrase("survey_facts", facts=area_facts))
     checks = AREAS.get(q.area, ("", []))[1]
-    exceptions = []
-    for cid in checks:
-        for f in by_check.get(cid, []):
-            exceptions.append(f"{f.title} [{f.id}]")
+    exceptions = [f"{f.title} [{f.id}]" for cid in checks for f in by_check.get(cid, [])]
     if exceptions:
-        parts.append(f"Exceptions the checks found ({len(exceptions)}), to resolve before the audit: "
-                     + "; ".join(exceptions) + ".")
+        parts.append(phrase("survey_exceptions", items=exceptions))
     elif checks:
-        parts.append("The checks of this area (" + ", ".join(titles.get(c, c) for c in checks)
-                     + ") found no exceptions in the records.")
+        parts.append(phrase("survey_no_exceptions", titles=[titles.get(c, c) for c in checks]))
     text = "\n\n".join(parts)
     if q.area == "classification" or ans.LEGAL_NOTE in policy.answer:
         text += "\n\n" + ans.LEGAL_NOTE

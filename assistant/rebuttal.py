@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from assistant import answer as ans
 from assistant.config import Settings
 from assistant.retrieval import Filters
+from prompts import phrase
 
 _FINDING = re.compile(r"^\s*(?:#{1,6}\s*)?Finding\s+(?:No\.?\s*)?(\d+)\s*[:.\-–]?\s*(.*)$", re.I)
 _PAYMENT = re.compile(r"\bPAY-\d+\b", re.I)
@@ -187,31 +188,16 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
         flags.append("the finding names no part number faprep knows: the position needs review")
     if supported and not unsupported and not flagged:
         position = "disagree"
-        proposed = [h for h in named_hts if not any(_same_hts(h, d) for p in supported for d in
-                                                    _declared(ctx, p))]
-        answer = (f"We disagree. {', '.join(supported)} {'was' if len(supported) == 1 else 'were'} entered under the "
-                  f"classification CBP itself ruled for {'this merchandise' if len(supported) == 1 else 'these parts'}"
-                  f" in the binding ruling recorded in our product master [1]. "
-                  + (f"The subheading proposed in the draft report ({', '.join(proposed)}) conflicts with that ruling. "
-                     if proposed else "")
-                  + "Under 19 CFR 177.9, a ruling letter is applied to the transactions it describes; we ask CBP to "
-                    "withdraw the finding or to explain why the ruling does not apply.")
-    elif supported or parts:
+        proposed = [h for h in named_hts if not any(_same_hts(h, d) for p in supported for d in _declared(ctx, p))]
+        answer = phrase("classification_disagree", parts=supported, proposed=proposed)
+    elif parts:
         position = "partial" if supported else "agree"
-        answer = ("We agree in part. " if supported else "We agree that the records do not show a basis for the "
-                  "declared classification. ")
-        if flagged:
-            answer += "Our own checks flag the classification of " + ", ".join(
-                sorted({str(x.subject.get('part_number', '')) for x in flagged})) + ": " + "; ".join(
-                f"{x.title} [{x.id}]" for x in flagged) + ". "
-        if unsupported:
-            answer += (f"No ruling in our records supports the declared classification of {', '.join(unsupported)}; "
-                       "we will review it with our licensed customs broker. ")
+        answer = phrase("classification_not_supported", supported=supported, unsupported=unsupported,
+                        flagged_parts=sorted({str(x.subject.get("part_number", "")) for x in flagged}),
+                        flagged=[f"{x.title} [{x.id}]" for x in flagged], cited=bool(citations))
     else:
         position = "partial"
-        answer = "faprep could not test this finding against the records; the position needs review."
-    if citations and position != "disagree":
-        answer += " The ruling relied on is cited [1]."
+        answer = phrase("untested")
     answer += "\n\n" + ans.LEGAL_NOTE
     return Response(finding=f.text, number=f.number, title=f.title, topic="classification", position=position,
                     answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence, flags=flags)
@@ -243,10 +229,6 @@ def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.C
                         char_start=span[0], char_end=span[1])
 
 
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
     entries = sorted(ctx.ids(f.text).get("entry", set()))
     text = f.text.lower()
@@ -269,31 +251,19 @@ def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
                 missing.append((entry, kind))
                 evidence.append(f"No {name} for entry {entry} is on file.")
     checks = ["missing_records"]
+    named = lambda pairs: [f"{KIND_NAMES[k]} for entry {e}" for e, k in pairs]  # noqa: E731
     if not entries:
-        position, answer = "partial", "The finding names no entry faprep knows: the position needs review."
+        position, answer = "partial", phrase("records_no_entry")
     elif found and not missing:
-        position = "disagree"
-        answer = ("We disagree. The records CBP lists as not produced are on file and are provided with this "
-                  "response: " + "; ".join(f"{KIND_NAMES[k]} for entry {e}" for e, k in found) + ".")
+        position, answer = "disagree", phrase("records_disagree", found=named(found))
     elif found:
-        position = "partial"
-        answer = ("We agree in part. " + "; ".join(f"The {KIND_NAMES[k]} for entry {e} is on file and is provided"
-                                                   for e, k in found)
-                  + ". " + _sentence_case("; ".join(f"the {KIND_NAMES[k]} for entry {e} could not be found"
-                                                    for e, k in missing))
-                  + ", and we are requesting copies from our broker and the supplier.")
+        position, answer = "partial", phrase("records_partial", found=named(found), missing=named(missing))
     else:
-        position = "agree"
-        answer = ("We agree: " + "; ".join(f"the {KIND_NAMES[k]} for entry {e}" for e, k in missing)
-                  + " could not be found in our records. We are requesting copies from our broker and the supplier.")
+        position, answer = "agree", phrase("records_agree", missing=["the " + m for m in named(missing)])
     marks = " ".join(f"[{c.n}]" for c in _renumber(citations))
     if marks:
-        answer += f" Documents on file: {marks}."
-    corrective = ""
-    if missing:
-        corrective = ("Obtain copies of the missing records from the broker and the supplier; check that every entry's "
-                      "invoice, packing list and entry summary are filed by entry number within 30 days of release; "
-                      "have internal audit test the document files of a sample of entries each quarter.")
+        answer += " " + phrase("records_on_file", marks=marks)
+    corrective = phrase("records_corrective") if missing else ""
     return Response(finding=f.text, number=f.number, title=f.title, topic="recordkeeping", position=position,
                     answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence,
                     corrective_action=corrective)
@@ -317,26 +287,18 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
     flags = []
     if hits:
         position = "agree"
-        at_stake = sum(x.amount_at_risk or 0 for x in hits)
-        answer = ("We agree. Our records confirm it: " + "; ".join(f"{x.title} [{x.id}]" for x in hits)
-                  + (f". Duty at stake: ${at_stake:,.2f}." if at_stake else "."))
-        corrective = _without_prior_disclosure(hits) + (
-            "Tender the lost duty on the entries concerned. For the same issue in entries outside the audit's scope, "
-            "discuss with counsel whether a prior disclosure under 19 CFR 162.74 is still available; a disclosure "
-            "of what CBP has already identified does not qualify.")
+        answer = phrase("confirmed", items=[f"{x.title} [{x.id}]" for x in hits],
+                        at_stake=sum(x.amount_at_risk or 0 for x in hits))
+        corrective = _without_prior_disclosure(hits) + phrase("duty_and_disclosure")
     elif payments:
         position = "disagree"
         rows = ctx.con.execute("SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
                                "WHERE payment_id IN (SELECT unnest(?))", [sorted(payments)]).fetchall()
         evidence += [f"Payment {p} ${a:,.2f} to {v}: included in the price: {inc}" for p, a, v, inc in rows]
-        answer = ("We disagree. The payments CBP refers to were tested against the entries and the checks find no "
-                  "undeclared amount: they were included in the price or declared as additions.")
-        corrective = ""
+        answer, corrective = phrase("payments_declared"), ""
     else:
-        position = "partial"
-        answer = "faprep found no payment in the records matching this finding; the position needs review."
+        position, answer, corrective = "partial", phrase("no_payment"), ""
         flags.append("no payment matched: the position needs review")
-        corrective = ""
     return Response(finding=f.text, number=f.number, title=f.title, topic="assists", position=position, answer=answer,
                     checks_run=checks, evidence=evidence, corrective_action=corrective.strip(), flags=flags)
 
@@ -359,12 +321,12 @@ def _by_checks(f: ReportFinding, ctx: _Context, topic: str, checks: list[str]) -
         or any(x.concerns(entry=e) for e in ids.get("entry", set())))]
     if hits:
         return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="agree",
-                        answer="We agree. Our records confirm it: " + "; ".join(f"{x.title} [{x.id}]" for x in hits) + ".",
+                        answer=phrase("confirmed", items=[f"{x.title} [{x.id}]" for x in hits],
+                                      at_stake=sum(x.amount_at_risk or 0 for x in hits)),
                         checks_run=checks, evidence=[e for x in hits for e in x.evidence],
                         corrective_action=" ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation)))
     return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="partial",
-                    answer="Our checks find no exception for what this finding names; the position needs review "
-                           "against the documents CBP relied on.",
+                    answer=phrase("checks_found_nothing"),
                     checks_run=checks, flags=["the checks found nothing for this finding: the position needs review"])
 
 
@@ -413,8 +375,7 @@ def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal
                     responses.append(_by_checks(f, ctx, topic, ["origin_mismatch"]))
                 else:
                     responses.append(Response(finding=f.text, number=f.number, title=f.title, topic="other",
-                                              position="partial", answer="faprep has no test for this kind of "
-                                              "finding; the position needs review.",
+                                              position="partial", answer=phrase("no_test"),
                                               flags=["not tested against the records: the position needs review"]))
         if assistant.llm is not None:
             from assistant.drafting import _ids_in, rewrite_all

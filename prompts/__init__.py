@@ -23,3 +23,9 @@ def env() -> Environment:
 
 def render(name: str, **context) -> str:
     return env().get_template(name).render(**context)
+
+
+def phrase(name: str, **context) -> str:
+    """One macro of ``draft_phrases.j2`` (the wording of the drafts), its whitespace collapsed."""
+    macro = getattr(env().get_template("draft_phrases.j2").module, name)
+    return " ".join(str(macro(**context)).split())

@@ -4,7 +4,7 @@ For each question of the questionnaire (``prompts/survey_questions.md`` by defau
 own PDF/DOCX/MD/TXT with numbered questions):
 
 1. **Policy**: sentences of the importer's written procedures (compliance manual, broker
-   instructions, training records, other policy documents) that answer it, chosen and quoted the way
+   instructions, training records) that answer it, chosen and quoted the way
    ``faprep ask`` does, each quote checked verbatim against its page.
 2. **Records**: facts computed from the records database for the question's area (entries and
    lines, share of lines on the master HTS, broker reviews recorded, complete document sets, ...).
@@ -31,7 +31,8 @@ from prompts import DIR as PROMPTS
 from prompts import phrase
 
 DEFAULT_QUESTIONNAIRE = PROMPTS / "survey_questions.md"
-POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record", "other"]
+# The importer's written procedures. Not "other": statutes and unrecognised files are not its procedures.
+POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record"]
 POLICY_GAP = 0.3  # a survey answer quotes the sentences within this of the best one (ask: 0.5)
 # Words every compliance document uses: a quoted sentence must share one of the question's other terms
 # (a question on training is not answered by a sentence that only says "customs compliance").

@@ -163,6 +163,7 @@ def test_eval_meets_its_thresholds_and_beats_the_naive_pipeline(tmp_path):
     ours, naive = result["retrieval"][result["default"]], result["retrieval"]["naive LangChain RAG"]
     assert ours["hit@5"] > naive["hit@5"] and ours["mrr"] > naive["mrr"]
     assert len(result["per_question"]) == result["questions"]["total"]
+    assert result["drafts"]["survey"]["questions"] >= 20 and result["drafts"]["rebuttal"]["read"] == 3
 
 
 def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):

@@ -35,7 +35,7 @@ def test_every_question_is_answered_from_the_records_or_gapped(survey, ingested)
         for c in a.citations:  # quotes verbatim at their offsets, from written procedures only
             assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
             assert f"[{c.n}]" in a.answer
-            assert c.kind in ("compliance_manual", "broker_instructions", "training_record", "other")
+            assert c.kind in ("compliance_manual", "broker_instructions", "training_record")
     # the manual has no training program, no related-party or AD/CVD procedure: gaps, not invented text
     for area in ("training", "adcvd_301_232"):
         (a,) = _by_area(survey, area)

@@ -412,6 +412,29 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
+def _draft_errors(out: list[Path]) -> tuple[type[BaseException], ...]:
+    """Refuse an output file faprep cannot write (before the work); the failures a draft command reports."""
+    from assistant import services
+    from assistant.drafting import OUTPUT_SUFFIXES
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
+    from assistant.records import WorkspaceBusy
+
+    for path in out:
+        if path.suffix.lower() not in OUTPUT_SUFFIXES:
+            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
+            raise typer.Exit(2)
+    return services.NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable, OSError
+
+
+def _draft_footer(note: str, out: list[Path], hint: str) -> None:
+    console.print(note)
+    for path in out:
+        console.print(f"draft written: {path}")
+    if not out:
+        console.print(hint)
+
+
 draft_app = typer.Typer(no_args_is_help=True, help="Draft the pre-assessment survey answers and the response to a draft report.")
 app.add_typer(draft_app, name="draft")
 
@@ -432,18 +455,11 @@ def draft_survey(
 
     Example: faprep draft survey --out survey.docx --out survey.md
     """
-    from assistant import drafting, services
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.llm import LLMUnavailable
-    from assistant.records import WorkspaceBusy
+    from assistant import drafting
 
-    for path in out:
-        if path.suffix.lower() not in (".docx", ".md", ".json"):
-            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
-            raise typer.Exit(2)
+    errors = _draft_errors(out)
     settings = _settings(workspace)
-    with _errors_as_messages(drafting.QuestionnaireError, services.NoRecords, WorkspaceBusy, ModelIntegrityError,
-                             LLMUnavailable, OSError):
+    with _errors_as_messages(drafting.QuestionnaireError, *errors):
         survey = drafting.draft_survey(settings, questionnaire)
         for path in out:
             drafting.write_survey(survey, settings, path)
@@ -463,11 +479,7 @@ def draft_survey(
         t.add_row(f"{a.question_id}. {a.question}", str(len(a.citations)), str(len(a.exceptions)),
                   "[yellow]GAP[/]" if a.gaps else "")
     console.print(t)
-    console.print(survey.note)
-    for path in out:
-        console.print(f"draft written: {path}")
-    if not out:
-        console.print("the answers in full: faprep draft survey --out survey.docx (or .md, or --json)")
+    _draft_footer(survey.note, out, "the answers in full: faprep draft survey --out survey.docx (or .md, or --json)")
 
 
 @draft_app.command("rebuttal")
@@ -486,18 +498,10 @@ def draft_rebuttal(
     Example: faprep draft rebuttal documents/CBP_FA_Draft_Report.pdf --out response.docx
     """
     from assistant import rebuttal as rb
-    from assistant import services
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.llm import LLMUnavailable
-    from assistant.records import WorkspaceBusy
 
-    for path in out:
-        if path.suffix.lower() not in (".docx", ".md", ".json"):
-            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
-            raise typer.Exit(2)
+    errors = _draft_errors(out)
     settings = _settings(workspace)
-    with _errors_as_messages(rb.RebuttalError, services.NoRecords, WorkspaceBusy, ModelIntegrityError,
-                             LLMUnavailable, OSError):
+    with _errors_as_messages(rb.RebuttalError, *errors):
         result = rb.draft_rebuttal(settings, report)
         for path in out:
             rb.write_rebuttal(result, settings, path)
@@ -515,11 +519,8 @@ def draft_rebuttal(
         t.add_row(f"{r.number}. {r.title}" + (f"\n[yellow]review: {'; '.join(r.flags)}[/]" if r.flags else ""),
                   r.position.upper(), str(len(r.citations)), ", ".join(r.checks_run))
     console.print(t)
-    console.print(result.note)
-    for path in out:
-        console.print(f"draft written: {path}")
-    if not out:
-        console.print("the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)")
+    _draft_footer(result.note, out,
+                  "the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)")
 
 
 @app.command("eval")

@@ -88,17 +88,21 @@ class SurveyAnswer(BaseModel):
     flags: list[str] = []
 
 
-class Survey(BaseModel):
+class Draft(BaseModel):
+    """What both drafts share; ``public()`` is their ``--json`` (DATA-FORMATS section 5, with extra fields)."""
+
     workspace: str
     as_of: dt.date
-    questionnaire: str
-    answers: list[SurveyAnswer]
-    mode: str = "extractive"  # or "llm": the answers' prose rewritten by the language model, then checked
+    mode: str = "extractive"  # or "llm": the prose rewritten by the language model, then checked
     note: str = ans.LEGAL_NOTE
 
     def public(self) -> dict:
-        """The JSON of ``faprep draft survey --json`` (DATA-FORMATS section 5, plus area, facts and exceptions)."""
         return self.model_dump(mode="json")
+
+
+class Survey(Draft):
+    questionnaire: str
+    answers: list[SurveyAnswer]
 
 
 # --- the questionnaire ---------------------------------------------------------------------------
@@ -144,17 +148,22 @@ def parse_questionnaire(text: str, source: str) -> list[SurveyQuestion]:
 
 def load_questionnaire(path: Path | None = None) -> tuple[str, list[SurveyQuestion]]:
     """(name, questions) of the built-in questionnaire or of the user's PDF/DOCX/MD/TXT file."""
+    path = Path(path) if path else DEFAULT_QUESTIONNAIRE
+    name = "built-in (prompts/survey_questions.md)" if path == DEFAULT_QUESTIONNAIRE else str(path)
+    return name, parse_questionnaire(document_text(path, QuestionnaireError), str(path))
+
+
+def document_text(path: Path, error: type[Exception]) -> str:
+    """The text of a PDF, DOCX or text file given to a draft command; ``error`` names the file and why not."""
     from ingest.documents import DocumentError, load_document
 
-    path = Path(path) if path else DEFAULT_QUESTIONNAIRE
+    path = Path(path)
     if not path.is_file():
-        raise QuestionnaireError(f"{path}: no such file")
+        raise error(f"{path}: no such file")
     try:
-        pages = load_document(path)
+        return "\n".join(p.text for p in load_document(path))
     except DocumentError as exc:
-        raise QuestionnaireError(f"{path}: {exc}") from exc
-    name = "built-in (prompts/survey_questions.md)" if path == DEFAULT_QUESTIONNAIRE else str(path)
-    return name, parse_questionnaire("\n".join(p.text for p in pages), str(path))
+        raise error(f"{path}: {exc}") from exc
 
 
 # --- facts from the records ----------------------------------------------------------------------
@@ -279,7 +288,7 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
         answers = [_answer(q, assistant, facts, by_check, titles) for q in questions]
         if assistant.llm is not None:
             rewrite_all(assistant.llm, "answer to a pre-assessment survey question", answers,
-                        lambda a: _ids_in(a.answer))
+                        lambda a: finding_ids_in(a.answer))
     finally:
         if own:
             assistant.close()
@@ -329,7 +338,7 @@ def rewrite_all(model, document: str, items, finding_ids_of) -> None:
         item.flags += flags
 
 
-def _ids_in(text: str) -> set[str]:
+def finding_ids_in(text: str) -> set[str]:
     return set(re.findall(r"\[([a-z_]+:[^\]\s]+)\]", text))
 
 
@@ -351,7 +360,6 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
     its answer, gaps highlighted, and its sources."""
     from docx import Document
     from docx.enum.text import WD_COLOR_INDEX
-    from docx.shared import Pt
 
     doc = Document()
     doc.add_heading("Focused Assessment Pre-Assessment Survey: draft answers", level=0)
@@ -370,27 +378,44 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
             run = doc.add_paragraph().add_run("GAP: " + gap)
             run.bold = True
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        for flag in a.flags:
-            doc.add_paragraph().add_run("Review: " + flag).italic = True
-        if a.citations:
-            doc.add_paragraph("Sources").runs[0].bold = True
-            for c in a.citations:
-                page = f", page {c.page}" if c.page is not None else ""
-                p = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
-                for r in p.runs:
-                    r.font.size = Pt(9)
+        docx_flags_and_sources(doc, a.flags, a.citations)
     doc.save(str(path))
 
 
-def write_survey(survey: Survey, settings: Settings, path: Path) -> None:
-    path = Path(path)
-    if path.suffix.lower() == ".docx":
-        survey_docx(survey, settings, path)
-    elif path.suffix.lower() == ".md":
-        path.write_text(survey_markdown(survey, settings), encoding="utf-8")
-    elif path.suffix.lower() == ".json":
-        import json
+def docx_flags_and_sources(doc, flags: list[str], citations: list[ans.Citation]) -> None:
+    """An answer's flags to review, then its sources with their quotes (shared by both drafts)."""
+    from docx.shared import Pt
 
-        path.write_text(json.dumps(survey.public(), indent=1), encoding="utf-8")
+    for flag in flags:
+        doc.add_paragraph().add_run("Review: " + flag).italic = True
+    if citations:
+        doc.add_paragraph("Sources").runs[0].bold = True
+        for c in citations:
+            page = f", page {c.page}" if c.page is not None else ""
+            p = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
+            for r in p.runs:
+                r.font.size = Pt(9)
+
+
+OUTPUT_SUFFIXES = (".docx", ".md", ".json")
+
+
+def write_draft(path: Path, draft, to_docx, to_markdown) -> None:
+    """``draft`` (a Survey or a Rebuttal) to ``path``: .docx by ``to_docx(path)``, .md by ``to_markdown()``,
+    .json by its ``public()``."""
+    import json
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        to_docx(path)
+    elif suffix == ".md":
+        path.write_text(to_markdown(), encoding="utf-8")
+    elif suffix == ".json":
+        path.write_text(json.dumps(draft.public(), indent=1), encoding="utf-8")
     else:
         raise ValueError(f"{path}: the output must end in .docx, .md or .json")
+
+
+def write_survey(survey: Survey, settings: Settings, path: Path) -> None:
+    write_draft(path, survey, lambda p: survey_docx(survey, settings, p), lambda: survey_markdown(survey, settings))

@@ -22,7 +22,6 @@ never a guessed position.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -30,6 +29,8 @@ from pydantic import BaseModel, Field
 
 from assistant import answer as ans
 from assistant.config import Settings
+from assistant.drafting import (Draft, document_text, docx_flags_and_sources, finding_ids_in, rewrite_all,
+                                write_draft)
 from assistant.retrieval import Filters
 from prompts import phrase
 
@@ -73,17 +74,9 @@ class Response(BaseModel):
     flags: list[str] = []
 
 
-class Rebuttal(BaseModel):
-    workspace: str
-    as_of: dt.date
+class Rebuttal(Draft):
     report: str
     responses: list[Response]
-    mode: str = "extractive"  # or "llm": the responses' prose rewritten by the language model, then checked
-    note: str = ans.LEGAL_NOTE
-
-    def public(self) -> dict:
-        """The JSON of ``faprep draft rebuttal --json`` (DATA-FORMATS section 5, plus the evidence)."""
-        return self.model_dump(mode="json")
 
 
 # --- reading the report ----------------------------------------------------------------------------
@@ -104,16 +97,7 @@ def split_findings(text: str, source: str) -> list[ReportFinding]:
 
 
 def read_report(path: Path) -> list[ReportFinding]:
-    from ingest.documents import DocumentError, load_document
-
-    path = Path(path)
-    if not path.is_file():
-        raise RebuttalError(f"{path}: no such file")
-    try:
-        pages = load_document(path)
-    except DocumentError as exc:
-        raise RebuttalError(f"{path}: {exc}") from exc
-    return split_findings("\n".join(p.text for p in pages), str(path))
+    return split_findings(document_text(path, RebuttalError), str(path))
 
 
 def topic_of(finding: ReportFinding) -> str:
@@ -378,10 +362,8 @@ def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal
                                               position="partial", answer=phrase("no_test"),
                                               flags=["not tested against the records: the position needs review"]))
         if assistant.llm is not None:
-            from assistant.drafting import _ids_in, rewrite_all
-
             rewrite_all(assistant.llm, "response to a finding of a CBP Focused Assessment draft report", responses,
-                        lambda r: _ids_in(r.answer))
+                        lambda r: finding_ids_in(r.answer))
             for r in responses:  # the position is faprep's, from the records; the prose must not turn it
                 if not _states(r.position, r.answer):
                     r.flags.append(f"the rewritten response does not state the position '{r.position}': review")
@@ -403,7 +385,6 @@ def rebuttal_markdown(rebuttal: Rebuttal, settings: Settings) -> str:
 
 def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
     from docx import Document
-    from docx.shared import Pt
 
     doc = Document()
     doc.add_heading("Response to the Focused Assessment draft report", level=0)
@@ -429,28 +410,10 @@ def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
             p = doc.add_paragraph()
             p.add_run("Corrective action: ").bold = True
             p.add_run(r.corrective_action)
-        for flag in r.flags:
-            doc.add_paragraph().add_run("Review: " + flag).italic = True
-        if r.citations:
-            doc.add_paragraph("Sources").runs[0].bold = True
-            for c in r.citations:
-                page = f", page {c.page}" if c.page is not None else ""
-                q = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
-                for run in q.runs:
-                    run.font.size = Pt(9)
+        docx_flags_and_sources(doc, r.flags, r.citations)
     doc.save(str(path))
 
 
 def write_rebuttal(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        rebuttal_docx(rebuttal, settings, path)
-    elif suffix == ".md":
-        path.write_text(rebuttal_markdown(rebuttal, settings), encoding="utf-8")
-    elif suffix == ".json":
-        import json
-
-        path.write_text(json.dumps(rebuttal.public(), indent=1), encoding="utf-8")
-    else:
-        raise ValueError(f"{path}: the output must end in .docx, .md or .json")
+    write_draft(path, rebuttal, lambda p: rebuttal_docx(rebuttal, settings, p),
+                lambda: rebuttal_markdown(rebuttal, settings))

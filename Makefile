@@ -32,10 +32,14 @@ eval: install
 	$(BIN)/faprep eval
 
 bench: install
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m evaluation.bench.ingest_bench
 	$(BIN)/python -m evaluation.bench.ask_bench --rounds 5
-	$(BIN)/python -m evaluation.bench.records_bench --rows 1000000
-	$(BIN)/python -m evaluation.bench.checks_bench --rows 1000000 --cores 2
+	$(BIN)/python -m evaluation.bench.records_bench --rows 10000,100000,1000000
+	$(BIN)/python -m evaluation.bench.lexical_bench --chunks 1000,10000,100000
+	$(BIN)/python -m evaluation.bench.checks_bench --rows 10000,100000,1000000 --cores 2 --json > bench-checks.json
+	$(BIN)/python -m evaluation.bench.retrieval_bench --chunks 1000,10000,100000 --json > bench-retrieval.json
+	$(BIN)/python -m evaluation.bench.plot bench-checks.json bench-retrieval.json --out docs/scaling.png
 
 clean:
-	rm -rf $(VENV) .faprep sample_case .pytest_cache
+	rm -rf $(VENV) .faprep sample_case .pytest_cache bench-checks.json bench-retrieval.json

@@ -101,6 +101,14 @@ def test_ask_benchmark_smoke(ingested, capsys):
     assert out["cold"]["ask"]["median_s"] > out["cold"]["help"]["median_s"] > 0 and out["cold"]["import_cli_ms"] > 0
 
 
+def test_retrieval_benchmark_smoke():
+    from evaluation.bench.retrieval_bench import main
+
+    (result,) = main(["--chunks", "300", "--embed", "50", "--json"])
+    assert result["chunks"] == 300 and result["embedded"] == 50 and result["chroma_add_s"] > 0
+    assert 0 < result["dense_p50_ms"] <= result["dense_p95_ms"] and result["fused_p50_ms"] >= result["lexical_p50_ms"]
+
+
 def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
     import shutil
 

@@ -101,6 +101,22 @@ def test_ask_benchmark_smoke(ingested, capsys):
     assert out["cold"]["ask"]["median_s"] > out["cold"]["help"]["median_s"] > 0 and out["cold"]["import_cli_ms"] > 0
 
 
+def test_ingest_benchmark_smoke(sample_case, tmp_path):
+    import shutil
+
+    from evaluation.bench.ingest_bench import main
+
+    small = tmp_path / "case"
+    (small / "documents").mkdir(parents=True)
+    for pdf in sorted((sample_case[0] / "documents").rglob("*.pdf"))[:6]:
+        shutil.copy(pdf, small / "documents" / pdf.name)
+    shutil.copy(sample_case[0] / "products.csv", small)
+    out = main(["--case", str(small), "--json"])["results"]
+    assert out["naive_pdfs"]["pages"] == out["faprep_pdfs"]["pages"] > 0 and out["naive_pdfs"]["chunks"] > 0
+    assert out["faprep_case"]["rows"] > 0 and out["faprep_pdfs"]["rows"] == 0
+    assert all(r["chunks_per_s"] > 0 and r["peak_rss_mib"] > 0 for r in out.values())
+
+
 def test_retrieval_benchmark_smoke():
     from evaluation.bench.retrieval_bench import main
 

@@ -72,6 +72,7 @@ class Sentence:
     sim: float = 0.0  # cosine similarity to the question
     overlap: float = 0.0  # share of the question's content terms it contains
     names_id: bool = False  # contains an identifier the question names
+    states_hts: bool = False  # states an HTS number (counts when the question asks for a classification)
 
     @property
     def text(self) -> str:
@@ -154,14 +155,15 @@ def select_sentences(question: str, passages: list[Passage], embedder, query_vec
         toks = set(tokenize(c.text))
         c.overlap = len(terms & toks) / len(terms) if terms else 0.0
         c.names_id = bool(ids_lower & toks)
+        c.states_hts = asks_hts and bool(_HTS.search(c.text))
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
-    candidates.sort(key=lambda c: (-(c.overlap + c.names_id + (0.5 if asks_hts and _HTS.search(c.text) else 0)), c.rank))
+    candidates.sort(key=lambda c: (-(c.overlap + c.names_id + (0.5 if c.states_hts else 0)), c.rank))
     candidates = candidates[:max_candidates]
     sims = embedder.embed([c.text for c in candidates], max_tokens=64) @ np.asarray(query_vec)
     for c, sim in zip(candidates, sims):
         c.sim = float(sim)
         c.score = c.sim + 0.5 * c.overlap + (id_bonus if c.names_id else 0.0) + 0.1 / (1 + c.rank)
-        if asks_hts and _HTS.search(c.text):
+        if c.states_hts:
             c.score += 0.3  # a classification question is answered by a sentence that states the number
     chosen: list[Sentence] = []
     seen: list[set[str]] = []

@@ -412,8 +412,10 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
-def _draft_errors(out: list[Path]) -> tuple[type[BaseException], ...]:
-    """Refuse an output file faprep cannot write (before the work); the failures a draft command reports."""
+def _make_draft(out: list[Path], workspace: str | None, as_json: bool, bad_input: type[BaseException], make, write):
+    """A draft command's work: refuse an output faprep cannot write (before drafting), ``make(settings)``,
+    ``write(draft, settings, path)`` for each output, expected failures as messages; the JSON printed
+    when asked (then None is returned, nothing more to show)."""
     from assistant import services
     from assistant.drafting import OUTPUT_SUFFIXES
     from assistant.embeddings import ModelIntegrityError
@@ -424,7 +426,15 @@ def _draft_errors(out: list[Path]) -> tuple[type[BaseException], ...]:
         if path.suffix.lower() not in OUTPUT_SUFFIXES:
             err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
             raise typer.Exit(2)
-    return services.NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable, OSError
+    settings = _settings(workspace)
+    with _errors_as_messages(bad_input, services.NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable, OSError):
+        draft = make(settings)
+        for path in out:
+            write(draft, settings, path)
+    if as_json:
+        print(json.dumps(draft.public(), indent=2))
+        return None
+    return draft
 
 
 def _draft_footer(note: str, out: list[Path], hint: str) -> None:
@@ -457,14 +467,9 @@ def draft_survey(
     """
     from assistant import drafting
 
-    errors = _draft_errors(out)
-    settings = _settings(workspace)
-    with _errors_as_messages(drafting.QuestionnaireError, *errors):
-        survey = drafting.draft_survey(settings, questionnaire)
-        for path in out:
-            drafting.write_survey(survey, settings, path)
-    if as_json:
-        print(json.dumps(survey.public(), indent=2))
+    survey = _make_draft(out, workspace, as_json, drafting.QuestionnaireError,
+                         lambda settings: drafting.draft_survey(settings, questionnaire), drafting.write_survey)
+    if survey is None:
         return
     gapped = [a for a in survey.answers if a.gaps]
     console.print(f"[bold]Pre-assessment survey[/] — workspace '{survey.workspace}', {survey.as_of}: "
@@ -499,14 +504,9 @@ def draft_rebuttal(
     """
     from assistant import rebuttal as rb
 
-    errors = _draft_errors(out)
-    settings = _settings(workspace)
-    with _errors_as_messages(rb.RebuttalError, *errors):
-        result = rb.draft_rebuttal(settings, report)
-        for path in out:
-            rb.write_rebuttal(result, settings, path)
-    if as_json:
-        print(json.dumps(result.public(), indent=2))
+    result = _make_draft(out, workspace, as_json, rb.RebuttalError,
+                         lambda settings: rb.draft_rebuttal(settings, report), rb.write_rebuttal)
+    if result is None:
         return
     console.print(f"[bold]Response to the draft report[/] {report.name} — workspace '{result.workspace}', "
                   f"{result.as_of}: {len(result.responses)} finding(s)")

@@ -173,8 +173,11 @@ def _pct(a: int, b: int) -> str:
     return f"{a / b:.0%}" if b else "n/a"
 
 
-def records_facts(con, settings: Settings) -> dict[str, list[str]]:
-    """Facts per area, computed from the records (``prepare`` has built ``lines`` and ``master``)."""
+def records_facts(con, settings: Settings, run) -> dict[str, list[str]]:
+    """Facts per area, computed from the records (``prepare`` has built ``lines`` and ``master``) and,
+    for the error rate, from the check run."""
+    from assistant.checks.base import years_before
+
     one = lambda sql, *p: con.execute(sql, list(p)).fetchone()  # noqa: E731
     facts: dict[str, list[str]] = {a: [] for a in AREAS}
     n_lines, n_entries, first, last, value = one(
@@ -224,8 +227,7 @@ def records_facts(con, settings: Settings) -> dict[str, list[str]]:
     facts["broker"].append(f"{reviewed:,} of {n_entries:,} entries ({_pct(reviewed, n_entries)}) have a review recorded "
                            "in the broker review log.")
 
-    since = settings.today.replace(year=settings.today.year - settings.checks.retention_years) \
-        if not (settings.today.month == 2 and settings.today.day == 29) else settings.today - dt.timedelta(days=365 * 5)
+    since = years_before(settings.today, settings.checks.retention_years)
     in_retention, complete = one(
         """WITH e AS (SELECT DISTINCT entry_number FROM lines WHERE entered >= ?),
                 k AS (SELECT de.entry_number, count(DISTINCT d.kind) AS kinds FROM document_entries de
@@ -239,6 +241,7 @@ def records_facts(con, settings: Settings) -> dict[str, list[str]]:
     psc_lines, psc_entries = one("SELECT count(*), count(DISTINCT entry_number) FROM lines WHERE psc")
     facts["corrective_action"].append(f"Post-summary corrections are recorded on {psc_lines:,} lines of "
                                       f"{psc_entries:,} entries.")
+    facts["internal_audit"].append(error_rate_fact(run, n_lines))
     return facts
 
 
@@ -273,10 +276,7 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
     run = services.run_checks(settings)
     with services._records(settings) as rec:
         prepare(rec.con)
-        facts = records_facts(rec.con, settings)
-        n_lines = rec.con.execute("SELECT count(*) FROM lines").fetchone()[0]
-    if n_lines:
-        facts["internal_audit"].append(error_rate_fact(run, n_lines))
+        facts = records_facts(rec.con, settings, run)
     by_check: dict[str, list] = {}
     for f in run.findings:
         by_check.setdefault(f.check, []).append(f)

@@ -31,12 +31,12 @@ from assistant import answer as ans
 from assistant.config import Settings
 from assistant.drafting import (Draft, document_text, docx_flags_and_sources, finding_ids_in, rewrite_all,
                                 write_draft)
+from assistant.checks.base import hts_digits, hts_match
 from assistant.retrieval import Filters
+from assistant.routing import PAYMENT_RE
 from prompts import phrase
 
 _FINDING = re.compile(r"^\s*(?:#{1,6}\s*)?Finding\s+(?:No\.?\s*)?(\d+)\s*[:.\-–]?\s*(.*)$", re.I)
-_PAYMENT = re.compile(r"\bPAY-\d+\b", re.I)
-_HTS = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2}(?:\.?\d{2})?)?\b")
 TOPICS = [  # (topic, words in the finding), first match wins
     ("assists", r"\bassists?\b|royalt|licen[cs]e fee|1401a\(b\)\(1\)\((C|D)\)"),
     ("classification", r"classif|subheading|\bheading\b|\bHTSUS?\b"),
@@ -114,33 +114,25 @@ class _Context:
 
     def ids(self, text: str) -> dict[str, set[str]]:
         found = self.assistant.retriever.identifiers_in(text)
-        found["payment"] = {m.upper() for m in _PAYMENT.findall(text)}
+        found["payment"] = {m.upper() for m in PAYMENT_RE.findall(text)}
         return found
-
-
-def _hts_d(h: str | None) -> str:
-    return re.sub(r"\D", "", h or "")
-
-
-def _same_hts(a: str, b: str) -> bool:
-    a, b = _hts_d(a), _hts_d(b)
-    n = min(len(a), len(b))
-    return n >= 6 and a[:n] == b[:n]
 
 
 def _classification(f: ReportFinding, ctx: _Context) -> Response:
     ids = ctx.ids(f.text)
     parts = sorted(ids.get("part", set()))
-    named_hts = _HTS.findall(f.text)
+    named_hts = sorted(ids.get("hts", set()))
     evidence, citations, flags, position = [], [], [], None
     supported, unsupported = [], []
     checks = ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict"]
+    every_declared: dict[str, set[str]] = {}  # part -> HTS numbers on any tariff line (Chapter 99 included)
     for part in parts:
         row = ctx.con.execute("SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
                               "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1", [part]).fetchone()
-        declared = [h for (h,) in ctx.con.execute(
-            "SELECT DISTINCT hts FROM entry_lines WHERE part_number = ? AND coalesce(tariff_ordinal, 1) = 1 "
-            "ORDER BY 1", [part]).fetchall()]
+        lines = ctx.con.execute("SELECT DISTINCT hts, coalesce(tariff_ordinal, 1) = 1 FROM entry_lines "
+                                "WHERE part_number = ? ORDER BY 1", [part]).fetchall()
+        every_declared[part] = {h for h, _ in lines}
+        declared = sorted({h for h, main in lines if main and h})
         if declared:
             evidence.append(f"{part} was declared under {', '.join(declared)} (ES-003 entry data).")
         if row is None:
@@ -161,9 +153,9 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
                 evidence.append(f"CBP ruling {ruling} ({r[1]}), '{r[2]}', classifies under {', '.join(tariffs)}.")
                 quote = ctx.assistant.answer_from_documents(
                     f"The applicable subheading for {desc} will be {hts}", Filters(ruling=ruling), gap=0.2,
-                    keep=lambda t, ts=tariffs: any(_hts_d(x) in _hts_d(t) for x in ts))
+                    keep=lambda t, ts=tariffs: any(hts_digits(x) in hts_digits(t) for x in ts))
                 citations += quote.citations
-        if tariffs and all(_same_hts(d, tariffs[0]) for d in declared) and _same_hts(hts, tariffs[0]):
+        if tariffs and all(hts_match(d, tariffs[0]) for d in declared) and hts_match(hts, tariffs[0]):
             supported.append(part)
         else:
             unsupported.append(part)
@@ -172,7 +164,7 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
         flags.append("the finding names no part number faprep knows: the position needs review")
     if supported and not unsupported and not flagged:
         position = "disagree"
-        proposed = [h for h in named_hts if not any(_same_hts(h, d) for p in supported for d in _declared(ctx, p))]
+        proposed = [h for h in named_hts if not any(hts_match(h, d) for p in supported for d in every_declared[p])]
         answer = phrase("classification_disagree", parts=supported, proposed=proposed)
     elif parts:
         position = "partial" if supported else "agree"
@@ -187,15 +179,9 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
                     answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence, flags=flags)
 
 
-def _declared(ctx: _Context, part: str) -> list[str]:
-    return [h for (h,) in ctx.con.execute("SELECT DISTINCT hts FROM entry_lines WHERE part_number = ?", [part]).fetchall()]
-
-
 def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.Citation | None:
     """The line of the document that names the entry or its reference (else its first line), as a
     citation whose quote is verified against the first page's text."""
-    import hashlib
-
     row = ctx.con.execute("SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]).fetchone()
     if not row:
         return None
@@ -206,11 +192,11 @@ def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.C
     span = ans.verify_quote(text, line, 0)
     if span is None:
         return None
-    chunk = ctx.con.execute("SELECT chunk_id, text FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
+    chunk = ctx.con.execute("SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
                             "AND char_start <= ? ORDER BY char_start DESC LIMIT 1", [path, page, span[0]]).fetchone()
-    return ans.Citation(n=1, source=path, page=page, kind=kind, quote=line, chunk_id=chunk[0] if chunk else "",
-                        chunk_sha256=hashlib.sha256(chunk[1].encode()).hexdigest() if chunk else "",
-                        char_start=span[0], char_end=span[1])
+    passage = next(iter(ctx.assistant.retriever.passages([chunk[0]] if chunk else [])), None)
+    return ans.Citation(n=1, source=path, page=page, kind=kind, quote=line, chunk_id=passage.chunk_id if passage else "",
+                        chunk_sha256=passage.sha256 if passage else "", char_start=span[0], char_end=span[1])
 
 
 def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:

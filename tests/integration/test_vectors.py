@@ -1,0 +1,61 @@
+"""The vector store gives the same neighbours in every process (Chroma HNSW search breadth)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.integration
+
+QUERIES = [
+    "How long are entry records kept?",
+    "Must molds supplied free of charge to the manufacturer be added to the customs value?",
+    "plastic alphabet letter charms classification",
+    "When are blanket USMCA certifications renewed?",
+]
+
+_SEARCH = """
+import json
+from assistant.config import Settings
+from assistant.embeddings import get_embedder
+from assistant.vectors import VectorStore
+s = Settings()
+store, emb = VectorStore(s), get_embedder(s)
+print(json.dumps([[cid for cid, _ in store.query(emb.embed_query(q), k=40)] for q in json.loads({queries!r})]))
+"""
+
+
+def test_existing_collection_gets_the_wider_search(tmp_path):
+    import chromadb
+
+    from assistant.vectors import VectorStore
+
+    settings = make_settings(tmp_path, "old", hnsw_ef_search=321)
+    path = settings.workspace_dir / "chroma"
+    path.mkdir(parents=True)
+    raw = chromadb.PersistentClient(path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False))
+    made = raw.get_or_create_collection(f"{settings.collection}_old", metadata={"hnsw:space": "cosine"})
+    assert made.configuration_json["hnsw"]["ef_search"] == 100  # Chroma's default, as older workspaces have
+    store = VectorStore(settings)
+    assert store.collection.configuration_json["hnsw"]["ef_search"] == 321
+    assert store.collection.configuration_json["hnsw"]["space"] == "cosine"
+
+
+def test_same_neighbours_in_fresh_processes(ingested):
+    settings = ingested[0]
+    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
+    code = _SEARCH.format(queries=json.dumps(QUERIES))
+    runs = []
+    for _ in range(4):
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert all(len(ids) == 40 for ids in runs[0])
+    for other in runs[1:]:
+        assert other == runs[0]

@@ -1,43 +1,401 @@
-"""HTTP API (FastAPI). Routes translate to services only; the full UI is mounted here later."""
+"""HTTP API (FastAPI) and the web UI (Gradio, mounted at ``/``) on one app.
+
+Routes translate requests to the ``Server`` (assistant/server.py) and its results to JSON; they
+hold no logic of their own. Every ``/api`` route needs ``Authorization: Bearer <FAPREP_API_KEY>``
+when a key is set. Errors are JSON ``{"error": ..., "fields"?: [...]}``, never a stack trace.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+import datetime as dt
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Literal
 
-from assistant import services
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
 from assistant.config import Settings
+from assistant.server import REPORT_SUFFIXES, Busy, Server, UploadRefused, safe_upload_name
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>faprep</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}}</style></head>
-<body><h1>faprep</h1><p>Workspace <code>{workspace}</code>.</p>
-<h2>Records and index</h2><table><tr><th>table</th><th>rows</th></tr>{rows}</table>
-<h2>Files</h2><table><tr><th>category</th><th>kind</th><th>status</th><th>files</th></tr>{files}</table>
-<p>API: <a href="/api/status">/api/status</a> · <a href="/docs">/docs</a>.
-Classification outputs are flags for review by the importer and its licensed customs broker, not
-classification decisions (19 USC 1641).</p></body></html>"""
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+MEDIA_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".md": "text/markdown; charset=utf-8",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+}
 
 
-def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="faprep", version="0.1.0")
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000, description="the question")
+    session_id: str | None = Field(default=None, max_length=64, description="follow-ups keep this session's context")
+    kinds: list[str] | None = Field(default=None, description="only documents of these kinds, e.g. ruling")
+    ruling: str | None = None
+    entry: str | None = None
+    part: str | None = None
+    since: str | None = Field(default=None, description="documents dated on or after YYYY-MM-DD")
+    until: str | None = Field(default=None, description="documents dated on or before YYYY-MM-DD")
 
-    @app.get("/health")
+
+class AuditRequest(BaseModel):
+    sample: int = Field(ge=2, le=100_000, description="entry lines to sample")
+    seed: int = 1
+    strata: int = Field(default=3, ge=1, le=20)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _error(status: int, message: str, fields: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+    body: dict = {"error": message}
+    if fields:
+        body["fields"] = fields
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_of(message: str) -> str | None:
+    """``"question: empty"`` or ``"entry 'x': not ..."`` → the field (the service layer names it first)."""
+    import re
+
+    m = re.match(r"^([a-z_]{2,30})(?=[: ])", message)
+    return m.group(1) if m else None
+
+
+def _too_large(request: Request, limit: int) -> bool:
+    try:
+        return int(request.headers.get("content-length") or 0) > limit + 1024 * 1024
+    except ValueError:
+        return False
+
+
+async def _chunks(upload: UploadFile):
+    """An upload's bytes in 1 MiB pieces (read in the event loop, written by the caller)."""
+    out = []
+    while block := await upload.read(1 << 20):
+        out.append(block)
+    return out
+
+
+def create_app(settings: Settings, server: Server | None = None, ui: bool = True) -> FastAPI:
+    server = server or Server(settings)
+    app = FastAPI(title="faprep", version=VERSION,
+                  description="Focused Assessment preparation: records, checks, cited answers and drafts. "
+                              "Classification outputs are flags for review by the importer and its licensed "
+                              "customs broker, not classification decisions (19 USC 1641).")
+    app.state.server = server
+
+    # --- errors as JSON -------------------------------------------------------------------------
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        fields = []
+        for e in exc.errors():
+            if e.get("type") == "json_invalid":
+                fields.append({"field": "body", "message": f"not valid JSON ({e.get('ctx', {}).get('error', 'decode error')}, "
+                                                           f"at character {e.get('loc', ('', '?'))[-1]})"})
+            else:
+                fields.append({"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
+                               "message": e.get("msg", "invalid")})
+        return _error(422, "invalid request: " + "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        return _error(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(UploadRefused)
+    async def _refused(request: Request, exc: UploadRefused):
+        return _error(exc.status, str(exc))
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy):
+        return _error(503, str(exc), headers={"Retry-After": "10"})
+
+    from assistant.ask import BadRequest
+    from assistant.drafting import QuestionnaireError
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
+    from assistant.rebuttal import RebuttalError
+    from assistant.records import WorkspaceBusy
+    from assistant.services import NoRecords
+    from assistant.vectors import VectorStoreError
+
+    async def _bad_input(request: Request, exc: Exception):
+        field = _field_of(str(exc))
+        return _error(422, str(exc), [{"field": field, "message": str(exc)}] if field else None)
+
+    async def _conflict(request: Request, exc: Exception):
+        return _error(409, str(exc))
+
+    async def _unavailable(request: Request, exc: Exception):
+        return _error(503, str(exc))
+
+    for kinds, handler in (((BadRequest, QuestionnaireError, RebuttalError, ValueError), _bad_input),
+                           ((NoRecords,), _conflict),
+                           ((WorkspaceBusy, VectorStoreError, LLMUnavailable, ModelIntegrityError), _unavailable)):
+        for kind in kinds:
+            app.add_exception_handler(kind, handler)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        ref = uuid.uuid4().hex[:8]
+        log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
+        return _error(500, f"internal error (reference {ref}; the server log has the details)")
+
+    # --- auth -----------------------------------------------------------------------------------
+
+    def require_key(request: Request) -> None:
+        if server.key is None:
+            return
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not server.key_ok(given.strip()):
+            raise HTTPException(401, "missing or wrong API key: send 'Authorization: Bearer <FAPREP_API_KEY>'",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    api = APIRouter(prefix="/api", dependencies=[Depends(require_key)])
+    open_api = APIRouter(prefix="/api")  # routes that check their own link token
+
+    @app.get("/health", tags=["service"])
     def health() -> dict:
-        return {"status": "ok"}
+        return {"status": "ok", "version": VERSION}
 
-    @app.get("/api/status")
+    @api.get("/status", tags=["service"])
     def api_status() -> dict:
-        return services.status(settings)
+        return server.status()
 
-    @app.get("/", response_class=HTMLResponse)
-    def index() -> str:
-        st = services.status(settings)
-        rows = "".join(f"<tr><td>{k}</td><td>{v:,}</td></tr>" for k, v in st.get("tables", {}).items())
-        files = "".join(
-            f"<tr><td>{r['category']}</td><td>{r['kind']}</td><td>{r['status']}</td><td>{r['files']}</td></tr>"
-            for r in st.get("files_by_kind", [])
-        )
-        return _PAGE.format(workspace=st["workspace"], rows=rows, files=files)
+    # --- questions ------------------------------------------------------------------------------
 
+    def _ask(body: AskRequest):
+        from assistant.ask import parse_filters
+
+        filters = parse_filters(body.kinds, body.ruling, body.entry, body.part, body.since, body.until)
+        return server.ask(body.question, session_id=body.session_id, filters=filters)
+
+    @api.post("/ask", tags=["questions"])
+    def ask(body: AskRequest) -> dict:
+        """The answer with its citations: the JSON of ``faprep ask --json``."""
+        return _ask(body).public()
+
+    @api.post("/ask/stream", tags=["questions"])
+    def ask_stream(body: AskRequest):
+        """Server-sent events: ``status``, then ``tool`` per tool called, ``delta`` per sentence of the
+        answer, ``citation`` per source, and ``done`` with the whole JSON (or ``error``)."""
+
+        def events():
+            yield _sse("status", {"message": "searching the records"})
+            try:
+                result = _ask(body)
+            except Exception as exc:  # noqa: BLE001 - reported in the stream, which has already begun
+                status, message = _stream_error(exc)
+                yield _sse("error", {"status": status, "error": message})
+                return
+            for tool in result.tools_called:
+                yield _sse("tool", {"name": tool})
+            for piece in _sentences(result.answer):
+                yield _sse("delta", {"text": piece})
+            for c in result.citations:
+                yield _sse("citation", c.model_dump(mode="json"))
+            yield _sse("done", result.public())
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    # --- checks and audit -----------------------------------------------------------------------
+
+    @api.get("/findings", tags=["checks"])
+    def findings(check: list[str] | None = Query(default=None, description="check id; repeatable"),
+                 severity: Literal["high", "medium", "low"] | None = None,
+                 part: str | None = None, entry: str | None = None, payment: str | None = None) -> dict:
+        """Run the checks and return the findings with their evidence (``faprep check --json``)."""
+        _known_checks(check)
+        run = server.checks(checks=check or None, severity=severity, part_number=part, entry=entry, payment_id=payment)
+        return run.model_dump(mode="json")
+
+    @api.get("/findings/export", tags=["checks"])
+    def findings_export(format: Literal["xlsx", "md", "json"] = "xlsx", check: list[str] | None = Query(default=None),
+                        severity: Literal["high", "medium", "low"] | None = None):
+        """The findings report as a file: XLSX (a sheet per check), Markdown or JSON."""
+        from assistant import report
+
+        _known_checks(check)
+        run = server.checks(checks=check or None, severity=severity)
+        path = server.output_path("findings", f".{format}")
+        report.write(run, path)
+        return _file(path)
+
+    @api.post("/audit", tags=["checks"])
+    def audit(body: AuditRequest) -> dict:
+        """Mock transaction test: stratified sample, line-level checks, projected compliance and loss."""
+        return server.audit(sample=body.sample, seed=body.seed, strata=body.strata, since=body.since,
+                            until=body.until).model_dump(mode="json")
+
+    # --- ingest ---------------------------------------------------------------------------------
+
+    @api.post("/ingest", status_code=202, tags=["ingest"])
+    async def ingest(request: Request, files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
+        """Upload files and ingest them in the background: returns the job; follow it at /api/jobs/{id}."""
+        if _too_large(request, server.upload_limit * max(1, len(files))):
+            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB a file", 413)
+        names = [safe_upload_name(f.filename) for f in files]
+        if len(set(names)) != len(names):
+            raise UploadRefused("the same file name is given twice")
+        folder = server.uploads
+        stored = [server.store_upload(name, await _chunks(f), folder) for name, f in zip(names, files)]
+        job = server.start_ingest(stored)
+        return {"job_id": job.id, "status": job.status, "files": job.files, "url": f"/api/jobs/{job.id}"}
+
+    @api.get("/jobs/{job_id}", tags=["ingest"])
+    def job(job_id: str) -> dict:
+        found = server.job(job_id)
+        if not found:
+            raise HTTPException(404, f"no ingest job {job_id!r}")
+        return found.public()
+
+    # --- drafts ---------------------------------------------------------------------------------
+
+    async def _saved_upload(upload: UploadFile | None, allowed: tuple[str, ...]) -> Path | None:
+        if upload is None or not upload.filename:
+            return None
+        name = safe_upload_name(upload.filename, allowed)
+        return server.store_upload(name, await _chunks(upload), server.settings.workspace_dir / "drafts_in" / uuid.uuid4().hex[:8])
+
+    def _draft_response(draft, write, stem: str) -> dict:
+        downloads = {}
+        for suffix in (".docx", ".md", ".json"):
+            path = server.output_path(stem, suffix)
+            write(draft, settings, path)
+            downloads[suffix[1:]] = f"/api/downloads/{path.name}"
+        return {"draft": draft.public(), "downloads": downloads}
+
+    @api.post("/drafts/survey", tags=["drafts"])
+    async def draft_survey(request: Request, questionnaire: UploadFile | None = File(default=None, description="your own questionnaire (optional)")) -> dict:
+        """Draft answers to the pre-assessment survey; DOCX, Markdown and JSON to download."""
+        from starlette.concurrency import run_in_threadpool
+
+        from assistant.drafting import write_survey
+
+        if _too_large(request, server.upload_limit):
+            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB", 413)
+        path = await _saved_upload(questionnaire, REPORT_SUFFIXES)
+        survey = await run_in_threadpool(server.draft_survey, path)
+        return await run_in_threadpool(_draft_response, survey, write_survey, "survey")
+
+    @api.post("/drafts/rebuttal", tags=["drafts"])
+    async def draft_rebuttal(request: Request, report: UploadFile | None = File(default=None, description="the FA draft report"),
+                             document: str | None = Form(default=None, description="or: the key of an ingested document")) -> dict:
+        """Draft a response to each finding of an FA draft report (upload it, or name an ingested one)."""
+        from starlette.concurrency import run_in_threadpool
+
+        from assistant.rebuttal import write_rebuttal
+
+        if _too_large(request, server.upload_limit):
+            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB", 413)
+        path = await _saved_upload(report, REPORT_SUFFIXES)
+        if path is None and document:
+            path = await run_in_threadpool(server.source_file, document)
+            if path is None:
+                raise HTTPException(404, f"document: no ingested document {document!r} on disk")
+        if path is None:
+            return _error(422, "report: upload the FA draft report, or name an ingested one in 'document'",
+                          [{"field": "report", "message": "required"}])
+        result = await run_in_threadpool(server.draft_rebuttal, path)
+        return await run_in_threadpool(_draft_response, result, write_rebuttal, "rebuttal")
+
+    @api.get("/downloads/{name}", tags=["drafts"])
+    def download(name: str):
+        path = server.output_file(name)
+        if path is None:
+            raise HTTPException(404, f"no output named {name!r}")
+        return _file(path)
+
+    # --- sources (links from citations) ---------------------------------------------------------
+
+    @open_api.get("/sources/{path:path}", tags=["questions"])
+    def source(path: str, request: Request, t: str | None = None):
+        """The original file of a cited document; PDF viewers open ``#page=N``. Needs the API key, or
+        the link token the UI puts on its citation links (it opens only that file)."""
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        allowed = (server.key is None or (scheme.lower() == "bearer" and server.key_ok(given.strip()))
+                   or (t is not None and _same(t, server.source_token(path))))
+        if not allowed:
+            raise HTTPException(401, "missing or wrong API key or link token", headers={"WWW-Authenticate": "Bearer"})
+        found = server.source_file(path)
+        if found is None:
+            raise HTTPException(404, f"no ingested document {path!r} on disk")
+        return FileResponse(found, media_type=MEDIA_TYPES.get(found.suffix.lower(), "application/octet-stream"),
+                            content_disposition_type="inline", filename=found.name)
+
+    app.include_router(api)
+    app.include_router(open_api)
+
+    @app.on_event("shutdown")
+    def _shutdown() -> None:
+        server.close()
+
+    if ui:
+        from assistant.ui import mount
+
+        mount(app, server)
     return app
+
+
+def _known_checks(checks: list[str] | None) -> None:
+    from assistant.ask import BadRequest
+    from assistant.checks import REGISTRY
+
+    unknown = [c for c in checks or [] if c not in REGISTRY]
+    if unknown:
+        raise BadRequest(f"check: unknown check id(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _file(path: Path) -> FileResponse:
+    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"), filename=path.name)
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
+
+
+def _sentences(text: str) -> list[str]:
+    import re
+
+    parts = re.split(r"(?<=[.!?\]])(\s+)", text)
+    out, buf = [], ""
+    for p in parts:
+        buf += p
+        if p.strip() == "" and buf.strip():
+            out.append(buf)
+            buf = ""
+    if buf:
+        out.append(buf)
+    return out or [text]
+
+
+def _stream_error(exc: Exception) -> tuple[int, str]:
+    from assistant.ask import BadRequest
+    from assistant.services import NoRecords
+
+    if isinstance(exc, (BadRequest, ValueError)):
+        return 422, str(exc)
+    if isinstance(exc, NoRecords):
+        return 409, str(exc)
+    if isinstance(exc, Busy):
+        return 503, str(exc)
+    ref = uuid.uuid4().hex[:8]
+    log.exception("unexpected error %s in /api/ask/stream", ref)
+    return 500, f"internal error (reference {ref}; the server log has the details)"

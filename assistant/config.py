@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     # The importer's name on drafts (default: the workspace's name).
     importer_name: str = ""
 
+    # Serving (faprep serve): with an API key, every /api route needs "Authorization: Bearer <key>"
+    # and the web UI asks for it. Uploads above the size limit are refused (413).
+    api_key: SecretStr | None = None
+    max_upload_mb: float = Field(default=50.0, gt=0)
+    serve_askers: int = Field(default=2, ge=1, le=16, description="questions answered at once by faprep serve")
+
     log_level: str = "WARNING"
 
     @cached_property

@@ -419,3 +419,47 @@ def write_draft(path: Path, draft, to_docx, to_markdown) -> None:
 
 def write_survey(survey: Survey, settings: Settings, path: Path) -> None:
     write_draft(path, survey, lambda p: survey_docx(survey, settings, p), lambda: survey_markdown(survey, settings))
+
+
+def markdown_docx(text: str, path: Path, title: str = "") -> None:
+    """An edited draft (the Markdown faprep wrote, changed by the user) as an editable DOCX:
+    ``#`` headings, ``-``/``*`` bullets, ``**bold**`` runs, and paragraphs; nothing is dropped."""
+    import re
+
+    from docx import Document
+
+    doc = Document()
+    if title:
+        doc.core_properties.title = title
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            _bold_runs(doc.add_paragraph(), " ".join(para))
+            para.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
+        bullet = re.match(r"^[-*]\s+(.*)$", stripped)
+        if not stripped:
+            flush()
+        elif heading:
+            flush()
+            doc.add_heading(heading.group(2).replace("**", ""), level=min(len(heading.group(1)), 4))
+        elif bullet:
+            flush()
+            _bold_runs(doc.add_paragraph(style="List Bullet"), bullet.group(1))
+        elif stripped.startswith(">"):
+            flush()
+            _bold_runs(doc.add_paragraph(style="Quote"), stripped.lstrip("> "))
+        else:
+            para.append(stripped)
+    flush()
+    doc.save(str(path))
+
+
+def _bold_runs(paragraph, text: str) -> None:
+    for i, piece in enumerate(text.split("**")):
+        if piece:
+            paragraph.add_run(piece).bold = i % 2 == 1

@@ -1,0 +1,348 @@
+"""What `faprep serve` owns: the workspace's stores, the askers, upload jobs and the outputs.
+
+The API and the UI both go through one ``Server``. Reading (questions, checks, drafts, status)
+happens under a shared gate; an ingest job takes the gate alone, after closing the askers'
+connections, so nothing reads a half-written store and DuckDB is never opened two ways at once
+in this process. Another process (a CLI ``faprep ingest``) is refused by the workspace's writer
+lock and by DuckDB's own file lock, with a message that names the running server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import queue
+import re
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings
+
+log = logging.getLogger(__name__)
+
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".csv", ".xlsx")
+REPORT_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,150}$")
+_OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+GATE_WAIT_S = 600.0
+
+
+class Busy(RuntimeError):
+    """The stores are held by an ingest longer than a reader will wait."""
+
+
+class UploadRefused(ValueError):
+    """An uploaded file faprep will not store: ``status`` is the HTTP status (413 size, 422 the rest)."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def safe_upload_name(name: str | None, allowed: tuple[str, ...] = UPLOAD_SUFFIXES) -> str:
+    """The file name an upload is stored under, or ``UploadRefused`` saying why not.
+
+    Names are refused, never rewritten: a path (``/``, ``\\``, ``..``), a hidden name or one
+    with control characters is a traversal attempt or a mistake the user should see.
+    """
+    name = name or ""
+    if not name.strip():
+        raise UploadRefused("a file has no name")
+    if "/" in name or "\\" in name or ".." in name or not _SAFE_NAME.match(name):
+        raise UploadRefused(f"{name!r}: not a plain file name (letters, digits, space, . _ - ( ) + only; no folders)")
+    if Path(name).suffix.lower() not in allowed:
+        raise UploadRefused(f"{name}: type not accepted; use {', '.join(allowed)}")
+    return name
+
+
+class Gate:
+    """Many readers or one writer; a writer waiting blocks new readers, so an ingest is not starved."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self, timeout: float = GATE_WAIT_S):
+        with self._cond:
+            if not self._cond.wait_for(lambda: not self._writer and not self._writers_waiting, timeout):
+                raise Busy("an ingest is running in this workspace; try again when it has finished")
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writer and self._readers == 0)
+            self._writers_waiting -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+@dataclass
+class Job:
+    """An ingest of uploaded files, run in the background; its dict is what GET /api/jobs/{id} returns."""
+
+    id: str
+    files: list[str]
+    status: str = "queued"  # queued | running | done | failed
+    created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
+    finished: str | None = None
+    phase: str = ""
+    files_total: int = 0
+    files_done: int = 0
+    chunks_embedded: int = 0
+    report: dict | None = None
+    error: str | None = None
+
+    def public(self) -> dict:
+        d = dict(self.__dict__)
+        d["progress"] = round(self.files_done / self.files_total, 3) if self.files_total else (1.0 if self.status == "done" else 0.0)
+        return d
+
+
+class _JobProgress:
+    """The ingest pipeline's progress protocol, written onto a job."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def start(self, total_files: int) -> None:
+        self.job.files_total = total_files
+
+    def file_done(self, outcome) -> None:
+        self.job.files_done += 1
+
+    def chunks_embedded(self, n: int) -> None:
+        self.job.chunks_embedded += n
+
+    def phase(self, text: str) -> None:
+        self.job.phase = text
+
+
+class Server:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        ws = settings.workspace_dir
+        self.uploads = ws / "uploads"
+        self.outputs = ws / "outputs"
+        self.gate = Gate()
+        self.jobs: dict[str, Job] = {}
+        self._askers: queue.LifoQueue = queue.LifoQueue()
+        self._asker_count = 0
+        self._asker_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    # --- auth ---------------------------------------------------------------------------------
+
+    @property
+    def key(self) -> str | None:
+        k = self.settings.api_key
+        return k.get_secret_value() if k and k.get_secret_value() else None
+
+    def key_ok(self, given: str | None) -> bool:
+        return self.key is None or (given is not None and hmac.compare_digest(given.encode(), self.key.encode()))
+
+    def source_token(self, path: str) -> str:
+        """A link token that opens this one source file, so a browser link works without the key header."""
+        return hmac.new((self.key or "").encode(), path.encode(), hashlib.sha256).hexdigest()[:32]
+
+    # --- questions ----------------------------------------------------------------------------
+
+    @contextmanager
+    def asker(self):
+        """An ``Assistant`` for one question: up to ``serve_askers`` exist, each used by one thread at a time."""
+        from assistant.ask import Assistant
+
+        with self.gate.read():
+            try:
+                a = self._askers.get_nowait()
+            except queue.Empty:
+                with self._asker_lock:
+                    grow = self._asker_count < self.settings.serve_askers
+                    if grow:
+                        self._asker_count += 1
+                if grow:
+                    try:
+                        a = Assistant(self.settings)
+                    except BaseException:
+                        with self._asker_lock:
+                            self._asker_count -= 1
+                        raise
+                else:
+                    a = self._askers.get(timeout=GATE_WAIT_S)
+            try:
+                yield a
+            finally:
+                self._askers.put(a)
+
+    def _close_askers(self) -> None:
+        """Under the write gate: no asker is in use, all are in the queue."""
+        while True:
+            try:
+                a = self._askers.get_nowait()
+            except queue.Empty:
+                break
+            a.close()
+        with self._asker_lock:
+            self._asker_count = 0
+
+    def ask(self, question: str, session_id: str | None = None, filters=None):
+        with self.asker() as a:
+            return a.ask(question, session_id=session_id, filters=filters)
+
+    # --- reading services ---------------------------------------------------------------------
+
+    def status(self) -> dict:
+        from assistant import services
+
+        with self.gate.read():
+            out = services.status(self.settings)
+        out["jobs_running"] = [j.id for j in self.jobs.values() if j.status in ("queued", "running")]
+        return out
+
+    def checks(self, **kw):
+        from assistant import services
+
+        with self.gate.read():
+            return services.run_checks(self.settings, **kw)
+
+    def audit(self, **kw):
+        from assistant import services
+
+        with self.gate.read():
+            return services.audit(self.settings, **kw)
+
+    def draft_survey(self, questionnaire: Path | None = None):
+        from assistant import drafting
+
+        with self.asker() as a:
+            return drafting.draft_survey(self.settings, questionnaire, assistant=a)
+
+    def draft_rebuttal(self, report: Path):
+        from assistant import rebuttal
+
+        with self.asker() as a:
+            return rebuttal.draft_rebuttal(self.settings, report, assistant=a)
+
+    def source_file(self, path: str) -> Path | None:
+        """The original file of an ingested document (by its key), if it is still on disk."""
+        from assistant.records import Records
+
+        db = self.settings.workspace_dir / "records.duckdb"
+        if not db.exists():
+            return None
+        with self.gate.read(), Records(db, read_only=True) as rec:
+            row = rec.con.execute("SELECT abs_path FROM files WHERE path = ? AND category = 'document'", [path]).fetchone()
+        p = Path(row[0]) if row and row[0] else None
+        return p if p and p.is_file() else None
+
+    # --- outputs ------------------------------------------------------------------------------
+
+    def output_path(self, stem: str, suffix: str) -> Path:
+        self.outputs.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        return self.outputs / f"{stem}-{stamp}-{uuid.uuid4().hex[:6]}{suffix}"
+
+    def output_file(self, name: str) -> Path | None:
+        if not _OUTPUT_NAME.match(name or "") or ".." in name:
+            return None
+        p = self.outputs / name
+        return p if p.is_file() else None
+
+    # --- uploads and ingest jobs --------------------------------------------------------------
+
+    @property
+    def upload_limit(self) -> int:
+        return int(self.settings.max_upload_mb * 1024 * 1024)
+
+    def store_upload(self, name: str, chunks, folder: Path) -> Path:
+        """Write an upload's byte chunks to ``folder/name`` (inside the workspace), refusing it above the limit."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        if target.resolve().parent != folder.resolve():  # belt and braces after safe_upload_name
+            raise UploadRefused(f"{name!r}: not a plain file name")
+        tmp = folder / f".{name}.{uuid.uuid4().hex[:8]}.part"
+        size = 0
+        try:
+            with tmp.open("wb") as fh:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > self.upload_limit:
+                        raise UploadRefused(f"{name}: larger than the upload limit of {self.settings.max_upload_mb:g} MB", 413)
+                    fh.write(chunk)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+
+    def start_ingest(self, files: list[Path]) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], files=[f.name for f in files])
+        self.jobs[job.id] = job
+        threading.Thread(target=self._run_ingest, args=(job, files), name=f"ingest-{job.id}", daemon=True).start()
+        return job
+
+    def _run_ingest(self, job: Job, files: list[Path]) -> None:
+        from assistant import services
+
+        with self._ingest_lock, self.gate.write():
+            job.status = "running"
+            self._close_askers()
+            try:
+                report = services.ingest(self.settings, files, progress=_JobProgress(job))
+                job.report = report.to_dict()
+                job.status = "done"
+            except Exception as exc:  # noqa: BLE001 - any failure is the job's result, shown to the user
+                log.exception("ingest job %s failed", job.id)
+                job.error = str(exc) or exc.__class__.__name__
+                job.status = "failed"
+            finally:
+                job.finished = dt.datetime.now().isoformat(timespec="seconds")
+                self._save_job(job)
+
+    def _save_job(self, job: Job) -> None:
+        folder = self.settings.workspace_dir / "jobs"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{job.id}.json").write_text(json.dumps(job.public(), indent=1, default=str))
+
+    def job(self, job_id: str) -> Job | None:
+        if job_id in self.jobs:
+            return self.jobs[job_id]
+        if not re.fullmatch(r"[0-9a-f]{12}", job_id or ""):
+            return None
+        path = self.settings.workspace_dir / "jobs" / f"{job_id}.json"
+        if path.is_file():
+            d = json.loads(path.read_text())
+            d.pop("progress", None)
+            return Job(**d)
+        return None
+
+    def wait(self, job: Job, timeout: float = 600.0) -> Job:
+        deadline = time.monotonic() + timeout
+        while job.status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return job
+
+    def close(self) -> None:
+        with self.gate.write():
+            self._close_askers()

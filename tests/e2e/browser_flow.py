@@ -1,0 +1,85 @@
+"""The browser flow of the UI test (Playwright on Debian's Chromium), kept apart so it can be run by hand:
+``python -m tests.e2e.browser_flow URL KEY UPLOAD_FILE OUT_DIR``."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dict:
+    """Log in, upload ``upload`` and wait for its ingest report, ask ``question`` and open a citation's
+    link, draft the survey and download its DOCX. Screenshots go to ``out``; returns what was seen."""
+    from playwright.sync_api import expect, sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    seen: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(base + "/")
+            page.get_by_label("username").fill("analyst")
+            page.get_by_label("password").fill(key)
+            page.get_by_role("button", name="Login").click()
+            expect(page.locator("#legal-note")).to_contain_text("licensed customs broker", timeout=60_000)
+            seen["legal_note"] = page.locator("#legal-note").inner_text()
+
+            page.get_by_role("tab", name="Documents").click()
+            page.locator("#upload input[type=file]").set_input_files(str(upload))
+            page.wait_for_timeout(1000)
+            page.locator("#ingest").click()
+            report = page.locator("#ingest-report")
+            expect(report).to_contain_text("done", timeout=180_000)
+            seen["ingest_report"] = report.inner_text()
+            page.screenshot(path=str(out / "ui-documents.png"), full_page=True)
+
+            page.get_by_role("tab", name="Chat").click()
+            page.locator("#question textarea").fill(question)
+            page.locator("#ask").click()
+            first = page.locator("#citations li.citation").first
+            first.wait_for(timeout=120_000)
+            seen["answer"] = page.locator("#chat").inner_text()
+            seen["citation"] = first.inner_text()
+            href = first.locator("a").get_attribute("href")
+            seen["citation_href"] = href
+            source = page.request.get(base + href.split("#")[0])
+            seen["source_status"], seen["source_type"] = source.status, source.headers.get("content-type", "")
+            page.screenshot(path=str(out / "ui-chat.png"), full_page=True)
+
+            page.get_by_role("tab", name="Findings").click()
+            page.locator("#run-checks").click()
+            table = page.locator("#findings")
+            expect(table).to_contain_text("hts_inconsistency", timeout=120_000)
+            table.get_by_text("hts_inconsistency").first.click()
+            expect(page.locator("#evidence")).to_contain_text("Evidence", timeout=60_000)
+            seen["evidence"] = page.locator("#evidence").inner_text()
+            page.screenshot(path=str(out / "ui-findings.png"), full_page=True)
+
+            page.get_by_role("tab", name="Drafts").click()
+            page.locator("#draft-survey").click()
+            expect(page.locator("#survey-text textarea")).to_have_value(re.compile("licensed customs broker|19 USC 1641"),
+                                                                        timeout=300_000)
+            link = page.locator("#survey-docx a").first
+            link.wait_for(timeout=60_000)
+            with page.expect_download() as info:
+                link.click()
+            target = out / "survey.docx"
+            info.value.save_as(str(target))
+            seen["docx"] = target
+            page.screenshot(path=str(out / "ui-drafts.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(out / "ui-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+    return seen
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(run_flow(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), "How long are entry records kept?"))

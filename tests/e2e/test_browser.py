@@ -1,0 +1,35 @@
+"""The web UI in a real browser: Playwright driving Debian's Chromium against a live `faprep serve`.
+
+Screenshots are saved under test-artifacts/ (ui-*.png). `.ci/run` installs Chromium; where
+/usr/bin/chromium is missing the test is skipped and says so.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.e2e.browser_flow import CHROMIUM, run_flow
+from tests.e2e.conftest import ARTIFACTS, KEY
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_upload_ask_cite_and_download_a_draft_in_the_browser(live):
+    import docx
+
+    base, _, folder = live
+    have = {p.name for p in (folder / "rulings").glob("*.txt")}
+    ruling = next(p for p in sorted((CORPUS / "rulings").glob("*.txt")) if p.name not in have)
+    seen = run_flow(base, KEY, ruling, ARTIFACTS, question=f"What is ruling {ruling.stem} about?")
+    assert "licensed customs broker" in seen["legal_note"]
+    assert "1 ingested" in seen["ingest_report"] and "0 rejected" in seen["ingest_report"]
+    # the citation comes from the file uploaded through the browser, and its link opens it
+    assert seen["citation"].startswith("[1]") and ruling.name in seen["citation"]
+    assert seen["citation_href"].startswith(f"/api/sources/{ruling.name}?t=")
+    assert seen["source_status"] == 200 and seen["source_type"].startswith("text/plain")
+    assert "hts_inconsistency" in seen["evidence"] or "Evidence" in seen["evidence"]
+    text = "\n".join(p.text for p in docx.Document(str(seen["docx"])).paragraphs)
+    assert "Pre-assessment survey" in text or "survey" in text.lower()
+    assert (ARTIFACTS / "ui-chat.png").stat().st_size > 10_000

@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m evaluation.bench.ingest_bench
 	$(BIN)/python -m evaluation.bench.ask_bench --rounds 5
+	$(BIN)/python -m evaluation.bench.load_bench --askers 20 --seconds 30
 	$(BIN)/python -m evaluation.bench.records_bench --rows 10000,100000,1000000
 	$(BIN)/python -m evaluation.bench.lexical_bench --chunks 1000,10000,100000
 	$(BIN)/python -m evaluation.bench.checks_bench --rows 10000,100000,1000000 --cores 2 --json > bench-checks.json

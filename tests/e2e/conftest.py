@@ -2,54 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+
+from evaluation.bench.common import start_server, stop_server
 
 KEY = "live-test-key"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(home: Path, workspace: str, env_extra: dict | None = None, log: Path | None = None):
-    """``faprep serve`` in a subprocess; returns (process, base url) once /health answers."""
-    port = free_port()
-    env = {**os.environ, "FAPREP_HOME": str(home), "FAPREP_WORKSPACE": workspace, **(env_extra or {})}
-    out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-                            env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"faprep serve exited with {proc.returncode}" + (f": {log.read_text()[-2000:]}" if log else ""))
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("faprep serve did not answer /health within 120 s")
-
-
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")

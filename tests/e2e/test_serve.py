@@ -61,3 +61,13 @@ def test_cli_ingest_while_the_server_holds_the_stores_is_refused_clearly(live):
     assert after == before
     r = httpx.post(base + "/api/ask", headers=AUTH, json={"question": "How long are entry records kept?"}, timeout=120)
     assert r.status_code == 200 and r.json()["citations"]
+
+
+def test_load_benchmark_smoke(live):
+    from evaluation.bench.load_bench import run_load
+
+    base, copy, _ = live
+    result = run_load(base, copy.workspace_dir / "audit" / "answers.jsonl", askers=4, seconds=3, key=KEY)
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["answered"] >= 4 and result["audit_entries_lost"] == 0
+    assert result["p95_ms"] >= result["p50_ms"] > 0

@@ -75,6 +75,24 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
     assert "rulings/N361443.txt" in paths
     again = services.ingest(settings, [case])
     assert again.totals()["skipped"] == 3 and store.count() == report.totals()["chunks"]
+    assert store.collection.configuration_json["hnsw"]["ef_search"] == settings.hnsw_ef_search
+
+    # questions through the API, answered from the server's vectors
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    with TestClient(create_app(settings, ui=False)) as api:
+        body = api.post("/api/ask", json={"question": "How long are entry records kept?"}).json()
+        assert "five years" in body["answer"]
+        assert body["citations"][0]["source"] == "documents/Trade_Compliance_Manual_2025.pdf"
+        upload = api.post("/api/ingest", files={"files": ("N360066-copy.txt", (case / "rulings/N360066.txt").read_bytes())})
+        assert upload.status_code == 202
+        deadline = time.time() + 300
+        while (job := api.get(upload.json()["url"]).json())["status"] in ("queued", "running") and time.time() < deadline:
+            time.sleep(0.2)
+        assert job["status"] == "done" and job["report"]["totals"]["chunks"] > 0
+    assert store.count() == report.totals()["chunks"] + job["report"]["totals"]["chunks"]
 
 
 def test_unreachable_server_is_a_message_not_a_traceback(sample_case, tmp_path):

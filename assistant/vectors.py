@@ -7,11 +7,17 @@ collection has no embedding function of its own. Telemetry is off in both modes.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from assistant.config import Settings
 
 log = logging.getLogger(__name__)
+
+
+# Chroma's shared client state is not safe to create from two threads at once (seen under load:
+# "'RustBindingsAPI' object has no attribute 'bindings'"), so opening a store is serialised.
+_OPEN_LOCK = threading.Lock()
 
 
 class VectorStoreError(RuntimeError):
@@ -20,6 +26,10 @@ class VectorStoreError(RuntimeError):
 
 class VectorStore:
     def __init__(self, settings: Settings):
+        with _OPEN_LOCK:
+            self._open(settings)
+
+    def _open(self, settings: Settings) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 

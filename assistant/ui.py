@@ -194,25 +194,27 @@ def _findings(server: Server):
             return "Select a finding to see its evidence."
         out = [f"### {f['title']}", f"*{f['severity']}* · `{f['check']}` · duty at stake {_money(f['amount_at_risk'])}"
                + (f" ({f['amount_basis']})" if f.get("amount_basis") else "")]
-        out += ["**Evidence**"] + [f"- {e}" for e in f["evidence"]]
+        out += ["**Evidence**", "\n".join(f"- {e}" for e in f["evidence"])]
         if f.get("legal_basis"):
             out += ["**Legal basis:** " + "; ".join(f["legal_basis"])]
         if f.get("recommendation"):
             out += [f"**Recommendation:** {f['recommendation']}"]
-        return "\n".join(out)
+        return "\n\n".join(out)
 
     def audit(sample: float, seed: float):
         r = server.audit(sample=int(sample), seed=int(seed))
         if not r.population_lines:
-            return "No entry lines with a value in the review period.", pd.DataFrame()
+            return "No entry lines with a value in the review period.", "", pd.DataFrame()
         lo, hi = r.compliance_ci95
         plo, phi = r.projected_loss_ci95
         text = (f"**Compliance rate {r.compliance_rate:.1%}** (95% interval {lo:.1%} – {hi:.1%}); "
                 f"{len(r.errors)} of {r.sample_size} sampled lines in error. Projected loss of revenue "
                 f"**{_money(r.projected_loss)}** (95% interval {_money(plo)} – {_money(phi)}). "
                 f"Entry lines {r.period_start} to {r.period_end}, seed {r.seed}.")
-        rate = pd.DataFrame([{"measure": "compliance rate", "low": lo * 100, "estimate": r.compliance_rate * 100, "high": hi * 100}])
-        return text, rate
+        strata = pd.DataFrame([{"stratum": s.stratum, "value range": f"{_money(s.value_from)} – {_money(s.value_to)}",
+                                "lines": s.population_lines, "sampled": s.sample_lines, "errors": s.errors,
+                                "loss found": _money(s.sample_loss)} for s in r.strata])
+        return text, interval_html(r.compliance_rate, lo, hi), strata
 
     def export(fmt: str):
         from assistant import report
@@ -232,8 +234,10 @@ def _findings(server: Server):
                          elem_id="findings")
     detail = gr.Markdown("Select a finding to see its evidence.", elem_id="evidence")
     with gr.Row():
-        count_plot = gr.BarPlot(x="check", y="findings", title="Findings by check")
-        amount_plot = gr.BarPlot(x="check", y="duty at stake", title="Duty at stake by check (USD)")
+        count_plot = gr.BarPlot(x="check", y="findings", title="Findings by check", y_lim=[0, None],
+                                x_label_angle=-40, height=360)
+        amount_plot = gr.BarPlot(x="check", y="duty at stake", title="Duty at stake by check (USD, where computable)",
+                                 y_lim=[0, None], x_label_angle=-40, height=360)
     store = gr.State({})
     go.click(run, severity, [head, table, count_plot, amount_plot, store])
     table.select(evidence, store, detail)
@@ -245,8 +249,23 @@ def _findings(server: Server):
         seed = gr.Number(value=1, precision=0, label="Seed")
         go_audit = gr.Button("Run mock audit")
     audit_text = gr.Markdown()
-    audit_table = gr.Dataframe(label="Compliance rate, % (95% interval)", interactive=False)
-    go_audit.click(audit, [sample, seed], [audit_text, audit_table])
+    audit_chart = gr.HTML(elem_id="compliance-chart")
+    audit_table = gr.Dataframe(label="Strata (by entered value)", interactive=False)
+    go_audit.click(audit, [sample, seed], [audit_text, audit_chart, audit_table])
+
+
+def interval_html(rate: float, lo: float, hi: float) -> str:
+    """The compliance rate on a 0–100% scale, its 95% interval shaded (no chart library needed)."""
+    pct = lambda x: f"{max(0.0, min(1.0, x)) * 100:.1f}%"  # noqa: E731
+    return (f'<div class="ci-chart" title="compliance rate {rate:.1%}, 95% interval {lo:.1%} – {hi:.1%}">'
+            '<div style="font-size:.85rem;margin-bottom:.2rem">Compliance rate and its 95% interval</div>'
+            '<div style="position:relative;height:22px;background:#e5e7eb;border-radius:3px">'
+            f'<div class="ci-band" style="position:absolute;left:{pct(lo)};width:{(min(hi, 1) - max(lo, 0)) * 100:.1f}%;'
+            'height:100%;background:#93c5fd"></div>'
+            f'<div class="ci-mark" style="position:absolute;left:{pct(rate)};width:3px;margin-left:-1px;height:100%;'
+            'background:#1e3a8a"></div></div>'
+            '<div style="display:flex;justify-content:space-between;font-size:.75rem"><span>0%</span>'
+            f'<span>{lo:.1%} – <b>{rate:.1%}</b> – {hi:.1%}</span><span>100%</span></div></div>')
 
 
 # --- drafts ----------------------------------------------------------------------------------------

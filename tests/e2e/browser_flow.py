@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -23,6 +24,9 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            hosts: set[str] = set()
+            seen["hosts"] = hosts
+            page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or request.url.split(":")[0]))
             page.goto(base + "/")
             page.get_by_label("username").fill("analyst")
             page.get_by_label("password").fill(key)
@@ -59,6 +63,9 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
             table.get_by_text("hts_inconsistency").first.click()
             expect(page.locator("#evidence")).to_contain_text("Evidence", timeout=60_000)
             seen["evidence"] = page.locator("#evidence").inner_text()
+            page.get_by_role("button", name="Run mock audit").click()
+            expect(page.locator("#compliance-chart")).to_contain_text("95% interval", timeout=120_000)
+            seen["compliance_chart"] = page.locator("#compliance-chart").inner_text()
             page.screenshot(path=str(out / "ui-findings.png"), full_page=True)
 
             page.get_by_role("tab", name="Drafts").click()

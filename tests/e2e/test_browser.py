@@ -32,4 +32,7 @@ def test_upload_ask_cite_and_download_a_draft_in_the_browser(live):
     assert "hts_inconsistency" in seen["evidence"] or "Evidence" in seen["evidence"]
     text = "\n".join(p.text for p in docx.Document(str(seen["docx"])).paragraphs)
     assert "Pre-assessment survey" in text or "survey" in text.lower()
+    assert "%" in seen["compliance_chart"]
     assert (ARTIFACTS / "ui-chat.png").stat().st_size > 10_000
+    # offline: the page loaded nothing from any other host (fonts, scripts, analytics)
+    assert seen["hosts"] - {"127.0.0.1", "blob", "data"} == set(), seen["hosts"]

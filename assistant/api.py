@@ -71,19 +71,53 @@ def _field_of(message: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _too_large(request: Request, limit: int) -> bool:
-    try:
-        return int(request.headers.get("content-length") or 0) > limit + 1024 * 1024
-    except ValueError:
-        return False
-
-
 async def _chunks(upload: UploadFile):
     """An upload's bytes in 1 MiB pieces (read in the event loop, written by the caller)."""
     out = []
     while block := await upload.read(1 << 20):
         out.append(block)
     return out
+
+
+class BodyLimit:
+    """Refuses a request body to ``/api`` above ``limit`` bytes with 413, before it is parsed or spooled:
+    at once from Content-Length, or as soon as a streamed (chunked) body passes the limit (the 413 is
+    sent then, and the route sees the client gone)."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        refusal = _error(413, f"request body larger than the limit of {self.limit / 1024 / 1024:g} MB (FAPREP_MAX_REQUEST_MB)")
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.limit:
+            return await refusal(scope, receive, send)
+        received, started, refused = 0, False, False
+
+        async def counted():
+            nonlocal received, refused
+            msg = await receive()
+            if msg["type"] == "http.request" and not refused:
+                received += len(msg.get("body", b""))
+                if received > self.limit and not started:
+                    refused = True
+                    await refusal(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return msg
+
+        async def watched(msg):
+            nonlocal started
+            if not refused:
+                started = started or msg["type"] == "http.response.start"
+                await send(msg)
+
+        try:
+            await self.app(scope, counted, watched)
+        except Exception:
+            if not refused:
+                raise
 
 
 def create_app(settings: Settings, server: Server | None = None, ui: bool = True) -> FastAPI:
@@ -93,6 +127,7 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
                               "Classification outputs are flags for review by the importer and its licensed "
                               "customs broker, not classification decisions (19 USC 1641).")
     app.state.server = server
+    app.add_middleware(BodyLimit, limit=int(settings.max_request_mb * 1024 * 1024))
 
     # --- errors as JSON -------------------------------------------------------------------------
 
@@ -241,10 +276,8 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
     # --- ingest ---------------------------------------------------------------------------------
 
     @api.post("/ingest", status_code=202, tags=["ingest"])
-    async def ingest(request: Request, files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
+    async def ingest(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
         """Upload files and ingest them in the background: returns the job; follow it at /api/jobs/{id}."""
-        if _too_large(request, server.upload_limit * max(1, len(files))):
-            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB a file", 413)
         names = [safe_upload_name(f.filename) for f in files]
         if len(set(names)) != len(names):
             raise UploadRefused("the same file name is given twice")
@@ -277,28 +310,24 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
         return {"draft": draft.public(), "downloads": downloads}
 
     @api.post("/drafts/survey", tags=["drafts"])
-    async def draft_survey(request: Request, questionnaire: UploadFile | None = File(default=None, description="your own questionnaire (optional)")) -> dict:
+    async def draft_survey(questionnaire: UploadFile | None = File(default=None, description="your own questionnaire (optional)")) -> dict:
         """Draft answers to the pre-assessment survey; DOCX, Markdown and JSON to download."""
         from starlette.concurrency import run_in_threadpool
 
         from assistant.drafting import write_survey
 
-        if _too_large(request, server.upload_limit):
-            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB", 413)
         path = await _saved_upload(questionnaire, REPORT_SUFFIXES)
         survey = await run_in_threadpool(server.draft_survey, path)
         return await run_in_threadpool(_draft_response, survey, write_survey, "survey")
 
     @api.post("/drafts/rebuttal", tags=["drafts"])
-    async def draft_rebuttal(request: Request, report: UploadFile | None = File(default=None, description="the FA draft report"),
+    async def draft_rebuttal(report: UploadFile | None = File(default=None, description="the FA draft report"),
                              document: str | None = Form(default=None, description="or: the key of an ingested document")) -> dict:
         """Draft a response to each finding of an FA draft report (upload it, or name an ingested one)."""
         from starlette.concurrency import run_in_threadpool
 
         from assistant.rebuttal import write_rebuttal
 
-        if _too_large(request, server.upload_limit):
-            raise UploadRefused(f"upload larger than the limit of {settings.max_upload_mb:g} MB", 413)
         path = await _saved_upload(report, REPORT_SUFFIXES)
         if path is None and document:
             path = await run_in_threadpool(server.source_file, document)

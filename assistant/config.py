@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     # Serving (faprep serve): with an API key, every /api route needs "Authorization: Bearer <key>"
     # and the web UI asks for it. Uploads above the size limit are refused (413).
     api_key: SecretStr | None = None
-    max_upload_mb: float = Field(default=50.0, gt=0)
+    max_upload_mb: float = Field(default=50.0, gt=0, description="largest uploaded file")
+    max_request_mb: float = Field(default=200.0, gt=0, description="largest request body to /api (all files of an upload)")
     serve_askers: int = Field(default=2, ge=1, le=16, description="questions answered at once by faprep serve")
 
     log_level: str = "WARNING"

@@ -42,6 +42,13 @@ def test_live_server_refuses_bad_uploads_and_bad_json(live):
     r = httpx.post(base + "/api/ingest", headers=AUTH, files={"files": ("../../outside.txt", b"x", "text/plain")})
     assert r.status_code == 422 and "plain file name" in r.json()["error"]
     assert not (copy.home / "outside.txt").exists() and not (copy.workspace_dir.parent.parent / "outside.txt").exists()
+    big = b"x" * (6 * 1024 * 1024)
+    r = httpx.post(base + "/api/ingest", headers=AUTH, files={"files": ("big.txt", big, "text/plain")}, timeout=60)
+    assert r.status_code == 413 and "limit" in r.json()["error"]
+    r = httpx.post(base + "/api/ask", headers={**AUTH, "Content-Type": "application/json"}, timeout=60,
+                   content=(big[i:i + 65536] for i in range(0, len(big), 65536)))  # chunked, no Content-Length
+    assert r.status_code == 413 and "limit" in r.json()["error"]
+    assert not (copy.workspace_dir / "uploads" / "big.txt").exists()
     r = httpx.post(base + "/api/ask", headers={**AUTH, "Content-Type": "application/json"}, content=b'{"question": ')
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body"
     assert "Traceback" not in r.text

@@ -210,3 +210,21 @@ def test_questions_before_any_ingest_are_a_clear_conflict(fresh_client):
     r = client.post("/api/ask", json={"question": "How long are records kept?"})
     assert r.status_code == 409 and "faprep ingest" in r.json()["error"]
     assert client.get("/api/findings").status_code == 409
+
+
+def test_request_bodies_over_the_limit_are_refused_before_parsing(tmp_path):
+    settings = make_settings(tmp_path / "home", "limits", max_request_mb=0.1)
+    body = b"x" * int(0.3 * 1024 * 1024)
+    with TestClient(create_app(settings, ui=False)) as client:
+        r = client.post("/api/ingest", files=[("files", ("big.txt", body, "text/plain"))])
+        assert r.status_code == 413 and "FAPREP_MAX_REQUEST_MB" in r.json()["error"]
+
+        def chunked():  # no Content-Length: counted as it arrives
+            for i in range(0, len(body), 16384):
+                yield body[i:i + 16384]
+
+        r = client.post("/api/ask", content=chunked(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and "FAPREP_MAX_REQUEST_MB" in r.json()["error"]
+        assert "content-length" not in {k.lower() for k in r.request.headers}
+        assert client.post("/api/ask", json={"question": "small"}).status_code == 409  # under the limit: served
+    assert not (settings.workspace_dir / "uploads").exists()

@@ -358,6 +358,8 @@ def build(server: Server):
                 load_reports, reports_dropdown = _drafts(server)
         ui.load(load_status, None, status_outputs)
         ui.load(load_reports, None, reports_dropdown)
+    # Gradio queues each event one at a time by default; let as many run as the server has askers.
+    ui.queue(default_concurrency_limit=server.settings.serve_askers)
     return ui
 
 

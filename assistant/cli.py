@@ -375,16 +375,20 @@ def serve(
     port: int = typer.Option(7860),
     workspace: Optional[str] = WorkspaceOpt,
 ) -> None:
-    """Serve the API and the web page on HOST:PORT.
+    """Serve the HTTP API (/api, OpenAPI at /docs) and the web UI (/) on HOST:PORT.
 
-    Example: faprep serve --port 7860
+    Loopback only unless --host says otherwise. Set FAPREP_API_KEY to require
+    "Authorization: Bearer <key>" on /api and a login in the UI.
+
+    Example: FAPREP_API_KEY=change-me faprep serve --port 7860
     """
     import uvicorn
 
     from assistant.api import create_app
 
     settings = _settings(workspace)
-    console.print(f"faprep serving workspace '{settings.workspace}' on http://{host}:{port}/")
+    console.print(f"faprep serving workspace '{settings.workspace}' on http://{host}:{port}/ "
+                  f"(API key {'required' if settings.api_key else 'not set: anyone who can reach the port can use it'})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

@@ -324,8 +324,8 @@ def _drafts(server: Server):
         text = gr.Textbox(label="Draft (editable Markdown)", lines=22, max_lines=60, elem_id="survey-text")
         with gr.Row():
             docx = gr.File(label="DOCX as drafted", interactive=False, elem_id="survey-docx")
-            save = gr.Button("Save my edits as DOCX")
-            docx_edited = gr.File(label="DOCX with your edits", interactive=False)
+            save = gr.Button("Save my edits as DOCX", elem_id="save-survey")
+            docx_edited = gr.File(label="DOCX with your edits", interactive=False, elem_id="survey-docx-edited")
         go.click(survey, questionnaire, [text, docx])
         save.click(lambda t: edited(t, "survey"), text, docx_edited)
     with gr.Tab("Response to the draft report"):

@@ -79,6 +79,16 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
             target = out / "survey.docx"
             info.value.save_as(str(target))
             seen["docx"] = target
+            box = page.locator("#survey-text textarea")
+            box.fill(box.input_value() + "\n\nReviewed by trade counsel on the day of the test.")
+            page.locator("#save-survey").click()
+            edited = page.locator("#survey-docx-edited a").first
+            edited.wait_for(timeout=60_000)
+            with page.expect_download() as info:
+                edited.click()
+            target = out / "survey-edited.docx"
+            info.value.save_as(str(target))
+            seen["docx_edited"] = target
             page.screenshot(path=str(out / "ui-drafts.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(out / "ui-failure.png"), full_page=True)

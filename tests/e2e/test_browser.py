@@ -32,6 +32,8 @@ def test_upload_ask_cite_and_download_a_draft_in_the_browser(live):
     assert "hts_inconsistency" in seen["evidence"] or "Evidence" in seen["evidence"]
     text = "\n".join(p.text for p in docx.Document(str(seen["docx"])).paragraphs)
     assert "Pre-assessment survey" in text or "survey" in text.lower()
+    edited = "\n".join(p.text for p in docx.Document(str(seen["docx_edited"])).paragraphs)
+    assert "Reviewed by trade counsel on the day of the test." in edited and "Q22" in edited
     assert "%" in seen["compliance_chart"]
     assert (ARTIFACTS / "ui-chat.png").stat().st_size > 10_000
     # offline: the page loaded nothing from any other host (fonts, scripts, analytics)

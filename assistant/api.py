@@ -277,14 +277,26 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
 
     @api.post("/ingest", status_code=202, tags=["ingest"])
     async def ingest(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
-        """Upload files and ingest them in the background: returns the job; follow it at /api/jobs/{id}."""
-        names = [safe_upload_name(f.filename) for f in files]
-        if len(set(names)) != len(names):
-            raise UploadRefused("the same file name is given twice")
-        folder = server.uploads
-        stored = [server.store_upload(name, await _chunks(f), folder) for name, f in zip(names, files)]
-        job = server.start_ingest(stored)
-        return {"job_id": job.id, "status": job.status, "files": job.files, "url": f"/api/jobs/{job.id}"}
+        """Upload files and ingest them in the background: returns the job; follow it at /api/jobs/{id}.
+
+        A file that is refused (name, type, size) is listed with its reason; the others go on. Only when
+        every file is refused is the request an error (422, or 413 when all were too large)."""
+        stored, refused, seen = [], [], set()
+        for f in files:
+            try:
+                name = safe_upload_name(f.filename)
+                if name in seen:
+                    raise UploadRefused(f"{name}: given twice in one upload")
+                seen.add(name)
+                stored.append(server.store_upload(name, await _chunks(f), server.uploads))
+            except UploadRefused as exc:
+                refused.append({"file": f.filename, "status": exc.status, "reason": str(exc)})
+        if not stored:
+            status = 413 if refused and all(r["status"] == 413 for r in refused) else 422
+            return _error(status, "; ".join(r["reason"] for r in refused) or "no files",
+                          [{"field": "files", "message": r["reason"]} for r in refused])
+        job = server.start_ingest(stored, refused)
+        return {"job_id": job.id, "status": job.status, "files": job.files, "refused": refused, "url": f"/api/jobs/{job.id}"}
 
     @api.get("/jobs/{job_id}", tags=["ingest"])
     def job(job_id: str) -> dict:

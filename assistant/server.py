@@ -105,6 +105,7 @@ class Job:
 
     id: str
     files: list[str]
+    refused: list[dict] = field(default_factory=list)  # uploads not stored: file, status, reason
     status: str = "queued"  # queued | running | done | failed
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
     finished: str | None = None
@@ -296,8 +297,8 @@ class Server:
             tmp.unlink(missing_ok=True)
         return target
 
-    def start_ingest(self, files: list[Path]) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], files=[f.name for f in files])
+    def start_ingest(self, files: list[Path], refused: list[dict] | None = None) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], files=[f.name for f in files], refused=list(refused or []))
         self.jobs[job.id] = job
         threading.Thread(target=self._run_ingest, args=(job, files), name=f"ingest-{job.id}", daemon=True).start()
         return job

@@ -203,6 +203,17 @@ def test_uploads_refuse_traversal_types_and_size(fresh_client, tmp_path):
     assert not list((settings.workspace_dir / "uploads").glob("big.txt*")) if (settings.workspace_dir / "uploads").exists() else True
     r = client.post("/api/ingest")
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "files"
+    # one bad file never loses the others
+    good = b"Trade Compliance keeps entry records for five years.\n"
+    r = client.post("/api/ingest", files=[("files", ("../bad.txt", b"x", "text/plain")), ("files", ("notes.txt", good, "text/plain")),
+                                          ("files", ("huge.txt", big.getvalue(), "text/plain"))])
+    assert r.status_code == 202, r.text
+    body = r.json()
+    assert body["files"] == ["notes.txt"]
+    assert [(x["file"], x["status"]) for x in body["refused"]] == [("../bad.txt", 422), ("huge.txt", 413)]
+    job = _wait(client, body["job_id"])
+    assert job["status"] == "done" and job["refused"] == body["refused"]
+    assert job["report"]["files"][0]["path"] == "notes.txt" and job["report"]["files"][0]["status"] == "ingested"
 
 
 def test_questions_before_any_ingest_are_a_clear_conflict(fresh_client):

@@ -52,11 +52,25 @@ class VectorStore:
             self.location = str(path)
         # One collection per workspace, so a shared Chroma server can serve several cases.
         name = f"{settings.collection}_{settings.workspace}"
+        if not settings.chroma_host:
+            name = self._embedded_name(name, settings.collection)
         self.collection = self.client.get_or_create_collection(
             name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
         self._search_breadth(settings.hnsw_ef_search)
         self._max_batch = max(1, min(5000, self.client.get_max_batch_size()))
+
+    def _embedded_name(self, name: str, prefix: str) -> str:
+        """The embedded store lives inside its workspace folder, so when that folder was renamed or
+        copied under another name, its one collection is still this workspace's."""
+        names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        if name in names:
+            return name
+        ours = [n for n in names if n.startswith(prefix + "_")]
+        if len(ours) == 1:
+            log.info("workspace folder renamed: using its collection %s", ours[0])
+            return ours[0]
+        return name
 
     def _search_breadth(self, ef_search: int) -> None:
         """Widen HNSW's search list so the same query finds the same neighbours in every process.

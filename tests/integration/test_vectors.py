@@ -59,3 +59,16 @@ def test_same_neighbours_in_fresh_processes(ingested):
     assert all(len(ids) == 40 for ids in runs[0])
     for other in runs[1:]:
         assert other == runs[0]
+
+
+def test_a_renamed_workspace_folder_keeps_its_vectors(ingested, tmp_path):
+    import shutil
+
+    from assistant.vectors import VectorStore
+
+    settings = ingested[0]
+    shutil.copytree(settings.workspace_dir, tmp_path / "renamed", ignore=shutil.ignore_patterns("write.lock"))
+    moved = make_settings(tmp_path, "renamed")
+    store = VectorStore(moved)
+    assert store.count() == ingested[1].totals()["chunks"] > 0
+    assert store.collection.name == f"{settings.collection}_{settings.workspace}"

@@ -13,6 +13,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
+def _download(page, selector: str, target: Path) -> Path:
+    """Click the first link under ``selector`` once it appears and save what it downloads."""
+    link = page.locator(selector).first
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        link.click()
+    info.value.save_as(str(target))
+    return target
+
+
 def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dict:
     """Log in, upload ``upload`` and wait for its ingest report, ask ``question`` and open a citation's
     link, draft the survey and download its DOCX. Screenshots go to ``out``; returns what was seen."""
@@ -72,23 +82,11 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
             page.locator("#draft-survey").click()
             expect(page.locator("#survey-text textarea")).to_have_value(re.compile("licensed customs broker|19 USC 1641"),
                                                                         timeout=300_000)
-            link = page.locator("#survey-docx a").first
-            link.wait_for(timeout=60_000)
-            with page.expect_download() as info:
-                link.click()
-            target = out / "survey.docx"
-            info.value.save_as(str(target))
-            seen["docx"] = target
+            seen["docx"] = _download(page, "#survey-docx a", out / "survey.docx")
             box = page.locator("#survey-text textarea")
             box.fill(box.input_value() + "\n\nReviewed by trade counsel on the day of the test.")
             page.locator("#save-survey").click()
-            edited = page.locator("#survey-docx-edited a").first
-            edited.wait_for(timeout=60_000)
-            with page.expect_download() as info:
-                edited.click()
-            target = out / "survey-edited.docx"
-            info.value.save_as(str(target))
-            seen["docx_edited"] = target
+            seen["docx_edited"] = _download(page, "#survey-docx-edited a", out / "survey-edited.docx")
             page.screenshot(path=str(out / "ui-drafts.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(out / "ui-failure.png"), full_page=True)

@@ -8,6 +8,7 @@ when a key is set. Errors are JSON ``{"error": ..., "fields"?: [...]}``, never a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import uuid
@@ -21,7 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from assistant.config import Settings
-from assistant.server import REPORT_SUFFIXES, Busy, Server, UploadRefused, safe_upload_name
+from assistant.server import REPORT_SUFFIXES, Busy, Server, UploadRefused, file_chunks, safe_upload_name
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +70,6 @@ def _field_of(message: str) -> str | None:
 
     m = re.match(r"^([a-z_]{2,30})(?=[: ])", message)
     return m.group(1) if m else None
-
-
-async def _chunks(upload: UploadFile):
-    """An upload's bytes in 1 MiB pieces (read in the event loop, written by the caller)."""
-    out = []
-    while block := await upload.read(1 << 20):
-        out.append(block)
-    return out
 
 
 class BodyLimit:
@@ -147,44 +140,15 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
     async def _http(request: Request, exc: HTTPException):
         return _error(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(UploadRefused)
-    async def _refused(request: Request, exc: UploadRefused):
-        return _error(exc.status, str(exc))
+    async def _expected_error(request: Request, exc: Exception):
+        return _expected(exc)
 
-    @app.exception_handler(Busy)
-    async def _busy(request: Request, exc: Busy):
-        return _error(503, str(exc), headers={"Retry-After": "10"})
-
-    from assistant.ask import BadRequest
-    from assistant.drafting import QuestionnaireError
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.llm import LLMUnavailable
-    from assistant.rebuttal import RebuttalError
-    from assistant.records import WorkspaceBusy
-    from assistant.services import NoRecords
-    from assistant.vectors import VectorStoreError
-
-    async def _bad_input(request: Request, exc: Exception):
-        field = _field_of(str(exc))
-        return _error(422, str(exc), [{"field": field, "message": str(exc)}] if field else None)
-
-    async def _conflict(request: Request, exc: Exception):
-        return _error(409, str(exc))
-
-    async def _unavailable(request: Request, exc: Exception):
-        return _error(503, str(exc))
-
-    for kinds, handler in (((BadRequest, QuestionnaireError, RebuttalError, ValueError), _bad_input),
-                           ((NoRecords,), _conflict),
-                           ((WorkspaceBusy, VectorStoreError, LLMUnavailable, ModelIntegrityError), _unavailable)):
-        for kind in kinds:
-            app.add_exception_handler(kind, handler)
+    for kind in _expected_kinds():
+        app.add_exception_handler(kind, _expected_error)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        ref = uuid.uuid4().hex[:8]
-        log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
-        return _error(500, f"internal error (reference {ref}; the server log has the details)")
+    async def _unexpected_error(request: Request, exc: Exception):
+        return _unexpected(exc, f"{request.method} {request.url.path}")
 
     # --- auth -----------------------------------------------------------------------------------
 
@@ -230,8 +194,8 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
             try:
                 result = _ask(body)
             except Exception as exc:  # noqa: BLE001 - reported in the stream, which has already begun
-                status, message = _stream_error(exc)
-                yield _sse("error", {"status": status, "error": message})
+                response = _expected(exc) or _unexpected(exc, "POST /api/ask/stream")
+                yield _sse("error", {"status": response.status_code, **json.loads(response.body)})
                 return
             for tool in result.tools_called:
                 yield _sse("tool", {"name": tool})
@@ -259,13 +223,8 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
     def findings_export(format: Literal["xlsx", "md", "json"] = "xlsx", check: list[str] | None = Query(default=None),
                         severity: Literal["high", "medium", "low"] | None = None):
         """The findings report as a file: XLSX (a sheet per check), Markdown or JSON."""
-        from assistant import report
-
         _known_checks(check)
-        run = server.checks(checks=check or None, severity=severity)
-        path = server.output_path("findings", f".{format}")
-        report.write(run, path)
-        return _file(path)
+        return _file(server.export_findings(format, checks=check or None, severity=severity))
 
     @api.post("/audit", tags=["checks"])
     def audit(body: AuditRequest) -> dict:
@@ -276,21 +235,12 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
     # --- ingest ---------------------------------------------------------------------------------
 
     @api.post("/ingest", status_code=202, tags=["ingest"])
-    async def ingest(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
+    def ingest(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX")) -> dict:
         """Upload files and ingest them in the background: returns the job; follow it at /api/jobs/{id}.
 
         A file that is refused (name, type, size) is listed with its reason; the others go on. Only when
         every file is refused is the request an error (422, or 413 when all were too large)."""
-        stored, refused, seen = [], [], set()
-        for f in files:
-            try:
-                name = safe_upload_name(f.filename)
-                if name in seen:
-                    raise UploadRefused(f"{name}: given twice in one upload")
-                seen.add(name)
-                stored.append(server.store_upload(name, await _chunks(f), server.uploads))
-            except UploadRefused as exc:
-                refused.append({"file": f.filename, "status": exc.status, "reason": str(exc)})
+        stored, refused = server.receive_uploads((f.filename, file_chunks(f.file)) for f in files)
         if not stored:
             status = 413 if refused and all(r["status"] == 413 for r in refused) else 422
             return _error(status, "; ".join(r["reason"] for r in refused) or "no files",
@@ -307,49 +257,39 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
 
     # --- drafts ---------------------------------------------------------------------------------
 
-    async def _saved_upload(upload: UploadFile | None, allowed: tuple[str, ...]) -> Path | None:
+    def _saved_upload(upload: UploadFile | None) -> Path | None:
         if upload is None or not upload.filename:
             return None
-        name = safe_upload_name(upload.filename, allowed)
-        return server.store_upload(name, await _chunks(upload), server.settings.workspace_dir / "drafts_in" / uuid.uuid4().hex[:8])
+        name = safe_upload_name(upload.filename, REPORT_SUFFIXES)
+        folder = server.settings.workspace_dir / "drafts_in" / uuid.uuid4().hex[:8]
+        return server.store_upload(name, file_chunks(upload.file), folder)
 
     def _draft_response(draft, write, stem: str) -> dict:
-        downloads = {}
-        for suffix in (".docx", ".md", ".json"):
-            path = server.output_path(stem, suffix)
-            write(draft, settings, path)
-            downloads[suffix[1:]] = f"/api/downloads/{path.name}"
-        return {"draft": draft.public(), "downloads": downloads}
+        paths = server.save_draft(draft, write, stem)
+        return {"draft": draft.public(), "downloads": {k: f"/api/downloads/{p.name}" for k, p in paths.items()}}
 
     @api.post("/drafts/survey", tags=["drafts"])
-    async def draft_survey(questionnaire: UploadFile | None = File(default=None, description="your own questionnaire (optional)")) -> dict:
+    def draft_survey(questionnaire: UploadFile | None = File(default=None, description="your own questionnaire (optional)")) -> dict:
         """Draft answers to the pre-assessment survey; DOCX, Markdown and JSON to download."""
-        from starlette.concurrency import run_in_threadpool
-
         from assistant.drafting import write_survey
 
-        path = await _saved_upload(questionnaire, REPORT_SUFFIXES)
-        survey = await run_in_threadpool(server.draft_survey, path)
-        return await run_in_threadpool(_draft_response, survey, write_survey, "survey")
+        return _draft_response(server.draft_survey(_saved_upload(questionnaire)), write_survey, "survey")
 
     @api.post("/drafts/rebuttal", tags=["drafts"])
-    async def draft_rebuttal(report: UploadFile | None = File(default=None, description="the FA draft report"),
-                             document: str | None = Form(default=None, description="or: the key of an ingested document")) -> dict:
+    def draft_rebuttal(report: UploadFile | None = File(default=None, description="the FA draft report"),
+                       document: str | None = Form(default=None, description="or: the key of an ingested document")):
         """Draft a response to each finding of an FA draft report (upload it, or name an ingested one)."""
-        from starlette.concurrency import run_in_threadpool
-
         from assistant.rebuttal import write_rebuttal
 
-        path = await _saved_upload(report, REPORT_SUFFIXES)
+        path = _saved_upload(report)
         if path is None and document:
-            path = await run_in_threadpool(server.source_file, document)
+            path = server.source_file(document)
             if path is None:
                 raise HTTPException(404, f"document: no ingested document {document!r} on disk")
         if path is None:
             return _error(422, "report: upload the FA draft report, or name an ingested one in 'document'",
                           [{"field": "report", "message": "required"}])
-        result = await run_in_threadpool(server.draft_rebuttal, path)
-        return await run_in_threadpool(_draft_response, result, write_rebuttal, "rebuttal")
+        return _draft_response(server.draft_rebuttal(path), write_rebuttal, "rebuttal")
 
     @api.get("/downloads/{name}", tags=["drafts"])
     def download(name: str):
@@ -427,16 +367,45 @@ def _sentences(text: str) -> list[str]:
     return out or [text]
 
 
-def _stream_error(exc: Exception) -> tuple[int, str]:
+@functools.cache
+def _error_groups() -> tuple[tuple[tuple[type[Exception], ...], int], ...]:
+    """The errors faprep raises on purpose, by the HTTP status that answers them."""
     from assistant.ask import BadRequest
+    from assistant.drafting import QuestionnaireError
+    from assistant.embeddings import ModelIntegrityError
+    from assistant.llm import LLMUnavailable
+    from assistant.rebuttal import RebuttalError
+    from assistant.records import WorkspaceBusy
     from assistant.services import NoRecords
+    from assistant.vectors import VectorStoreError
 
-    if isinstance(exc, (BadRequest, ValueError)):
-        return 422, str(exc)
-    if isinstance(exc, NoRecords):
-        return 409, str(exc)
-    if isinstance(exc, Busy):
-        return 503, str(exc)
+    return (((UploadRefused,), 0),  # its own status: 413 or 422
+            ((Busy,), 503),
+            ((BadRequest, QuestionnaireError, RebuttalError, ValueError), 422),
+            ((NoRecords,), 409),
+            ((WorkspaceBusy, VectorStoreError, LLMUnavailable, ModelIntegrityError), 503))
+
+
+def _expected_kinds() -> tuple[type[Exception], ...]:
+    return tuple(kind for kinds, _ in _error_groups() for kind in kinds)
+
+
+def _expected(exc: Exception) -> JSONResponse | None:
+    """The JSON answer to an error faprep raises on purpose; None for any other."""
+    message = str(exc)
+    for kinds, status in _error_groups():
+        if not isinstance(exc, kinds):
+            continue
+        if isinstance(exc, UploadRefused):
+            return _error(exc.status, message)
+        if isinstance(exc, Busy):
+            return _error(status, message, headers={"Retry-After": "10"})
+        field = _field_of(message) if status == 422 else None
+        return _error(status, message, [{"field": field, "message": message}] if field else None)
+    return None
+
+
+def _unexpected(exc: Exception, where: str) -> JSONResponse:
     ref = uuid.uuid4().hex[:8]
-    log.exception("unexpected error %s in /api/ask/stream", ref)
-    return 500, f"internal error (reference {ref}; the server log has the details)"
+    log.error("unexpected error %s on %s", ref, where, exc_info=exc)
+    return _error(500, f"internal error (reference {ref}; the server log has the details)")

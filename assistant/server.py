@@ -17,7 +17,6 @@ import logging
 import queue
 import re
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +59,11 @@ def safe_upload_name(name: str | None, allowed: tuple[str, ...] = UPLOAD_SUFFIXE
     if Path(name).suffix.lower() not in allowed:
         raise UploadRefused(f"{name}: type not accepted; use {', '.join(allowed)}")
     return name
+
+
+def file_chunks(fh, size: int = 1 << 20):
+    """The bytes of an open binary file in pieces, for ``Server.store_upload``."""
+    return iter(lambda: fh.read(size), b"")
 
 
 class Gate:
@@ -152,14 +156,12 @@ class Server:
         self._askers: queue.LifoQueue = queue.LifoQueue()
         self._asker_count = 0
         self._asker_lock = threading.Lock()
-        self._ingest_lock = threading.Lock()
 
     # --- auth ---------------------------------------------------------------------------------
 
     @property
     def key(self) -> str | None:
-        k = self.settings.api_key
-        return k.get_secret_value() if k and k.get_secret_value() else None
+        return (self.settings.api_key.get_secret_value() if self.settings.api_key else "") or None
 
     def key_ok(self, given: str | None) -> bool:
         return self.key is None or (given is not None and hmac.compare_digest(given.encode(), self.key.encode()))
@@ -246,17 +248,25 @@ class Server:
         with self.asker() as a:
             return rebuttal.draft_rebuttal(self.settings, report, assistant=a)
 
-    def source_file(self, path: str) -> Path | None:
-        """The original file of an ingested document (by its key), if it is still on disk."""
+    def _rows(self, sql: str, params: list) -> list[tuple]:
+        """A read-only query of the workspace's records under the read gate; none before the first ingest."""
         from assistant.records import Records
 
         db = self.settings.workspace_dir / "records.duckdb"
         if not db.exists():
-            return None
+            return []
         with self.gate.read(), Records(db, read_only=True) as rec:
-            row = rec.con.execute("SELECT abs_path FROM files WHERE path = ? AND category = 'document'", [path]).fetchone()
-        p = Path(row[0]) if row and row[0] else None
+            return rec.con.execute(sql, params).fetchall()
+
+    def source_file(self, path: str) -> Path | None:
+        """The original file of an ingested document (by its key), if it is still on disk."""
+        rows = self._rows("SELECT abs_path FROM files WHERE path = ? AND category = 'document'", [path])
+        p = Path(rows[0][0]) if rows and rows[0][0] else None
         return p if p and p.is_file() else None
+
+    def documents(self, kind: str) -> list[str]:
+        """Keys of the ingested documents of one kind (e.g. the FA draft reports)."""
+        return [r[0] for r in self._rows("SELECT path FROM documents WHERE kind = ? ORDER BY path", [kind])]
 
     # --- outputs ------------------------------------------------------------------------------
 
@@ -264,6 +274,22 @@ class Server:
         self.outputs.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         return self.outputs / f"{stem}-{stamp}-{uuid.uuid4().hex[:6]}{suffix}"
+
+    def save_draft(self, draft, write, stem: str, suffixes=(".docx", ".md", ".json")) -> dict[str, Path]:
+        """``write(draft, settings, path)`` once per suffix into the outputs folder: {suffix without dot: path}."""
+        out = {}
+        for suffix in suffixes:
+            out[suffix[1:]] = path = self.output_path(stem, suffix)
+            write(draft, self.settings, path)
+        return out
+
+    def export_findings(self, fmt: str, **filters) -> Path:
+        """The checks' findings report (xlsx, md or json) in the outputs folder."""
+        from assistant import report
+
+        path = self.output_path("findings", f".{fmt}")
+        report.write(self.checks(**filters), path)
+        return path
 
     def output_file(self, name: str) -> Path | None:
         if not _OUTPUT_NAME.match(name or "") or ".." in name:
@@ -297,6 +323,21 @@ class Server:
             tmp.unlink(missing_ok=True)
         return target
 
+    def receive_uploads(self, uploads) -> tuple[list[Path], list[dict]]:
+        """Store ``(file name, byte chunks)`` pairs under uploads/: the stored paths, and the refused
+        files with their status and reason. One refused file never loses the others."""
+        stored, refused, seen = [], [], set()
+        for given, chunks in uploads:
+            try:
+                name = safe_upload_name(given)
+                if name in seen:
+                    raise UploadRefused(f"{name}: given twice in one upload")
+                seen.add(name)
+                stored.append(self.store_upload(name, chunks, self.uploads))
+            except UploadRefused as exc:
+                refused.append({"file": given, "status": exc.status, "reason": str(exc)})
+        return stored, refused
+
     def start_ingest(self, files: list[Path], refused: list[dict] | None = None) -> Job:
         job = Job(id=uuid.uuid4().hex[:12], files=[f.name for f in files], refused=list(refused or []))
         self.jobs[job.id] = job
@@ -306,7 +347,7 @@ class Server:
     def _run_ingest(self, job: Job, files: list[Path]) -> None:
         from assistant import services
 
-        with self._ingest_lock, self.gate.write():
+        with self.gate.write():  # one writer at a time: a second job waits here
             job.status = "running"
             self._close_askers()
             try:
@@ -337,12 +378,6 @@ class Server:
             d.pop("progress", None)
             return Job(**d)
         return None
-
-    def wait(self, job: Job, timeout: float = 600.0) -> Job:
-        deadline = time.monotonic() + timeout
-        while job.status in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return job
 
     def close(self) -> None:
         with self.gate.write():

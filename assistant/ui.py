@@ -7,7 +7,6 @@ turning results into tables, charts and HTML.
 from __future__ import annotations
 
 import html
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +14,7 @@ from urllib.parse import quote
 import gradio as gr
 import pandas as pd
 
-from assistant.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, UploadRefused, safe_upload_name
+from assistant.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, file_chunks, safe_upload_name
 
 LEGAL_NOTE = ("Classification outputs are flags for review by the importer and its licensed customs broker, "
               "not classification decisions (19 USC 1641). Drafts are drafts: review them before they reach CBP.")
@@ -131,21 +130,16 @@ def _documents(server: Server):
     def ingest(files, progress=gr.Progress()):
         if not files:
             return ("Choose files first.",) + _status_tables(server)
-        stored, refused = [], []
-        for f in files:
-            src = Path(f if isinstance(f, str) else f.name)
-            try:
-                name = safe_upload_name(src.name)
-                if src.stat().st_size > server.upload_limit:
-                    raise UploadRefused(f"{name}: larger than the upload limit of {server.settings.max_upload_mb:g} MB", 413)
-                server.uploads.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, server.uploads / name)
-                stored.append(server.uploads / name)
-            except UploadRefused as exc:
-                refused.append(str(exc))
-        text = "".join(f"- refused: {r}\n" for r in refused)
+        def opened():  # each file open while the server stores it
+            for f in files:
+                path = Path(f if isinstance(f, str) else f.name)
+                with path.open("rb") as fh:
+                    yield path.name, file_chunks(fh)
+
+        stored, refused = server.receive_uploads(opened())
+        text = "".join(f"- refused: {r['reason']}\n" for r in refused)
         if stored:
-            job = server.start_ingest(stored)
+            job = server.start_ingest(stored, refused)
             while job.status in ("queued", "running"):
                 done = job.files_done / job.files_total if job.files_total else 0.0
                 progress(done, desc=f"{job.phase or job.status}: {job.files_done}/{job.files_total or '?'} files")
@@ -217,11 +211,7 @@ def _findings(server: Server):
         return text, interval_html(r.compliance_rate, lo, hi), strata
 
     def export(fmt: str):
-        from assistant import report
-
-        path = server.output_path("findings", f".{fmt}")
-        report.write(server.checks(), path)
-        return str(path)
+        return str(server.export_findings(fmt))
 
     with gr.Row():
         severity = gr.Dropdown(["all", *SEVERITIES], value="all", label="Severity", scale=1)
@@ -275,9 +265,7 @@ def _drafts(server: Server):
     from assistant.rebuttal import rebuttal_markdown, write_rebuttal
 
     def _docx(draft, write, stem):
-        path = server.output_path(stem, ".docx")
-        write(draft, server.settings, path)
-        return str(path)
+        return str(server.save_draft(draft, write, stem, suffixes=(".docx",))["docx"])
 
     def survey(questionnaire):
         q = Path(questionnaire) if questionnaire else None
@@ -307,14 +295,8 @@ def _drafts(server: Server):
         return str(path)
 
     def reports():
-        from assistant.records import Records
-
-        db = server.settings.workspace_dir / "records.duckdb"
-        if not db.exists():
-            return gr.update(choices=[])
-        with server.gate.read(), Records(db, read_only=True) as rec:
-            rows = rec.con.execute("SELECT path FROM documents WHERE kind = 'fa_draft_report' ORDER BY path").fetchall()
-        return gr.update(choices=[r[0] for r in rows], value=rows[0][0] if rows else None)
+        found = server.documents("fa_draft_report")
+        return gr.update(choices=found, value=found[0] if found else None)
 
     gr.Markdown(LEGAL_NOTE)
     with gr.Tab("Pre-assessment survey"):

@@ -74,6 +74,18 @@ def test_ask_streams_server_sent_events(client):
     assert [d["n"] for n, d in events if n == "citation"] == [c["n"] for c in done["citations"]]
 
 
+def test_a_refused_question_ends_the_stream_with_the_same_error_as_the_json_route(client):
+    question = {"question": "What is due?", "entry": "nonsense"}
+    with client.stream("POST", "/api/ask/stream", json=question) as r:
+        blocks = "".join(r.iter_text()).strip().split("\n\n")
+    name, data = blocks[-1].split("\n", 1)
+    assert [b.split("\n", 1)[0] for b in blocks] == ["event: status", "event: error"]
+    error = json.loads(data.removeprefix("data: "))
+    plain = client.post("/api/ask", json=question)
+    assert error == {"status": plain.status_code, **plain.json()} and error["status"] == 422
+    assert error["fields"][0]["field"] == "entry"
+
+
 def test_bad_requests_are_json_errors_naming_the_field(client):
     r = client.post("/api/ask", content=b"{bad json", headers={"Content-Type": "application/json"})
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body" and "JSON" in r.json()["error"]

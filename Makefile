@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install demo test bench eval clean
+.PHONY: install demo test lint fmt docs bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,openai,ollama]'
+	$(BIN)/pip install -q -e '.[dev,eval,bench,openai,ollama]'
 	$(BIN)/faprep model   # verify the model's sha256 and prepare its ONNX runtime once
 	touch $@
 
@@ -25,14 +25,27 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/faprep demo --folder sample_case --port $(PORT)
 
-test: install
+# Lint, format and types first (seconds), then the tests.
+test: install lint
 	$(BIN)/python -m pytest -q -rs
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m assistant.docgen --check
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+docs: install
+	$(BIN)/python -m assistant.docgen
 
 eval: install
 	$(BIN)/faprep eval
 
 bench: install
-	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m evaluation.bench.ingest_bench
 	$(BIN)/python -m evaluation.bench.ask_bench --rounds 5
 	$(BIN)/python -m evaluation.bench.load_bench --askers 20 --seconds 30

@@ -6,16 +6,19 @@ starts fast.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from assistant.errors import BadInput, FaprepError, Unavailable
+from assistant.formats import money
 
 app = typer.Typer(
     add_completion=False,
@@ -25,7 +28,9 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-WorkspaceOpt = typer.Option(None, "--workspace", "-w", help="case workspace name (default: FAPREP_WORKSPACE or 'default')")
+WorkspaceOpt = typer.Option(
+    None, "--workspace", "-w", help="case workspace name (default: FAPREP_WORKSPACE or 'default')"
+)
 
 
 def _settings(workspace: str | None):
@@ -36,14 +41,22 @@ def _settings(workspace: str | None):
     return settings
 
 
-@contextmanager
-def _errors_as_messages(*errors: type[BaseException]):
-    """The expected failures of a command (busy workspace, no records, bad option): one line, exit 2."""
-    try:
-        yield
-    except errors as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2)
+def _command(group: typer.Typer, name: str | None = None):
+    """Register a command whose failures faprep raises on purpose (``FaprepError``) and file-system
+    errors are one line on stderr and exit status 2, never a traceback: the CLI's one error renderer."""
+
+    def register(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except (FaprepError, OSError) as exc:
+                err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+                raise typer.Exit(2) from None
+
+        return group.command(name)(run)
+
+    return register
 
 
 class _RichProgress:
@@ -54,8 +67,14 @@ class _RichProgress:
 
         self.quiet = quiet
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
-            TimeElapsedColumn(), console=err, transient=True, disable=quiet,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=quiet,
         )
         self.files = self.chunks = None
 
@@ -80,10 +99,12 @@ class _RichProgress:
         self.bar.update(self.files, info=text)
 
 
-@app.command()
+@_command(app)
 def ingest(
     paths: list[Path] = typer.Argument(..., help="case folder(s) or single files"),
-    prune: bool = typer.Option(False, "--prune", help="remove from the workspace files that disappeared from the folders given"),
+    prune: bool = typer.Option(
+        False, "--prune", help="remove from the workspace files that disappeared from the folders given"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the ingest report as JSON"),
     workspace: Optional[str] = WorkspaceOpt,
 ) -> None:
@@ -95,15 +116,10 @@ def ingest(
     Example: faprep ingest ./acme --prune
     """
     from assistant import services
-    from assistant.records import WorkspaceBusy
-
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.vectors import VectorStoreError
 
     settings = _settings(workspace)
-    with _errors_as_messages(WorkspaceBusy, VectorStoreError, ModelIntegrityError):
-        with _RichProgress(quiet=as_json or not err.is_terminal) as progress:
-            report = services.ingest(settings, paths, prune=prune, progress=progress)
+    with _RichProgress(quiet=as_json or not err.is_terminal) as progress:
+        report = services.ingest(settings, paths, prune=prune, progress=progress)
     if as_json:
         from ingest.pipeline import report_json
 
@@ -118,7 +134,12 @@ def _print_ingest_report(report, settings) -> None:
     table = Table(title=f"Ingest of workspace '{settings.workspace}'", show_lines=False)
     for col in ("files", "ingested", "skipped", "rejected", "pruned", "rows", "rejected rows", "pages", "chunks"):
         table.add_column(col, justify="right")
-    table.add_row(*(str(t[k]) for k in ("files", "ingested", "skipped", "rejected", "pruned", "rows", "rejected_rows", "pages", "chunks")))
+    table.add_row(
+        *(
+            str(t[k])
+            for k in ("files", "ingested", "skipped", "rejected", "pruned", "rows", "rejected_rows", "pages", "chunks")
+        )
+    )
     console.print(table)
     kinds: dict[str, int] = {}
     for f in report.files:
@@ -141,10 +162,13 @@ def _print_ingest_report(report, settings) -> None:
             if len(f.row_rejects) > 20:
                 pt.add_row(f.path, "", "", f"... {len(f.row_rejects) - 20} more (see faprep ingest --json)")
         console.print(pt)
-    console.print(f"done in {report.seconds:.1f} s" + ("" if report.ok else " — [red]some inputs were rejected (exit status 1)[/]"))
+    console.print(
+        f"done in {report.seconds:.1f} s"
+        + ("" if report.ok else " — [red]some inputs were rejected (exit status 1)[/]")
+    )
 
 
-@app.command()
+@_command(app)
 def status(
     as_json: bool = typer.Option(False, "--json"),
     workspace: Optional[str] = WorkspaceOpt,
@@ -168,7 +192,9 @@ def status(
     tt.add_column("rows", justify="right")
     for k, v in st["tables"].items():
         tt.add_row(k, f"{v:,}")
-    tt.add_row(f"lexical index (chunks, {st.get('lexical_segments', 0)} segment(s))", f"{st.get('lexical_chunks', 0):,}")
+    tt.add_row(
+        f"lexical index (chunks, {st.get('lexical_segments', 0)} segment(s))", f"{st.get('lexical_chunks', 0):,}"
+    )
     console.print(tt)
     ft = Table(title="Files")
     for c in ("category", "kind", "status", "files"):
@@ -184,14 +210,12 @@ def status(
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
-def _money(x) -> str:
-    return "n/a" if x is None else f"${x:,.2f}"
-
-
-@app.command()
+@_command(app)
 def check(
     as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (DATA-FORMATS section 4)"),
-    out: list[Path] = typer.Option([], "--out", "-o", help="write a report: .xlsx (a sheet per check), .md or .json; repeatable"),
+    out: list[Path] = typer.Option(
+        [], "--out", "-o", help="write a report: .xlsx (a sheet per check), .md or .json; repeatable"
+    ),
     only: list[str] = typer.Option([], "--check", "-c", help="run only this check id; repeatable"),
     part: Optional[str] = typer.Option(None, "--part", help="only findings about this part number"),
     entry: Optional[str] = typer.Option(None, "--entry", help="only findings about this entry number"),
@@ -207,27 +231,35 @@ def check(
 
     Example: faprep check --out findings.xlsx --out findings.md
     """
-    from assistant import report, services
-    from assistant.records import WorkspaceBusy
+    from assistant import services
+    from assistant.checks import report
 
     settings = _settings(workspace)
-    with _errors_as_messages(services.NoRecords, WorkspaceBusy, ValueError, OSError):
-        run = services.run_checks(settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity)
-        for path in out:
-            report.write(run, path)
+    run = services.run_checks(
+        settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity
+    )
+    for path in out:
+        report.write(run, path)
     if as_json:
         print(run.model_dump_json(indent=2))
         return
-    console.print(f"[bold]Findings[/] — workspace '{run.workspace}', as of {run.as_of}: {len(run.findings)} finding(s), "
-                  f"duty at stake {_money(run.amount_at_risk)} where computable")
+    console.print(
+        f"[bold]Findings[/] — workspace '{run.workspace}', as of {run.as_of}: {len(run.findings)} finding(s), "
+        f"duty at stake {money(run.amount_at_risk)} where computable"
+    )
     for sev, items in run.by_severity().items():
         if not items:
             continue
-        t = Table(title=f"{sev.upper()} ({len(items)})", title_style=SEVERITY_STYLE[sev], title_justify="left", show_lines=False)
+        t = Table(
+            title=f"{sev.upper()} ({len(items)})",
+            title_style=SEVERITY_STYLE[sev],
+            title_justify="left",
+            show_lines=False,
+        )
         t.add_column("finding (id)", overflow="fold")
         t.add_column("duty at stake", justify="right", no_wrap=True)
         for f in items:
-            t.add_row(f"{f.title}\n[dim]{f.id}[/]", _money(f.amount_at_risk))
+            t.add_row(f"{f.title}\n[dim]{f.id}[/]", money(f.amount_at_risk))
         console.print(t)
     for n in run.notes:
         console.print(f"[dim]note: {n}[/]")
@@ -238,12 +270,14 @@ def check(
         console.print("evidence and recommendations: faprep check --json, or --out findings.xlsx / findings.md")
 
 
-@app.command()
+@_command(app)
 def audit(
     sample: int = typer.Option(..., "--sample", "-n", help="number of entry lines to sample (at least 2)"),
     seed: int = typer.Option(1, "--seed", help="random seed: the same data, sample size and seed give the same sample"),
     strata: int = typer.Option(3, "--strata", help="value strata (about equal total value each)"),
-    since: Optional[str] = typer.Option(None, "--since", help="review period start, YYYY-MM-DD (default: start of the retention period)"),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="review period start, YYYY-MM-DD (default: start of the retention period)"
+    ),
     until: Optional[str] = typer.Option(None, "--until", help="review period end, YYYY-MM-DD (default: as of today)"),
     as_json: bool = typer.Option(False, "--json"),
     workspace: Optional[str] = WorkspaceOpt,
@@ -253,20 +287,19 @@ def audit(
 
     Example: faprep audit --sample 60 --seed 7
     """
-    import datetime as dt
-
     from assistant import services
-    from assistant.records import WorkspaceBusy
+    from assistant.normalize import iso_date
 
     settings = _settings(workspace)
-    with _errors_as_messages(services.NoRecords, WorkspaceBusy, ValueError):
-        period = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
-        result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
+    period = [iso_date(d, name) for name, d in (("since", since), ("until", until))]
+    result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
     if as_json:
         print(result.model_dump_json(indent=2))
         return
-    console.print(f"[bold]Mock transaction test[/] — entry lines entered {result.period_start} to {result.period_end}, "
-                  f"seed {result.seed}")
+    console.print(
+        f"[bold]Mock transaction test[/] — entry lines entered {result.period_start} to {result.period_end}, "
+        f"seed {result.seed}"
+    )
     if not result.population_lines:
         console.print("no entry lines with a value in that period")
         return
@@ -274,39 +307,60 @@ def audit(
     for c in ("stratum", "value range", "lines", "value", "sampled", "errors", "loss found"):
         st.add_column(c, justify="right")
     for s in result.strata:
-        st.add_row(str(s.stratum), f"{_money(s.value_from)} – {_money(s.value_to)}", f"{s.population_lines:,}",
-                   _money(s.population_value), str(s.sample_lines), str(s.errors), _money(s.sample_loss))
+        st.add_row(
+            str(s.stratum),
+            f"{money(s.value_from)} – {money(s.value_to)}",
+            f"{s.population_lines:,}",
+            money(s.population_value),
+            str(s.sample_lines),
+            str(s.errors),
+            money(s.sample_loss),
+        )
     console.print(st)
     lo, hi = result.compliance_ci95
     plo, phi = result.projected_loss_ci95
-    console.print(f"compliance rate: [bold]{result.compliance_rate:.1%}[/] (95% CI {lo:.1%} – {hi:.1%}); "
-                  f"{len(result.errors)} of {result.sample_size} sampled lines in error")
-    console.print(f"projected loss of revenue: [bold]{_money(result.projected_loss)}[/] (95% CI {_money(plo)} – {_money(phi)}); "
-                  f"found in the sample {_money(result.sample_loss)}")
+    console.print(
+        f"compliance rate: [bold]{result.compliance_rate:.1%}[/] (95% CI {lo:.1%} – {hi:.1%}); "
+        f"{len(result.errors)} of {result.sample_size} sampled lines in error"
+    )
+    console.print(
+        f"projected loss of revenue: [bold]{money(result.projected_loss)}[/] (95% CI {money(plo)} – {money(phi)}); "
+        f"found in the sample {money(result.sample_loss)}"
+    )
     if result.errors:
         et = Table(title="Errors in the sample")
         for c in ("entry", "line", "part", "value", "errors", "loss"):
             et.add_column(c)
         for ln in result.errors:
-            et.add_row(ln.entry, str(ln.line), ln.part_number or "", _money(ln.value), ", ".join(ln.errors),
-                       _money(ln.loss) if ln.loss_known else "n/a")
+            et.add_row(
+                ln.entry,
+                str(ln.line),
+                ln.part_number or "",
+                money(ln.value),
+                ", ".join(ln.errors),
+                money(ln.loss) if ln.loss_known else "n/a",
+            )
         console.print(et)
         unknown = sum(1 for ln in result.errors if not ln.loss_known)
         if unknown:
             console.print(f"{unknown} error(s) have no computable duty (n/a): the projected loss is a lower bound")
     gaps = [ln for ln in result.lines if ln.missing_records]
     if gaps:
-        console.print("records not found for sampled entries: " + "; ".join(
-            sorted({f"{ln.entry} ({', '.join(ln.missing_records)})" for ln in gaps})))
+        console.print(
+            "records not found for sampled entries: "
+            + "; ".join(sorted({f"{ln.entry} ({', '.join(ln.missing_records)})" for ln in gaps}))
+        )
     console.print("[dim]method: faprep audit --json prints it in full (stratified estimates, Wilson interval)[/]")
 
 
-@app.command()
+@_command(app)
 def ask(
     question: str = typer.Argument(..., help="the question, in quotes"),
     as_json: bool = typer.Option(False, "--json", help="print the answer as JSON (DATA-FORMATS section 5)"),
     session: Optional[str] = typer.Option(None, "--session", "-s", help="session id: follow-ups keep its context"),
-    kind: Optional[list[str]] = typer.Option(None, "--kind", help="only documents of this kind (repeatable), e.g. ruling"),
+    kind: Optional[list[str]] = typer.Option(
+        None, "--kind", help="only documents of this kind (repeatable), e.g. ruling"
+    ),
     ruling: Optional[str] = typer.Option(None, "--ruling", help="only this ruling and documents citing it"),
     entry: Optional[str] = typer.Option(None, "--entry", help="only documents of this entry"),
     part: Optional[str] = typer.Option(None, "--part", help="only documents naming this part or its entries"),
@@ -318,34 +372,32 @@ def ask(
 
     Example: faprep ask "Which parts have inconsistent classifications?"
     """
-    from assistant.ask import Assistant, BadRequest, parse_filters
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.llm import LLMUnavailable
-    from assistant.records import WorkspaceBusy
-    from assistant.services import NoRecords
+    from assistant.answering.ask import Assistant, parse_filters
 
     settings = _settings(workspace)
-    with _errors_as_messages(BadRequest, NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable):
-        filters = parse_filters(kind, ruling, entry, part, since, until)
-        assistant = Assistant(settings)
-        try:
-            result = assistant.ask(question, session_id=session, filters=filters)
-        finally:
-            assistant.close()
+    filters = parse_filters(kind, ruling, entry, part, since, until)
+    assistant = Assistant(settings)
+    try:
+        result = assistant.ask(question, session_id=session, filters=filters)
+    finally:
+        assistant.close()
     if as_json:
         print(json.dumps(result.public(), indent=2))
         return
     console.print(result.answer, markup=False, highlight=False)
     for c in result.citations:
         where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "")
-        console.print(f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''})",
-                      markup=False, highlight=False)
+        console.print(
+            f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''})",
+            markup=False,
+            highlight=False,
+        )
     for flag in result.flags:
         err.print(f"[yellow]flag:[/] {flag}")
     console.print(f"[dim]session {result.session_id} (follow up with --session {result.session_id})[/]")
 
 
-@app.command()
+@_command(app)
 def model(as_json: bool = typer.Option(False, "--json")) -> None:
     """Verify the embedding model and prepare its runtime (the ONNX export, once); print what is used.
 
@@ -353,13 +405,19 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
 
     Example: faprep model --json
     """
-    from assistant.embeddings import ModelIntegrityError, get_embedder, model_cache
+    from assistant.stores.embeddings import get_embedder, model_cache
 
     settings = _settings(None)
-    with _errors_as_messages(ModelIntegrityError):
-        emb = get_embedder(settings)
-    info = {"name": emb.name, "directory": str(emb.model_dir), "weights_sha256": emb.sha256, "backend": emb.backend,
-            "dimension": emb.dimension, "max_tokens": emb.max_tokens, "cache": str(model_cache(settings))}
+    emb = get_embedder(settings)
+    info = {
+        "name": emb.name,
+        "directory": str(emb.model_dir),
+        "weights_sha256": emb.sha256,
+        "backend": emb.backend,
+        "dimension": emb.dimension,
+        "max_tokens": emb.max_tokens,
+        "cache": str(model_cache(settings)),
+    }
     if emb.backend == "onnx":
         info["onnx_sha256"] = emb.onnx_sha256
     if as_json:
@@ -369,7 +427,7 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
         print(f"{k:>15}: {v}")
 
 
-@app.command()
+@_command(app)
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to bind (default loopback only)"),
     port: int = typer.Option(7860),
@@ -384,15 +442,17 @@ def serve(
     """
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.web.app import create_app
 
     settings = _settings(workspace)
-    console.print(f"faprep serving workspace '{settings.workspace}' on http://{host}:{port}/ "
-                  f"(API key {'required' if settings.api_key else 'not set: anyone who can reach the port can use it'})")
+    console.print(
+        f"faprep serving workspace '{settings.workspace}' on http://{host}:{port}/ "
+        f"(API key {'required' if settings.api_key else 'not set: anyone who can reach the port can use it'})"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-@app.command()
+@_command(app)
 def demo(
     folder: Path = typer.Option(Path("sample_case"), help="where to build the sample case"),
     serve_after: bool = typer.Option(True, "--serve/--no-serve"),
@@ -416,25 +476,19 @@ def demo(
         serve(host="127.0.0.1", port=port, workspace=workspace)
 
 
-def _make_draft(out: list[Path], workspace: str | None, as_json: bool, bad_input: type[BaseException], make, write):
+def _make_draft(out: list[Path], workspace: str | None, as_json: bool, make, write):
     """A draft command's work: refuse an output faprep cannot write (before drafting), ``make(settings)``,
     ``write(draft, settings, path)`` for each output, expected failures as messages; the JSON printed
     when asked (then None is returned, nothing more to show)."""
-    from assistant import services
-    from assistant.drafting import OUTPUT_SUFFIXES
-    from assistant.embeddings import ModelIntegrityError
-    from assistant.llm import LLMUnavailable
-    from assistant.records import WorkspaceBusy
+    from assistant.drafting.survey import OUTPUT_SUFFIXES
 
     for path in out:
         if path.suffix.lower() not in OUTPUT_SUFFIXES:
-            err.print(f"[red]error:[/] {path}: the output must end in .docx, .md or .json")
-            raise typer.Exit(2)
+            raise BadInput(f"{path}: the output must end in .docx, .md or .json", field="out")
     settings = _settings(workspace)
-    with _errors_as_messages(bad_input, services.NoRecords, WorkspaceBusy, ModelIntegrityError, LLMUnavailable, OSError):
-        draft = make(settings)
-        for path in out:
-            write(draft, settings, path)
+    draft = make(settings)
+    for path in out:
+        write(draft, settings, path)
     if as_json:
         print(json.dumps(draft.public(), indent=2))
         return None
@@ -449,15 +503,20 @@ def _draft_footer(note: str, out: list[Path], hint: str) -> None:
         console.print(hint)
 
 
-draft_app = typer.Typer(no_args_is_help=True, help="Draft the pre-assessment survey answers and the response to a draft report.")
+draft_app = typer.Typer(
+    no_args_is_help=True, help="Draft the pre-assessment survey answers and the response to a draft report."
+)
 app.add_typer(draft_app, name="draft")
 
 
-@draft_app.command("survey")
+@_command(draft_app, "survey")
 def draft_survey(
-    out: list[Path] = typer.Option([], "--out", "-o", help="write the draft: .docx (editable), .md or .json; repeatable"),
-    questionnaire: Optional[Path] = typer.Option(None, "--questionnaire", "-q",
-                                                 help="your own questionnaire: PDF, DOCX, MD or TXT with numbered questions"),
+    out: list[Path] = typer.Option(
+        [], "--out", "-o", help="write the draft: .docx (editable), .md or .json; repeatable"
+    ),
+    questionnaire: Optional[Path] = typer.Option(
+        None, "--questionnaire", "-q", help="your own questionnaire: PDF, DOCX, MD or TXT with numbered questions"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the answers as JSON (DATA-FORMATS section 5)"),
     workspace: Optional[str] = WorkspaceOpt,
 ) -> None:
@@ -469,32 +528,41 @@ def draft_survey(
 
     Example: faprep draft survey --out survey.docx --out survey.md
     """
-    from assistant import drafting
+    from assistant.drafting import survey as drafting
 
-    survey = _make_draft(out, workspace, as_json, drafting.QuestionnaireError,
-                         lambda settings: drafting.draft_survey(settings, questionnaire), drafting.write_survey)
+    survey = _make_draft(
+        out, workspace, as_json, lambda settings: drafting.draft_survey(settings, questionnaire), drafting.write_survey
+    )
     if survey is None:
         return
     gapped = [a for a in survey.answers if a.gaps]
-    console.print(f"[bold]Pre-assessment survey[/] — workspace '{survey.workspace}', {survey.as_of}: "
-                  f"{len(survey.answers)} questions, {len(survey.answers) - len(gapped)} answered from written "
-                  f"procedures, {len(gapped)} with gaps")
+    console.print(
+        f"[bold]Pre-assessment survey[/] — workspace '{survey.workspace}', {survey.as_of}: "
+        f"{len(survey.answers)} questions, {len(survey.answers) - len(gapped)} answered from written "
+        f"procedures, {len(gapped)} with gaps"
+    )
     t = Table(show_lines=False)
     t.add_column("question", overflow="fold")
     t.add_column("sources", justify="right")
     t.add_column("exceptions", justify="right")
     t.add_column("gap", justify="center")
     for a in survey.answers:
-        t.add_row(f"{a.question_id}. {a.question}", str(len(a.citations)), str(len(a.exceptions)),
-                  "[yellow]GAP[/]" if a.gaps else "")
+        t.add_row(
+            f"{a.question_id}. {a.question}",
+            str(len(a.citations)),
+            str(len(a.exceptions)),
+            "[yellow]GAP[/]" if a.gaps else "",
+        )
     console.print(t)
     _draft_footer(survey.note, out, "the answers in full: faprep draft survey --out survey.docx (or .md, or --json)")
 
 
-@draft_app.command("rebuttal")
+@_command(draft_app, "rebuttal")
 def draft_rebuttal(
     report: Path = typer.Argument(..., help="the FA draft report: PDF, DOCX or text with 'Finding N: title' headings"),
-    out: list[Path] = typer.Option([], "--out", "-o", help="write the response: .docx (editable), .md or .json; repeatable"),
+    out: list[Path] = typer.Option(
+        [], "--out", "-o", help="write the response: .docx (editable), .md or .json; repeatable"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the responses as JSON (DATA-FORMATS section 5)"),
     workspace: Optional[str] = WorkspaceOpt,
 ) -> None:
@@ -506,28 +574,36 @@ def draft_rebuttal(
 
     Example: faprep draft rebuttal documents/CBP_FA_Draft_Report.pdf --out response.docx
     """
-    from assistant import rebuttal as rb
+    from assistant.drafting import rebuttal as rb
 
-    result = _make_draft(out, workspace, as_json, rb.RebuttalError,
-                         lambda settings: rb.draft_rebuttal(settings, report), rb.write_rebuttal)
+    result = _make_draft(
+        out, workspace, as_json, lambda settings: rb.draft_rebuttal(settings, report), rb.write_rebuttal
+    )
     if result is None:
         return
-    console.print(f"[bold]Response to the draft report[/] {report.name} — workspace '{result.workspace}', "
-                  f"{result.as_of}: {len(result.responses)} finding(s)")
+    console.print(
+        f"[bold]Response to the draft report[/] {report.name} — workspace '{result.workspace}', "
+        f"{result.as_of}: {len(result.responses)} finding(s)"
+    )
     t = Table(show_lines=False)
     t.add_column("finding", overflow="fold")
     t.add_column("position", no_wrap=True)
     t.add_column("sources", justify="right")
     t.add_column("checks run", overflow="fold")
     for r in result.responses:
-        t.add_row(f"{r.number}. {r.title}" + (f"\n[yellow]review: {'; '.join(r.flags)}[/]" if r.flags else ""),
-                  r.position.upper(), str(len(r.citations)), ", ".join(r.checks_run))
+        t.add_row(
+            f"{r.number}. {r.title}" + (f"\n[yellow]review: {'; '.join(r.flags)}[/]" if r.flags else ""),
+            r.position.upper(),
+            str(len(r.citations)),
+            ", ".join(r.checks_run),
+        )
     console.print(t)
-    _draft_footer(result.note, out,
-                  "the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)")
+    _draft_footer(
+        result.note, out, "the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)"
+    )
 
 
-@app.command("eval")
+@_command(app, "eval")
 def evaluate(
     as_json: bool = typer.Option(False, "--json", help="print every metric and each question's result as JSON"),
     workdir: Optional[Path] = typer.Option(None, help="build the case and stores here (default: a temporary folder)"),
@@ -541,11 +617,20 @@ def evaluate(
 
     Example: faprep eval --workdir /tmp/faprep-eval
     """
-    from evaluation.run import THRESHOLDS, render, run_eval
+    try:
+        from evaluation.run import THRESHOLDS, render, run_eval
+    except ImportError as exc:
+        raise Unavailable(
+            f"faprep eval needs the eval extra ({exc.name} is missing): pip install 'faprep[eval]'"
+        ) from None
 
-    with _errors_as_messages(FileNotFoundError, ValueError):
-        result = run_eval(workdir, baseline=baseline, thresholds=thresholds or THRESHOLDS, reuse=reuse,
-                          say=lambda m: err.print(f"[dim]{m} ...[/]"))
+    result = run_eval(
+        workdir,
+        baseline=baseline,
+        thresholds=thresholds or THRESHOLDS,
+        reuse=reuse,
+        say=lambda m: err.print(f"[dim]{m} ...[/]"),
+    )
     if as_json:
         print(json.dumps(result, indent=1, default=str))
     else:

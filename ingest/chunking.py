@@ -37,8 +37,8 @@ def chunk_spans(text: str, offsets: list[tuple[int, int]], size: int, overlap: i
             # prefer ending after a sentence or line break in the last third of the window
             for k in range(j - 1, i + (2 * size) // 3, -1):
                 end_char = offsets[k][1]
-                nxt = text[end_char:end_char + 1]
-                if text[end_char - 1:end_char] in _BREAKS and (nxt.isspace() or nxt == "") or nxt == "\n":
+                nxt = text[end_char : end_char + 1]
+                if text[end_char - 1 : end_char] in _BREAKS and (nxt.isspace() or nxt == "") or nxt == "\n":
                     j = k + 1
                     break
         start, end = offsets[i][0], offsets[j - 1][1]

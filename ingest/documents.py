@@ -11,18 +11,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import DocumentError
+
 log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".text"}
 DOCUMENT_KINDS = (
-    "commercial_invoice", "packing_list", "entry_summary", "bill_of_lading", "certificate_of_origin",
-    "ruling", "compliance_manual", "broker_instructions", "training_record", "fa_questionnaire",
-    "fa_draft_report", "other",
+    "commercial_invoice",
+    "packing_list",
+    "entry_summary",
+    "bill_of_lading",
+    "certificate_of_origin",
+    "ruling",
+    "compliance_manual",
+    "broker_instructions",
+    "training_record",
+    "fa_questionnaire",
+    "fa_draft_report",
+    "other",
 )
-
-
-class DocumentError(ValueError):
-    """A document that cannot be indexed; the message is the reason shown to the user."""
 
 
 @dataclass
@@ -41,9 +48,9 @@ def load_pdf(path: Path) -> list[Page]:
         raise DocumentError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     if reader.is_encrypted:
         try:
-            ok = reader.decrypt("")
+            ok = bool(reader.decrypt(""))
         except Exception:  # noqa: BLE001 - pypdf raises various errors for unsupported crypto
-            ok = 0
+            ok = False
         if not ok:
             raise DocumentError("the PDF is encrypted (password-protected); export an unprotected copy")
     pages: list[Page] = []
@@ -51,7 +58,9 @@ def load_pdf(path: Path) -> list[Page]:
         for i, page in enumerate(reader.pages, start=1):
             pages.append(Page(i, page.extract_text() or ""))
     except Exception as exc:  # noqa: BLE001 - a truncated PDF fails in many ways inside pypdf
-        raise DocumentError(f"the PDF is damaged or truncated (page {len(pages) + 1}: {exc.__class__.__name__})") from exc
+        raise DocumentError(
+            f"the PDF is damaged or truncated (page {len(pages) + 1}: {exc.__class__.__name__})"
+        ) from exc
     if not pages:
         raise DocumentError("the PDF has no pages")
     if not any(p.text.strip() for p in pages):
@@ -118,7 +127,7 @@ def load_text(path: Path) -> list[Page]:
     head = text[: marks[0].start()]
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        body = text[m.end(): end]
+        body = text[m.end() : end]
         if i == 0 and head.strip():
             body = head + body
         pages.append(Page(int(m.group(1)), body))
@@ -140,20 +149,45 @@ def load_document(path: Path) -> list[Page]:
 # (kind, patterns in the title area, patterns anywhere); the first title hit wins, then the
 # highest count of body hits.
 _KIND_RULES: list[tuple[str, list[str], list[str]]] = [
-    ("ruling", [r"\bCBP ruling\b", r"\bTARIFF NO\.?:"], [r"\bTARIFF NO\.?:", r"\bCLA-2", r"HQ \d{6}|NY [NH]\d{6}", r"ruling"]),
-    ("fa_draft_report", [r"focused assessment.{0,80}(draft|report)", r"draft (audit )?report"],
-     [r"focused assessment", r"draft report", r"finding", r"regulatory audit"]),
+    (
+        "ruling",
+        [r"\bCBP ruling\b", r"\bTARIFF NO\.?:"],
+        [r"\bTARIFF NO\.?:", r"\bCLA-2", r"HQ \d{6}|NY [NH]\d{6}", r"ruling"],
+    ),
+    (
+        "fa_draft_report",
+        [r"focused assessment.{0,80}(draft|report)", r"draft (audit )?report"],
+        [r"focused assessment", r"draft report", r"finding", r"regulatory audit"],
+    ),
     ("fa_questionnaire", [r"pre-?assessment survey", r"questionnaire"], [r"questionnaire", r"pre-?assessment"]),
     ("entry_summary", [r"entry summary", r"CBP Form 7501", r"\b7501\b"], [r"entry summary", r"7501", r"filer code"]),
-    ("commercial_invoice", [r"commercial invoice", r"^\s*invoice\b"], [r"invoice", r"unit price", r"terms of sale|incoterms"]),
+    (
+        "commercial_invoice",
+        [r"commercial invoice", r"^\s*invoice\b"],
+        [r"invoice", r"unit price", r"terms of sale|incoterms"],
+    ),
     ("packing_list", [r"packing list", r"packing slip"], [r"packing list", r"gross weight", r"cartons?"]),
-    ("bill_of_lading", [r"bill of lading", r"\bB/L\b", r"air ?waybill"], [r"bill of lading", r"shipper", r"consignee", r"vessel"]),
-    ("certificate_of_origin", [r"certificat\w+ of origin", r"USMCA certification"], [r"certif\w+ of origin", r"blanket period", r"certifier"]),
-    ("broker_instructions", [r"broker instructions?", r"instructions to (the |our )?(customs )?broker", r"letter of instruction"],
-     [r"broker", r"instruction"]),
+    (
+        "bill_of_lading",
+        [r"bill of lading", r"\bB/L\b", r"air ?waybill"],
+        [r"bill of lading", r"shipper", r"consignee", r"vessel"],
+    ),
+    (
+        "certificate_of_origin",
+        [r"certificat\w+ of origin", r"USMCA certification"],
+        [r"certif\w+ of origin", r"blanket period", r"certifier"],
+    ),
+    (
+        "broker_instructions",
+        [r"broker instructions?", r"instructions to (the |our )?(customs )?broker", r"letter of instruction"],
+        [r"broker", r"instruction"],
+    ),
     ("training_record", [r"training (record|log|attendance|certificate)"], [r"training", r"attend"]),
-    ("compliance_manual", [r"compliance (manual|program|procedures?)", r"standard operating procedure", r"\bSOP\b"],
-     [r"compliance", r"procedure", r"reasonable care", r"responsib"]),
+    (
+        "compliance_manual",
+        [r"compliance (manual|program|procedures?)", r"standard operating procedure", r"\bSOP\b"],
+        [r"compliance", r"procedure", r"reasonable care", r"responsib"],
+    ),
 ]
 
 

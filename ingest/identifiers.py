@@ -15,13 +15,21 @@ ENTRY_RE = re.compile(r"\b([A-Z0-9]{3})[- ]?(\d{7})[- ]?(\d)\b")
 HTS_RE = re.compile(r"(?<![\d.])(\d{4})\.(\d{2})\.(\d{2})(?:\.?(\d{2}))?(?![\d])")
 HTS_COMPACT_RE = re.compile(r"(?:HTS(?:US)?|subheading|heading|tariff)\s*(?:No\.?|number|#)?:?\s*(\d{10})\b", re.I)
 RULING_RE = re.compile(r"\b((?:NY\s*)?[NH]\d{6}|(?:HQ\s*)?[HW]\d{6}|NY\s*[A-Z]\d{5})\b")
-CFR_RE = re.compile(r"\b(\d{1,2})\s*C\.?\s*F\.?\s*R\.?\s*(?:§+\s*|Part\s+|Section\s+)?(\d+(?:\.\d+)?(?:\([a-z0-9]+\))*)", re.I)
+CFR_RE = re.compile(
+    r"\b(\d{1,2})\s*C\.?\s*F\.?\s*R\.?\s*(?:§+\s*|Part\s+|Section\s+)?(\d+(?:\.\d+)?(?:\([a-z0-9]+\))*)", re.I
+)
 USC_RE = re.compile(r"\b(\d{1,2})\s*U\.?\s*S\.?\s*C\.?\s*(?:§+\s*|Section\s+)?(\d+[a-z]?(?:\([a-z0-9]+\))*)", re.I)
 # Labelled references: "Invoice No.: KMH-2304-117", "Part No. KM-2040", "SKU: 39164201"
-INVOICE_LABEL_RE = re.compile(r"\b(?:commercial\s+)?invoice\s*(?:no\.?|number|#)\s*:?\s*([A-Z0-9][A-Z0-9\-/]{2,30})", re.I)
-PART_LABEL_RE = re.compile(r"\b(?:part|item|sku|style|article)\s*(?:no\.?|number|#)?\s*:\s*([A-Z0-9][A-Z0-9\-/.]{1,30}[A-Z0-9])", re.I)
+INVOICE_LABEL_RE = re.compile(
+    r"\b(?:commercial\s+)?invoice\s*(?:no\.?|number|#)\s*:?\s*([A-Z0-9][A-Z0-9\-/]{2,30})", re.I
+)
+PART_LABEL_RE = re.compile(
+    r"\b(?:part|item|sku|style|article)\s*(?:no\.?|number|#)?\s*:\s*([A-Z0-9][A-Z0-9\-/.]{1,30}[A-Z0-9])", re.I
+)
 # Any token shaped like a reference (letters and digits, with - or /): candidate invoice/part numbers.
-REF_RE = re.compile(r"\b(?=[A-Z0-9\-/]*\d)(?=[A-Z0-9\-/]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)+\b|\b[A-Z]{1,4}\d{3,}[A-Z0-9]*\b")
+REF_RE = re.compile(
+    r"\b(?=[A-Z0-9\-/]*\d)(?=[A-Z0-9\-/]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)+\b|\b[A-Z]{1,4}\d{3,}[A-Z0-9]*\b"
+)
 
 
 def entry_numbers(text: str) -> set[str]:
@@ -69,8 +77,11 @@ def refs(text: str) -> set[str]:
     return {f for f in found if len(f) >= 4}
 
 
-def extract(text: str, known_parts: set[str] | frozenset[str] = frozenset(),
-            known_invoices: set[str] | frozenset[str] = frozenset()) -> dict[str, set[str]]:
+def extract(
+    text: str,
+    known_parts: set[str] | frozenset[str] = frozenset(),
+    known_invoices: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, set[str]]:
     """All identifiers of ``text`` by kind.
 
     ``part`` and ``invoice`` hold labelled references and references that match a known part

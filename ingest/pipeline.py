@@ -9,7 +9,7 @@ vectors go to Chroma, and marked ``done`` after. A file not ``done`` for its cur
 redone from scratch on the next run (its old rows and vectors are deleted by path first), so a
 killed ingest re-run ends with exact counts and no duplicates. The lexical index is then brought to
 the chunks in DuckDB: a new segment for what was added, deletions marked, its manifest replaced
-atomically (see ``assistant.lexical``).
+atomically (see ``assistant.stores.lexical``).
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.config import Settings
-from assistant.records import Records, writer_lock
+from assistant.errors import DocumentError, HeaderError
+from assistant.stores.records import Records, writer_lock
+from assistant.stores.workspace import Workspace
 from ingest import identifiers as ids
 from ingest.chunking import Chunker, load_tokenizer
-from ingest.documents import DOCUMENT_SUFFIXES, DocumentError, Page, load_document, recognise_kind, title_of
+from ingest.documents import DOCUMENT_SUFFIXES, Page, load_document, recognise_kind, title_of
 from ingest.rulings import parse_ruling
-from ingest.tabular import HeaderError, load_structured
+from ingest.tabular import load_structured
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +105,17 @@ class Progress(Protocol):
 
 
 class _NoProgress:
-    def start(self, total_files: int) -> None: pass
-    def file_done(self, outcome: FileOutcome) -> None: pass
-    def chunks_embedded(self, n: int) -> None: pass
-    def phase(self, text: str) -> None: pass
+    def start(self, total_files: int) -> None:
+        pass
+
+    def file_done(self, outcome: FileOutcome) -> None:
+        pass
+
+    def chunks_embedded(self, n: int) -> None:
+        pass
+
+    def phase(self, text: str) -> None:
+        pass
 
 
 @dataclass
@@ -182,7 +191,7 @@ class Ingestor:
     @property
     def embedder(self):
         if self._embedder is None:
-            from assistant.embeddings import get_embedder
+            from assistant.stores.embeddings import get_embedder
 
             self.progress.phase("loading embedding model")
             self._embedder = self._model_future.result() if self._model_future else get_embedder(self.settings)
@@ -191,24 +200,32 @@ class Ingestor:
     @property
     def vectors(self):
         if self._vectors is None:
-            from assistant.vectors import VectorStore
+            from assistant.stores.vectors import VectorStore
 
             self._vectors = self._vectors_future.result() if self._vectors_future else VectorStore(self.settings)
         return self._vectors
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
         started = time.perf_counter()
-        ws = self.settings.workspace_dir
-        with writer_lock(ws), Records(ws / "records.duckdb") as rec:
+        ws = Workspace.of(self.settings)
+        with writer_lock(ws.root), Records(ws.records) as rec:
             report = self._run(rec, paths, prune)
             report.seconds = time.perf_counter() - started
             t = report.totals()
-            run_id = (rec.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
+            run_id = rec.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
             rec.con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, dt.datetime.now() - dt.timedelta(seconds=report.seconds), dt.datetime.now(),
-                 t["files"], t["ingested"], t["skipped"], t["rejected"], t["pruned"],
-                 "ok" if report.ok else "with rejections"],
+                [
+                    run_id,
+                    dt.datetime.now() - dt.timedelta(seconds=report.seconds),
+                    dt.datetime.now(),
+                    t["files"],
+                    t["ingested"],
+                    t["skipped"],
+                    t["rejected"],
+                    t["pruned"],
+                    "ok" if report.ok else "with rejections",
+                ],
             )
         return report
 
@@ -224,7 +241,8 @@ class Ingestor:
         others = [s for s in sources if s not in structured and s not in documents]
         for s in others:
             outcome = FileOutcome(
-                s.key, "rejected",
+                s.key,
+                "rejected",
                 reason=f"unsupported file type '{s.abs_path.suffix or '(none)'}': expected CSV/XLSX records or PDF/DOCX/TXT/MD documents",
             )
             self._record_rejected(rec, s, outcome)
@@ -318,7 +336,9 @@ class Ingestor:
             return outcome
         except Exception as exc:  # noqa: BLE001 - e.g. DuckDB's own CSV parser errors; reported, not raised
             con.execute("ROLLBACK")
-            outcome = FileOutcome(s.key, "rejected", category="records", reason=f"cannot parse as CSV: {_first_line(exc)}")
+            outcome = FileOutcome(
+                s.key, "rejected", category="records", reason=f"cannot parse as CSV: {_first_line(exc)}"
+            )
             self._delete(rec, s.key)
             self._record_rejected(rec, s, outcome, sha, size)
             return outcome
@@ -326,16 +346,35 @@ class Ingestor:
         status = "partial" if rejects else "ingested"
         if rejects:
             con.executemany(
-                "INSERT INTO file_rejects VALUES (?, ?, ?, ?)", [[s.key, r["row"], r["field"], r["reason"]] for r in rejects]
+                "INSERT INTO file_rejects VALUES (?, ?, ?, ?)",
+                [[s.key, r["row"], r["field"], r["reason"]] for r in rejects],
             )
         reason = f"{len(rejects)} row(s) rejected" if rejects else ""
         if result.rows == 0 and not rejects:
             reason = "header only: no data rows"
-        self._upsert_file(rec, s, sha, size, "records", result.kind, "partial" if rejects else "done",
-                          n_rows=result.rows, n_rejected=len(rejects), message=reason)
+        self._upsert_file(
+            rec,
+            s,
+            sha,
+            size,
+            "records",
+            result.kind,
+            "partial" if rejects else "done",
+            n_rows=result.rows,
+            n_rejected=len(rejects),
+            message=reason,
+        )
         con.execute("COMMIT")
-        return FileOutcome(s.key, status, "records", result.kind, rows=result.rows, rejected_rows=len(rejects),
-                           reason=reason, row_rejects=rejects)
+        return FileOutcome(
+            s.key,
+            status,
+            "records",
+            result.kind,
+            rows=result.rows,
+            rejected_rows=len(rejects),
+            reason=reason,
+            row_rejects=rejects,
+        )
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -354,11 +393,20 @@ class Ingestor:
         chunks = []
         for page in pages:
             for span in chunker.split(page.text):
-                text = page.text[span.start:span.end]
+                text = page.text[span.start : span.end]
                 found = ids.extract(text, known_parts, known_invoices)
                 chunk_id = hashlib.sha256(f"{s.key}\x00{sha}\x00{len(chunks)}".encode()).hexdigest()[:32]
-                chunks.append({"id": chunk_id, "page": page.number, "start": span.start, "end": span.end,
-                               "text": text, "n_tokens": span.n_tokens, "ids": found})
+                chunks.append(
+                    {
+                        "id": chunk_id,
+                        "page": page.number,
+                        "start": span.start,
+                        "end": span.end,
+                        "text": text,
+                        "n_tokens": span.n_tokens,
+                        "ids": found,
+                    }
+                )
         note = ""
         blank = [str(p.number) for p in pages if p.number is not None and not p.text.strip()]
         if blank and len(pages) > 1:
@@ -373,15 +421,16 @@ class Ingestor:
         so that parsing starts at once and the first flush finds both ready.
         """
         if self._chunker is None:
-            from assistant.embeddings import get_embedder, model_dir_of
-            from assistant.vectors import VectorStore
+            from assistant.stores.embeddings import get_embedder, model_dir_of
+            from assistant.stores.vectors import VectorStore
 
             loader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="faprep-load")
             self._model_future = loader.submit(get_embedder, self.settings)
             self._vectors_future = loader.submit(VectorStore, self.settings)
             loader.shutdown(wait=False)
-            self._chunker = Chunker(load_tokenizer(model_dir_of(self.settings)),
-                                    self.settings.chunk_tokens, self.settings.chunk_overlap)
+            self._chunker = Chunker(
+                load_tokenizer(model_dir_of(self.settings)), self.settings.chunk_tokens, self.settings.chunk_overlap
+            )
         return self._chunker
 
     def _flush(self, rec: Records, docs: list[_ParsedDoc]) -> list[FileOutcome]:
@@ -410,24 +459,64 @@ class Ingestor:
         chunks = [(d, c) for d in docs for c in d.chunks]
         con.execute("BEGIN TRANSACTION")
         rec.delete_documents(keys)
-        insert_columns(con, "documents", [keys, [d.kind for d in docs], [d.title for d in docs],
-                                          [len(d.pages) for d in docs], [sum(len(p.text) for p in d.pages) for d in docs]])
+        insert_columns(
+            con,
+            "documents",
+            [
+                keys,
+                [d.kind for d in docs],
+                [d.title for d in docs],
+                [len(d.pages) for d in docs],
+                [sum(len(p.text) for p in d.pages) for d in docs],
+            ],
+        )
         pages = [(d.source.key, p) for d in docs for p in d.pages]
         insert_columns(con, "pages", [[k for k, _ in pages], [p.number for _, p in pages], [p.text for _, p in pages]])
-        insert_columns(con, "chunks", [
-            [c["id"] for _, c in chunks], [d.source.key for d, _ in chunks], [c["page"] for _, c in chunks],
-            [c["start"] for _, c in chunks], [c["end"] for _, c in chunks], [d.kind for d, _ in chunks],
-            [c["text"] for _, c in chunks], [c["n_tokens"] for _, c in chunks]])
-        id_rows = [(d.source.key, c["id"], kind, v) for d, c in chunks for kind, values in c["ids"].items() for v in values]
+        insert_columns(
+            con,
+            "chunks",
+            [
+                [c["id"] for _, c in chunks],
+                [d.source.key for d, _ in chunks],
+                [c["page"] for _, c in chunks],
+                [c["start"] for _, c in chunks],
+                [c["end"] for _, c in chunks],
+                [d.kind for d, _ in chunks],
+                [c["text"] for _, c in chunks],
+                [c["n_tokens"] for _, c in chunks],
+            ],
+        )
+        id_rows = [
+            (d.source.key, c["id"], kind, v) for d, c in chunks for kind, values in c["ids"].items() for v in values
+        ]
         id_rows += [(d.source.key, None, kind, v) for d in docs for kind, values in d.file_ids.items() for v in values]
         insert_columns(con, "identifiers", [list(col) for col in zip(*id_rows)] if id_rows else [[], [], [], []])
         for d in docs:
             if d.ruling is not None:
                 r = d.ruling
-                con.execute("INSERT INTO rulings VALUES (?, ?, ?, ?, ?)", [r.number, d.source.key, r.date, r.tariff_numbers, r.subject])
+                con.execute(
+                    "INSERT INTO rulings VALUES (?, ?, ?, ?, ?)",
+                    [r.number, d.source.key, r.date, r.tariff_numbers, r.subject],
+                )
         now = dt.datetime.now()
-        file_rows = [(d.source.key, str(d.source.abs_path), d.sha, d.size, "document", d.kind, "writing", 0, 0,
-                      len(d.pages), len(d.chunks), d.note, now) for d in docs]
+        file_rows = [
+            (
+                d.source.key,
+                str(d.source.abs_path),
+                d.sha,
+                d.size,
+                "document",
+                d.kind,
+                "writing",
+                0,
+                0,
+                len(d.pages),
+                len(d.chunks),
+                d.note,
+                now,
+            )
+            for d in docs
+        ]
         insert_columns(con, "files", [list(col) for col in zip(*file_rows)], verb="INSERT OR REPLACE INTO")
         con.execute("COMMIT")
 
@@ -437,11 +526,19 @@ class Ingestor:
         chunks = [(d, c) for d in docs for c in d.chunks]
         self.vectors.delete_paths(keys)
         if chunks:
-            self.vectors.upsert([c["id"] for _, c in chunks], vectors, [c["text"] for _, c in chunks],
-                                [self._metadata(d, c) for d, c in chunks])
+            self.vectors.upsert(
+                [c["id"] for _, c in chunks],
+                vectors,
+                [c["text"] for _, c in chunks],
+                [self._metadata(d, c) for d, c in chunks],
+            )
         con.execute("UPDATE files SET status = 'done' WHERE status = 'writing' AND list_contains(?, path)", [keys])
-        return [FileOutcome(d.source.key, "ingested", "document", d.kind, pages=len(d.pages), chunks=len(d.chunks),
-                            reason=d.note) for d in docs]
+        return [
+            FileOutcome(
+                d.source.key, "ingested", "document", d.kind, pages=len(d.pages), chunks=len(d.chunks), reason=d.note
+            )
+            for d in docs
+        ]
 
     @staticmethod
     def _metadata(d: _ParsedDoc, c: dict) -> dict:
@@ -465,25 +562,60 @@ class Ingestor:
         if not prev or prev[0] != sha or prev[1] == "writing":
             return None
         row = rec.con.execute(
-            "SELECT category, kind, status, n_rows, n_rejected, n_pages, n_chunks, message FROM files WHERE path = ?", [s.key]
+            "SELECT category, kind, status, n_rows, n_rejected, n_pages, n_chunks, message FROM files WHERE path = ?",
+            [s.key],
         ).fetchone()
         cat, kind, status, n_rows, n_rej, n_pages, n_chunks, message = row
         if status == "rejected":
-            return FileOutcome(s.key, "rejected", cat or category, kind or "", reason=f"{message} (unchanged since last run)")
+            return FileOutcome(
+                s.key, "rejected", cat or category, kind or "", reason=f"{message} (unchanged since last run)"
+            )
         outcome = FileOutcome(s.key, "skipped", cat or category, kind or "", reason="unchanged")
         if status == "partial":
             rejects = rec.con.execute("SELECT row, field, reason FROM file_rejects WHERE path = ?", [s.key]).fetchall()
-            outcome = FileOutcome(s.key, "partial", cat, kind, rejected_rows=n_rej or 0,
-                                  reason=f"{message} (unchanged since last run)",
-                                  row_rejects=[{"row": r, "field": f, "reason": why} for r, f, why in rejects])
+            outcome = FileOutcome(
+                s.key,
+                "partial",
+                cat,
+                kind,
+                rejected_rows=n_rej or 0,
+                reason=f"{message} (unchanged since last run)",
+                row_rejects=[{"row": r, "field": f, "reason": why} for r, f, why in rejects],
+            )
         return outcome
 
-    def _upsert_file(self, rec, s: Source, sha, size, category, kind, status, n_rows=0, n_rejected=0,
-                     n_pages=0, n_chunks=0, message=""):
+    def _upsert_file(
+        self,
+        rec,
+        s: Source,
+        sha,
+        size,
+        category,
+        kind,
+        status,
+        n_rows=0,
+        n_rejected=0,
+        n_pages=0,
+        n_chunks=0,
+        message="",
+    ):
         rec.con.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [s.key, str(s.abs_path), sha, size, category, kind, status, n_rows, n_rejected, n_pages, n_chunks,
-             message, dt.datetime.now()],
+            [
+                s.key,
+                str(s.abs_path),
+                sha,
+                size,
+                category,
+                kind,
+                status,
+                n_rows,
+                n_rejected,
+                n_pages,
+                n_chunks,
+                message,
+                dt.datetime.now(),
+            ],
         )
 
     def _record_rejected(self, rec, s: Source, outcome: FileOutcome, sha: str | None = None, size: int | None = None):
@@ -492,27 +624,33 @@ class Ingestor:
                 sha, size = sha256_of(s.abs_path), s.abs_path.stat().st_size
             except OSError:
                 sha, size = None, None
-        self._upsert_file(rec, s, sha, size, outcome.category or "rejected", outcome.kind, "rejected",
-                          message=outcome.reason)
+        self._upsert_file(
+            rec, s, sha, size, outcome.category or "rejected", outcome.kind, "rejected", message=outcome.reason
+        )
 
     def _delete(self, rec: Records, key: str) -> None:
         had_chunks = rec.con.execute("SELECT count(*) FROM chunks WHERE path = ?", [key]).fetchone()[0]
         rec.delete_records(key)
         rec.delete_documents([key])
-        if had_chunks or rec.con.execute("SELECT category FROM files WHERE path = ?", [key]).fetchone() == ("document",):
+        if had_chunks or rec.con.execute("SELECT category FROM files WHERE path = ?", [key]).fetchone() == (
+            "document",
+        ):
             self.vectors.delete_paths([key])
 
     def _refresh_lexical(self, rec: Records) -> str:
         """Bring the lexical index to the chunks in DuckDB; only added chunks are tokenized and indexed."""
-        from assistant.lexical import LexicalIndex
+        from assistant.stores.lexical import LexicalIndex
 
-        index = LexicalIndex(self.settings.workspace_dir / "lexical")
+        index = LexicalIndex(Workspace.of(self.settings).lexical)
         chunk_ids = [r[0] for r in rec.con.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id").fetchall()]
 
         def texts_for(wanted: list[str]) -> list[str]:
             self.progress.phase(f"indexing {len(wanted):,} chunks for lexical search")
-            texts = dict(rec.con.execute(
-                "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?))", [wanted]).fetchall())
+            texts = dict(
+                rec.con.execute(
+                    "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?))", [wanted]
+                ).fetchall()
+            )
             return [texts[i] for i in wanted]
 
         return index.update(chunk_ids, texts_for).action

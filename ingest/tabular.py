@@ -12,147 +12,12 @@ import csv
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import normalize as nz
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # column in the records table
-    header: str  # spelling of DATA-FORMATS (ACE spelling for ES-003)
-    type: str  # entry | hts | money | date | int | number | text | upper | flag
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-    def keys(self) -> set[str]:
-        return {nz.header_key(h) for h in (self.header, *self.aliases)}
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    kind: str  # records table name
-    label: str
-    columns: tuple[Column, ...]
-    # headers that must be present for the file to be recognised as this kind
-    signature: tuple[str, ...] = field(default=())
-
-    def required(self) -> list[Column]:
-        return [c for c in self.columns if c.required]
-
-
-ES003 = TableSpec(
-    "entry_lines",
-    "ACE ES-003 entry lines",
-    (
-        Column("entry_number", "Entry Summary Number", "entry", True, ("Entry Number", "Entry No")),
-        Column("entry_type", "Entry Type Code", "text", aliases=("Entry Type",)),
-        Column("entry_summary_date", "Entry Summary Date", "date", True),
-        Column("entry_date", "Entry Date", "date"),
-        Column("importer_number", "Importer Number", "text", aliases=("IOR Number",)),
-        Column("port_code", "Port of Entry Code", "text", aliases=("Port Code",)),
-        Column("line_number", "Entry Summary Line Number", "int", True, ("Line Number",)),
-        Column("tariff_ordinal", "Tariff Ordinal Number", "int"),
-        Column("hts", "HTS Number - Full", "hts", True, ("HTS Number Full", "HTSUS Number", "Tariff Number")),
-        Column("country_of_origin", "Country of Origin Code", "upper", True, ("Country of Origin",)),
-        Column("country_of_export", "Country of Export Code", "upper"),
-        Column("mid", "Manufacturer ID", "upper", aliases=("MID",)),
-        Column("spi", "Line SPI Code", "upper", aliases=("SPI Code", "SPI")),
-        Column("quantity", "Line Tariff Quantity (1)", "number", aliases=("Line Tariff Quantity",)),
-        Column("uom", "Line Tariff UOM (1) Code", "upper", aliases=("Line Tariff UOM Code",)),
-        Column("value", "Line Tariff Goods Value Amount", "money", True, ("Entered Value",)),
-        Column("duty", "Line Tariff Duty Amount", "money"),
-        Column("psc", "Post Summary Correction Indicator", "flag", aliases=("PSC Indicator",)),
-        Column("related_party", "Related Party Indicator", "flag"),
-        Column("part_number", "Part Number", "upper", aliases=("SKU",)),
-        Column("description", "Line Description", "text"),
-        Column("invoice_number", "Commercial Invoice Number", "upper", aliases=("Invoice Number",)),
-        Column("additions", "Line Additions Amount", "money"),
-    ),
-    signature=("Entry Summary Number", "Entry Summary Line Number", "HTS Number - Full"),
-)
-
-PRODUCTS = TableSpec(
-    "products",
-    "product master",
-    (
-        Column("part_number", "Part Number", "upper", True, ("SKU",)),
-        Column("description", "Description", "text"),
-        Column("hts", "HTS Number", "hts", True, ("HTS", "Approved HTS")),
-        Column("country_of_origin", "Country of Origin", "upper"),
-        Column("ruling_number", "Ruling Number", "upper", aliases=("Ruling",)),
-        Column("rationale", "Classification Rationale", "text", aliases=("Rationale",)),
-        Column("approved_by", "Approved By", "text"),
-        Column("approved_date", "Approved Date", "date"),
-    ),
-    signature=("Part Number", "HTS Number", "Description"),
-)
-
-PAYMENTS = TableSpec(
-    "payments",
-    "payments",
-    (
-        Column("payment_id", "Payment ID", "upper", True),
-        Column("payment_date", "Payment Date", "date", True),
-        Column("vendor_name", "Vendor Name", "text"),
-        Column("vendor_country", "Vendor Country", "upper"),
-        Column("mid", "Manufacturer ID", "upper", aliases=("MID",)),
-        Column("amount", "Amount", "money", True),
-        Column("gl_account", "GL Account", "text"),
-        Column("memo", "Memo", "text"),
-        Column("part_number", "Part Number", "upper"),
-        Column("included_in_price", "Included In Invoice Price", "flag"),
-    ),
-    signature=("Payment ID", "Payment Date", "Amount"),
-)
-
-CERTIFICATES = TableSpec(
-    "certificates",
-    "certificates",
-    (
-        Column("certificate_id", "Certificate ID", "upper", True),
-        Column("program", "Program", "upper", True),
-        Column("part_number", "Part Number", "upper", True),
-        Column("producer", "Producer", "text"),
-        Column("blanket_start", "Blanket Start", "date", True),
-        Column("blanket_end", "Blanket End", "date", True),
-        Column("document", "Document", "text"),
-    ),
-    signature=("Certificate ID", "Program", "Blanket Start"),
-)
-
-BROKER_REVIEWS = TableSpec(
-    "broker_reviews",
-    "broker reviews",
-    (
-        Column("entry_number", "Entry Summary Number", "entry", True, ("Entry Number",)),
-        Column("reviewed_by", "Reviewed By", "text"),
-        Column("review_date", "Review Date", "date", True),
-        Column("result", "Result", "text"),
-    ),
-    signature=("Entry Summary Number", "Reviewed By", "Review Date"),
-)
-
-SPECS: tuple[TableSpec, ...] = (ES003, PRODUCTS, PAYMENTS, CERTIFICATES, BROKER_REVIEWS)
-SPEC_BY_KIND = {s.kind: s for s in SPECS}
-
-_SQL_TYPES = {
-    "entry": "VARCHAR", "hts": "VARCHAR", "money": "DECIMAL(18,2)", "date": "DATE", "int": "INTEGER",
-    "number": "DOUBLE", "text": "VARCHAR", "upper": "VARCHAR", "flag": "BOOLEAN",
-}
-
-
-def table_ddl(spec: TableSpec) -> str:
-    cols = ",\n  ".join(f"{c.name} {_SQL_TYPES[c.type]}" for c in spec.columns)
-    return (
-        f"CREATE TABLE IF NOT EXISTS {spec.kind} (\n  source_file VARCHAR NOT NULL,\n  source_row INTEGER NOT NULL,\n"
-        f"  {cols},\n  raw VARCHAR\n)"
-    )
-
-
-class HeaderError(ValueError):
-    """The header row matches no known kind of structured file."""
+from assistant.errors import HeaderError
+from assistant.stores.schema import SPECS, TableSpec
 
 
 @dataclass
@@ -250,13 +115,22 @@ class LoadResult:
 
 
 _PARSERS = {
-    "entry": nz.sql_entry_number, "hts": nz.sql_hts_number, "money": nz.sql_money, "date": nz.sql_date,
-    "int": lambda c: f"TRY_CAST(trim({c}) AS INTEGER)", "number": lambda c: f"TRY_CAST(replace(trim({c}), ',', '') AS DOUBLE)",
-    "text": nz.sql_text, "upper": nz.sql_upper, "flag": nz.sql_flag,
+    "entry": nz.sql_entry_number,
+    "hts": nz.sql_hts_number,
+    "money": nz.sql_money,
+    "date": nz.sql_date,
+    "int": lambda c: f"TRY_CAST(trim({c}) AS INTEGER)",
+    "number": lambda c: f"TRY_CAST(replace(trim({c}), ',', '') AS DOUBLE)",
+    "text": nz.sql_text,
+    "upper": nz.sql_upper,
+    "flag": nz.sql_flag,
 }
 _EXPECT = {
-    "entry": "an 11-character entry number (ABC-1234567-8)", "hts": "a 10-digit HTS number",
-    "money": "an amount of money", "date": "a date (MM/DD/YYYY or YYYY-MM-DD)", "int": "a whole number",
+    "entry": "an 11-character entry number (ABC-1234567-8)",
+    "hts": "a 10-digit HTS number",
+    "money": "an amount of money",
+    "date": "a date (MM/DD/YYYY or YYYY-MM-DD)",
+    "int": "a whole number",
     "number": "a number",
 }
 MAX_REJECTS_LISTED = 200
@@ -312,12 +186,16 @@ def load_csv(con, path: Path, match: HeaderMatch, source_name: str, csv_path: Pa
             checks.append((col, raw_col, nz.sql_blank(raw_col)))
 
     raw_json = "to_json({" + ", ".join(f"{json.dumps(h)}: {names[i]}" for i, h in enumerate(match.headers)) + "})"
-    err_cases = " ".join(
-        f"WHEN {bad} THEN {_sql_str(c.header)} || ': ' || "
-        f"CASE WHEN {nz.sql_blank(raw)} THEN 'required value is blank' "
-        f"ELSE '''' || {raw} || ''' is not {_EXPECT.get(c.type, 'a value')}' END"
-        for c, raw, bad in checks
-    ) if checks else ""
+    err_cases = (
+        " ".join(
+            f"WHEN {bad} THEN {_sql_str(c.header)} || ': ' || "
+            f"CASE WHEN {nz.sql_blank(raw)} THEN 'required value is blank' "
+            f"ELSE '''' || {raw} || ''' is not {_EXPECT.get(c.type, 'a value')}' END"
+            for c, raw, bad in checks
+        )
+        if checks
+        else ""
+    )
     err_expr = f"CASE {err_cases} END" if checks else "NULL"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {row_expr} AS _row, {err_expr} AS _err, "
@@ -367,7 +245,10 @@ def load_structured(con, path: Path, source_name: str) -> LoadResult:
     # copy with normalised line endings, streamed.
     with tempfile.TemporaryDirectory(prefix="faprep-csv-") as tmp:
         copy = Path(tmp) / path.name
-        with path.open("r", encoding="utf-8-sig", newline=None) as src, copy.open("w", encoding="utf-8", newline="\n") as dst:
+        with (
+            path.open("r", encoding="utf-8-sig", newline=None) as src,
+            copy.open("w", encoding="utf-8", newline="\n") as dst,
+        ):
             shutil.copyfileobj(src, dst, 1 << 20)
         return load_csv(con, path, match, source_name, csv_path=copy)
 

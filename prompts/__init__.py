@@ -10,14 +10,28 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from assistant.formats import day, money
+
 DIR = Path(__file__).resolve().parent
+
+# The one wording of the legal boundary (19 USC 1641), in prompts/legal_note.md: answers, drafts,
+# reports, the UI and the API all show this text.
+LEGAL_NOTE = " ".join((DIR / "legal_note.md").read_text().split())
 
 
 @lru_cache(maxsize=1)
 def env() -> Environment:
-    e = Environment(loader=FileSystemLoader(DIR), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                    keep_trailing_newline=True, autoescape=False)
-    e.filters["money"] = lambda x: "n/a" if x is None else f"${float(x):,.2f}"
+    e = Environment(
+        loader=FileSystemLoader(DIR),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    e.filters["money"] = money
+    e.filters["day"] = day
+    e.globals["legal_note"] = LEGAL_NOTE
     return e
 
 

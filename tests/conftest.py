@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from evaluation.datasets.sample_case import CORPUS  # noqa: E402  (the corpus shipped with the project)
+from evaluation.datasets.sample_case import CORPUS  # noqa: E402, F401  (the corpus shipped with the project)
 
 AS_OF = dt.date.today()
 

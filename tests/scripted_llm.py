@@ -8,7 +8,8 @@ tools bound to it, and supports ``bind_tools`` like a real tool-calling chat mod
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -33,7 +34,9 @@ class ScriptedChatModel(BaseChatModel):
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         self.calls.append(list(messages))
         if len(self.calls) > len(self.script):
-            raise AssertionError(f"the model was called {len(self.calls)} times; the script has {len(self.script)} steps")
+            raise AssertionError(
+                f"the model was called {len(self.calls)} times; the script has {len(self.script)} steps"
+            )
         step = self.script[len(self.calls) - 1]
         message = step(messages) if callable(step) else step
         return ChatResult(generations=[ChatGeneration(message=message)])
@@ -60,12 +63,16 @@ def flat(text: str) -> str:
 
 def answer_citing(word: str, template: str) -> Callable:
     """A step that cites the first passage containing ``word``: ``template`` gets ``{n}``."""
+
     def step(messages):
         seen = passages_in(messages)
         n = next((n for n, text in seen.items() if flat(word) in flat(text)), None)
         if n is None:  # the model's error becomes the fallback flag, which the tests print
-            raise AssertionError(f"no passage contains {word!r}; passages seen: "
-                                 + " | ".join(f"[{k}] {flat(t)[:80]}" for k, t in seen.items())
-                                 + f"; last message: {str(messages[-1].content)[:300]!r}")
+            raise AssertionError(
+                f"no passage contains {word!r}; passages seen: "
+                + " | ".join(f"[{k}] {flat(t)[:80]}" for k, t in seen.items())
+                + f"; last message: {str(messages[-1].content)[:300]!r}"
+            )
         return AIMessage(content=template.format(n=n))
+
     return step

@@ -15,15 +15,26 @@ import re
 from pydantic import BaseModel, Field
 
 from assistant.checks import classification, controls, origin, valuation  # noqa: F401  (register the checks)
-from assistant.checks.base import REGISTRY, SEVERITY_ORDER, CheckContext, Finding, prepare
+from assistant.checks.base import CLASSIFICATION_CHECKS, REGISTRY, SEVERITY_ORDER, CheckContext, Finding, prepare
 from assistant.config import Settings
+from assistant.errors import BadInput
 
 __all__ = ["REGISTRY", "Finding", "CheckRun", "CheckInfo", "run_checks", "check_catalogue"]
 
 # The order of DATA-FORMATS section 4, used for listing checks and sorting findings.
-ORDER = ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict", "undeclared_assist", "royalty_omission",
-         "missing_records", "spi_without_certificate", "origin_mismatch", "value_outlier", "broker_review_missing",
-         "psc_pattern"]
+ORDER = [
+    "hts_inconsistency",
+    "hts_master_mismatch",
+    "ruling_conflict",
+    "undeclared_assist",
+    "royalty_omission",
+    "missing_records",
+    "spi_without_certificate",
+    "origin_mismatch",
+    "value_outlier",
+    "broker_review_missing",
+    "psc_pattern",
+]
 for _id in ORDER + [c for c in list(REGISTRY) if c not in ORDER]:
     REGISTRY[_id] = REGISTRY.pop(_id)
 
@@ -62,23 +73,49 @@ class CheckRun(BaseModel):
 
 def check_catalogue(settings: Settings) -> list[CheckInfo]:
     params = settings.checks.model_dump()
-    return [CheckInfo(id=c.id, title=c.title, description=c.description, legal_basis=list(c.legal_basis),
-                      parameters={p: params[p] for p in c.params}, subject=list(c.subject))
-            for c in REGISTRY.values()]
+    return [
+        CheckInfo(
+            id=c.id,
+            title=c.title,
+            description=c.description,
+            legal_basis=list(c.legal_basis),
+            parameters={p: params[p] for p in c.params},
+            subject=list(c.subject),
+        )
+        for c in REGISTRY.values()
+    ]
+
+
+def known_checks(checks: list[str] | None) -> None:
+    """``BadInput`` (field ``check``) naming any id in ``checks`` that is no registered check."""
+    unknown = [c for c in checks or [] if c not in REGISTRY]
+    if unknown:
+        raise BadInput(f"unknown check id(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}", field="check")
+
+
+def check_workspace(settings: Settings, checks: list[str] | None = None, **filters) -> CheckRun:
+    """``run_checks`` over the records of ``settings``' workspace (``NoRecords`` before the first ingest)."""
+    from assistant.stores.records import open_records
+
+    with open_records(settings) as rec:
+        return run_checks(settings, rec.con, checks, **filters)
 
 
 def run_checks(
-    settings: Settings, con, checks: list[str] | None = None, part_number: str | None = None,
-    entry: str | None = None, payment_id: str | None = None, severity: str | None = None,
+    settings: Settings,
+    con,
+    checks: list[str] | None = None,
+    part_number: str | None = None,
+    entry: str | None = None,
+    payment_id: str | None = None,
+    severity: str | None = None,
 ) -> CheckRun:
     """Run ``checks`` (default all) over the records on ``con`` and keep the findings that match the filters."""
     from assistant.normalize import entry_number
 
-    unknown = [c for c in checks or [] if c not in REGISTRY]
-    if unknown:
-        raise ValueError(f"unknown check id(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    known_checks(checks)
     if severity and severity not in SEVERITY_ORDER:
-        raise ValueError(f"unknown severity {severity!r}; use high, medium or low")
+        raise BadInput(f"unknown severity {severity!r}; use high, medium or low", field="severity")
     if entry:
         entry = entry_number(entry) or entry.strip().upper()
     prepare(con)
@@ -93,11 +130,23 @@ def run_checks(
             findings.append(f)
         catalogue[cid].findings = sum(1 for f in findings if f.check == cid)
     _recommend(ctx, findings)
-    kept = [f for f in findings if f.concerns(part_number, entry, payment_id) and (not severity or f.severity == severity)]
+    kept = [
+        f for f in findings if f.concerns(part_number, entry, payment_id) and (not severity or f.severity == severity)
+    ]
     kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], list(REGISTRY).index(f.check), _natural(f.id)))
-    filters = {k: v for k, v in {"part_number": part_number, "entry": entry, "payment_id": payment_id, "severity": severity}.items() if v}
-    return CheckRun(workspace=settings.workspace, as_of=ctx.as_of, findings=kept, notes=ctx.notes, filters=filters,
-                    checks=[catalogue[c] for c in selected])
+    filters = {
+        k: v
+        for k, v in {"part_number": part_number, "entry": entry, "payment_id": payment_id, "severity": severity}.items()
+        if v
+    }
+    return CheckRun(
+        workspace=settings.workspace,
+        as_of=ctx.as_of,
+        findings=kept,
+        notes=ctx.notes,
+        filters=filters,
+        checks=[catalogue[c] for c in selected],
+    )
 
 
 def _recommend(ctx: CheckContext, findings: list[Finding]) -> None:
@@ -105,17 +154,32 @@ def _recommend(ctx: CheckContext, findings: list[Finding]) -> None:
     can still be corrected by post-summary correction."""
     from prompts import render
 
-    dates = {r["entry_number"]: r for r in ctx.rows(
-        "SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary FROM lines GROUP BY entry_number")}
+    dates = {
+        r["entry_number"]: r
+        for r in ctx.rows(
+            "SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary FROM lines GROUP BY entry_number"
+        )
+    }
     for f in findings:
         psc, late = [], []
         for e in f.entries:
             d = dates.get(e)
-            if d and (ctx.as_of - d["entered"]).days <= PSC_DAYS and (ctx.as_of - d["summary"]).days <= PSC_BEFORE_LIQUIDATION:
+            if (
+                d
+                and (ctx.as_of - d["entered"]).days <= PSC_DAYS
+                and (ctx.as_of - d["summary"]).days <= PSC_BEFORE_LIQUIDATION
+            ):
                 psc.append(e)
             else:
                 late.append(e)
-        text = render("recommendations.j2", f=f, psc=psc, late=late, params=ctx.params)
+        text = render(
+            "recommendations.j2",
+            f=f,
+            psc=psc,
+            late=late,
+            params=ctx.params,
+            classification_checks=CLASSIFICATION_CHECKS,
+        )
         f.recommendation = " ".join(text.split())
 
 

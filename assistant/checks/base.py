@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Any, Literal
 
 import duckdb
 from pydantic import BaseModel, Field
 
 from assistant.config import CheckSettings
+from assistant.formats import money  # noqa: F401  (the checks' evidence text uses it)
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -47,7 +49,7 @@ class Finding(BaseModel):
     check: str
     severity: Severity
     title: str
-    subject: dict[str, str | int]
+    subject: dict[str, Any]
     entries: list[str] = Field(default_factory=list)
     amount_at_risk: float | None = None
     amount_basis: str = ""
@@ -102,8 +104,14 @@ class CheckContext:
 
     def hts_rate(self, hts: str | None) -> tuple[float, int] | None:
         """Duty rate observed for ``hts`` on lines without a program claim, and on how many lines."""
-        rates = self.cache("hts_rates", lambda: {
-            d: (float(r), int(n)) for d, r, n in self.con.execute("SELECT hts_d, rate, n FROM hts_rates").fetchall() if r is not None})
+        rates = self.cache(
+            "hts_rates",
+            lambda: {
+                d: (float(r), int(n))
+                for d, r, n in self.con.execute("SELECT hts_d, rate, n FROM hts_rates").fetchall()
+                if r is not None
+            },
+        )
         return rates.get(hts_digits(hts))
 
     def temp_table(self, name: str, columns: dict[str, list]) -> None:
@@ -111,8 +119,10 @@ class CheckContext:
         cols = list(columns)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} VARCHAR' for c in cols)})")
         if columns[cols[0]]:
-            self.con.execute(f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1}::VARCHAR[])' for i in range(len(cols)))}",
-                             [columns[c] for c in cols])
+            self.con.execute(
+                f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1}::VARCHAR[])' for i in range(len(cols)))}",
+                [columns[c] for c in cols],
+            )
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,20 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
+# The checks by area of the Focused Assessment: the one list each part of faprep uses (the mock
+# audit's line-level checks, the survey's areas, the rebuttal's topics, the legal note on
+# classification answers). tests/unit/test_checks.py checks it names every registered check once.
+CHECK_GROUPS: dict[str, tuple[str, ...]] = {
+    "classification": ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict"),
+    "value": ("undeclared_assist", "royalty_omission", "value_outlier"),
+    "origin": ("origin_mismatch", "spi_without_certificate"),
+    "recordkeeping": ("missing_records",),
+    "controls": ("broker_review_missing", "psc_pattern"),
+}
+CLASSIFICATION_CHECKS = CHECK_GROUPS["classification"]
+VALUE_CHECKS = CHECK_GROUPS["value"]
+
+
 def check(id: str, *, title: str, legal_basis: list[str], params: list[str], severity: Severity, subject: list[str]):
     """Register ``fn`` as check ``id``; its docstring is the description shown to users and the LLM."""
 
@@ -142,6 +166,7 @@ def check(id: str, *, title: str, legal_basis: list[str], params: list[str], sev
 
 
 # --- shared views ------------------------------------------------------------------------------
+
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Build the per-run temporary tables and macros the checks read (see the module docstring)."""
@@ -183,6 +208,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
 
 # --- helpers shared by the checks ---------------------------------------------------------------
 
+
 def years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -208,10 +234,6 @@ def hts_match(a: str | None, b: str | None) -> bool:
     return da[:n] == db[:n]
 
 
-def money(x) -> str:
-    return "n/a" if x is None else f"${float(x):,.2f}"
-
-
 def qty(x) -> str:
     if x is None:
         return "n/a"
@@ -222,13 +244,21 @@ def qty(x) -> str:
 def line_row(r: dict) -> dict:
     """The evidence row of an entry line: what a user needs to find it in the ES-003 export."""
     return {
-        "entry": r["entry_number"], "line": r["line_number"],
+        "entry": r["entry_number"],
+        "line": r["line_number"],
         "summary_date": str(r["entry_summary_date"]) if r.get("entry_summary_date") else None,
         "entry_date": str(r["entry_date"]) if r.get("entry_date") else None,
-        "part_number": r.get("part_number"), "hts": r.get("hts"), "country_of_origin": r.get("country_of_origin"),
-        "mid": r.get("mid"), "spi": r.get("spi"), "quantity": _num(r.get("quantity")), "uom": r.get("uom"),
-        "value": _num(r.get("value")), "duty": _num(r.get("total_duty", r.get("duty"))),
-        "additions": _num(r.get("additions")), "invoice": r.get("invoice_number"),
+        "part_number": r.get("part_number"),
+        "hts": r.get("hts"),
+        "country_of_origin": r.get("country_of_origin"),
+        "mid": r.get("mid"),
+        "spi": r.get("spi"),
+        "quantity": _num(r.get("quantity")),
+        "uom": r.get("uom"),
+        "value": _num(r.get("value")),
+        "duty": _num(r.get("total_duty", r.get("duty"))),
+        "additions": _num(r.get("additions")),
+        "invoice": r.get("invoice_number"),
         "source": f"{r.get('source_file')} row {r.get('source_row')}",
     }
 
@@ -262,7 +292,9 @@ def cap(evidence: list[str], total: int | None = None, what: str = "rows") -> li
     total = len(evidence) if total is None else total
     if total <= EVIDENCE_TEXT_LIMIT:
         return evidence
-    return evidence[:EVIDENCE_TEXT_LIMIT] + [f"... and {total - EVIDENCE_TEXT_LIMIT} more {what} (all in the XLSX report and JSON evidence_rows)"]
+    return evidence[:EVIDENCE_TEXT_LIMIT] + [
+        f"... and {total - EVIDENCE_TEXT_LIMIT} more {what} (all in the XLSX report and JSON evidence_rows)"
+    ]
 
 
 def _num(x):

@@ -16,7 +16,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assistant.checks.base import (
-    CheckContext, Finding, LineLoss, cap, check, finding_id, hts_match, line_row, line_text, money, severity_for,
+    CheckContext,
+    Finding,
+    LineLoss,
+    cap,
+    check,
+    finding_id,
+    hts_match,
+    line_row,
+    line_text,
+    money,
+    severity_for,
 )
 
 CLASSIFICATION_BASIS = ["19 USC 1484(a)(1)", "19 USC 1500(b)", "19 USC 1592"]
@@ -35,21 +45,35 @@ def _loss(ctx: CheckContext, line: dict, reference_hts: str) -> float | None:
     return round(max(0.0, ref[0] - declared_rate) * float(line["value"] or 0), 2)
 
 
-def _amount(ctx: CheckContext, off: list[dict], reference_hts: str, label: str) -> tuple[float | None, str, list[LineLoss]]:
+def _amount(
+    ctx: CheckContext, off: list[dict], reference_hts: str, label: str
+) -> tuple[float | None, str, list[LineLoss]]:
     losses = [LineLoss(entry=r["entry_number"], line=r["line_number"], loss=_loss(ctx, r, reference_hts)) for r in off]
     ref = ctx.hts_rate(reference_hts)
     if ref is None:
-        return None, (f"not computed: {label} {reference_hts} was never declared on a line without a trade-program "
-                      "claim, so its duty rate is not in the records"), losses
+        return (
+            None,
+            (
+                f"not computed: {label} {reference_hts} was never declared on a line without a trade-program "
+                "claim, so its duty rate is not in the records"
+            ),
+            losses,
+        )
     total = round(sum(x.loss or 0 for x in losses), 2)
-    basis = (f"sum over the {len(off)} line(s) declared otherwise of entered value x (duty rate of {label} {reference_hts}, "
-             f"{ref[0]:.2%} as observed on {ref[1]} line(s), - duty rate of the HTS declared), not below 0")
+    basis = (
+        f"sum over the {len(off)} line(s) declared otherwise of entered value x (duty rate of {label} {reference_hts}, "
+        f"{ref[0]:.2%} as observed on {ref[1]} line(s), - duty rate of the HTS declared), not below 0"
+    )
     return total, basis, losses
 
 
 @check(
-    "hts_inconsistency", title="Part declared under more than one HTS number",
-    legal_basis=CLASSIFICATION_BASIS, params=[], severity="high", subject=["part_number"],
+    "hts_inconsistency",
+    title="Part declared under more than one HTS number",
+    legal_basis=CLASSIFICATION_BASIS,
+    params=[],
+    severity="high",
+    subject=["part_number"],
 )
 def hts_inconsistency(ctx: CheckContext) -> list[Finding]:
     """A part number declared under more than one HTS number (main tariff ordinal) across entries. The
@@ -72,7 +96,9 @@ def hts_inconsistency(ctx: CheckContext) -> list[Finding]:
     reference = {}
     for part, gs in by_part.items():
         m = master.get(part)
-        reference[part] = (m["hts"], "the product master's HTS") if m and m.get("hts_d") else (gs[0]["hts"], "the HTS used most")
+        reference[part] = (
+            (m["hts"], "the product master's HTS") if m and m.get("hts_d") else (gs[0]["hts"], "the HTS used most")
+        )
     ctx.temp_table("hts_reference", {"part_number": list(reference), "ref_hts": [r[0] for r in reference.values()]})
     off_by_part: dict[str, list[dict]] = defaultdict(list)
     for r in ctx.rows(
@@ -86,28 +112,43 @@ def hts_inconsistency(ctx: CheckContext) -> list[Finding]:
         ref, label = reference[part]
         off = off_by_part.get(part, [])
         amount, basis, losses = _amount(ctx, off, ref, label)
-        summary = [f"{g['hts']}: {g['n']} line(s) on {g['n_entries']} entries, {g['first']} to {g['last']}, value {money(g['value'])}"
-                   for g in gs]
-        m = master.get(part)
-        head = (f"Product master: {part} approved under {ref} [{m['source_file']} row {m['source_row']}]"
-                if label.startswith("the product") else f"{part} is not in the product master; reference is the HTS used most, {ref}")
+        summary = [
+            f"{g['hts']}: {g['n']} line(s) on {g['n_entries']} entries, {g['first']} to {g['last']}, value {money(g['value'])}"
+            for g in gs
+        ]
+        m = master.get(part) or {}
+        head = (
+            f"Product master: {part} approved under {ref} [{m['source_file']} row {m['source_row']}]"
+            if label.startswith("the product")
+            else f"{part} is not in the product master; reference is the HTS used most, {ref}"
+        )
         subject = {"part_number": part}
         counts = ", ".join(f"{g['hts']} on {g['n']} line(s)" for g in gs)
-        findings.append(Finding(
-            id=finding_id("hts_inconsistency", subject), check="hts_inconsistency",
-            severity=severity_for("high", amount, ctx.params),
-            title=f"{part} declared under {len(gs)} HTS numbers: {counts}",
-            subject=subject, entries=sorted({r["entry_number"] for r in off}),
-            amount_at_risk=amount, amount_basis=basis,
-            evidence=[head, *summary, *cap([line_text(r, "differs from " + ref) for r in off], what="lines")],
-            evidence_rows=[line_row(r) | {"reference_hts": ref} for r in off], lines=losses,
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("hts_inconsistency", subject),
+                check="hts_inconsistency",
+                severity=severity_for("high", amount, ctx.params),
+                title=f"{part} declared under {len(gs)} HTS numbers: {counts}",
+                subject=subject,
+                entries=sorted({r["entry_number"] for r in off}),
+                amount_at_risk=amount,
+                amount_basis=basis,
+                evidence=[head, *summary, *cap([line_text(r, "differs from " + ref) for r in off], what="lines")],
+                evidence_rows=[line_row(r) | {"reference_hts": ref} for r in off],
+                lines=losses,
+            )
+        )
     return findings
 
 
 @check(
-    "hts_master_mismatch", title="Line HTS differs from the product master",
-    legal_basis=CLASSIFICATION_BASIS, params=[], severity="high", subject=["part_number"],
+    "hts_master_mismatch",
+    title="Line HTS differs from the product master",
+    legal_basis=CLASSIFICATION_BASIS,
+    params=[],
+    severity="high",
+    subject=["part_number"],
 )
 def hts_master_mismatch(ctx: CheckContext) -> list[Finding]:
     """Entry lines whose HTS number (main tariff ordinal) differs from the HTS the product master
@@ -129,25 +170,35 @@ def hts_master_mismatch(ctx: CheckContext) -> list[Finding]:
         amount, basis, losses = _amount(ctx, off, m["hts"], "the approved HTS")
         declared = sorted({r["hts"] for r in off})
         subject = {"part_number": part}
-        findings.append(Finding(
-            id=finding_id("hts_master_mismatch", subject), check="hts_master_mismatch",
-            severity=severity_for("high", amount, ctx.params),
-            title=f"{part}: {len(off)} of {off[0]['part_lines']} line(s) declared {', '.join(declared)}; product master says {m['hts']}",
-            subject=subject, entries=sorted({r["entry_number"] for r in off}),
-            amount_at_risk=amount, amount_basis=basis,
-            evidence=[
-                f"Product master: {part} '{m.get('description') or ''}' HTS {m['hts']}, approved by {m.get('approved_by') or 'n/a'} "
-                f"on {m.get('approved_date') or 'n/a'} [{m['source_file']} row {m['source_row']}]",
-                *cap([line_text(r) for r in off], what="lines"),
-            ],
-            evidence_rows=[line_row(r) | {"master_hts": m["hts"]} for r in off], lines=losses,
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("hts_master_mismatch", subject),
+                check="hts_master_mismatch",
+                severity=severity_for("high", amount, ctx.params),
+                title=f"{part}: {len(off)} of {off[0]['part_lines']} line(s) declared {', '.join(declared)}; product master says {m['hts']}",
+                subject=subject,
+                entries=sorted({r["entry_number"] for r in off}),
+                amount_at_risk=amount,
+                amount_basis=basis,
+                evidence=[
+                    f"Product master: {part} '{m.get('description') or ''}' HTS {m['hts']}, approved by {m.get('approved_by') or 'n/a'} "
+                    f"on {m.get('approved_date') or 'n/a'} [{m['source_file']} row {m['source_row']}]",
+                    *cap([line_text(r) for r in off], what="lines"),
+                ],
+                evidence_rows=[line_row(r) | {"master_hts": m["hts"]} for r in off],
+                lines=losses,
+            )
+        )
     return findings
 
 
 @check(
-    "ruling_conflict", title="Product master cites a ruling that classifies differently",
-    legal_basis=["19 CFR 177.9(b)", *CLASSIFICATION_BASIS], params=[], severity="high", subject=["part_number"],
+    "ruling_conflict",
+    title="Product master cites a ruling that classifies differently",
+    legal_basis=["19 CFR 177.9(b)", *CLASSIFICATION_BASIS],
+    params=[],
+    severity="high",
+    subject=["part_number"],
 )
 def ruling_conflict(ctx: CheckContext) -> list[Finding]:
     """The product master cites a CBP ruling whose TARIFF NO. differs from the HTS declared for that
@@ -180,7 +231,9 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
         number = m["ruling_number"].strip().upper()
         ruling = rulings.get(number)
         if ruling is None:
-            ctx.note(f"ruling_conflict: {part} cites ruling {number}, which is not among the ingested rulings; not tested")
+            ctx.note(
+                f"ruling_conflict: {part} cites ruling {number}, which is not among the ingested rulings; not tested"
+            )
             continue
         tariffs = [t for t in (ruling["tariff_numbers"] or []) if not t.replace(".", "").startswith("99")]
         if not tariffs:
@@ -192,7 +245,10 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
             continue
         amount, basis, losses = _amount(ctx, off, tariffs[0], "the ruling's HTS")
         if not off:
-            amount, basis = None, "no duty at stake shown by the entries: every line follows the product master; the master itself disagrees with the ruling"
+            amount, basis = (
+                None,
+                "no duty at stake shown by the entries: every line follows the product master; the master itself disagrees with the ruling",
+            )
         subject = {"part_number": part}
         declared = sorted({r["hts"] for r in off}) or [m["hts"]]
         evidence = [
@@ -203,15 +259,32 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
         if master_off:
             evidence.append(f"The product master's HTS {m['hts']} is not the ruling's {', '.join(tariffs)}")
         evidence += cap([line_text(r, f"ruling says {', '.join(tariffs)}") for r in off], what="lines")
-        findings.append(Finding(
-            id=finding_id("ruling_conflict", subject), check="ruling_conflict",
-            severity=severity_for("high", amount, ctx.params),
-            title=f"{part}: declared {', '.join(declared)} but ruling {number} cited in the product master says {', '.join(tariffs)}",
-            subject=subject, entries=sorted({r["entry_number"] for r in off}),
-            amount_at_risk=amount, amount_basis=basis, evidence=evidence,
-            evidence_rows=[line_row(r) | {"ruling": number, "ruling_tariff": ", ".join(tariffs), "ruling_file": ruling["path"]} for r in off]
-            or [{"part_number": part, "master_hts": m.get("hts"), "ruling": number, "ruling_tariff": ", ".join(tariffs),
-                 "ruling_file": ruling["path"], "source": f"{m['source_file']} row {m['source_row']}"}],
-            lines=losses,
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("ruling_conflict", subject),
+                check="ruling_conflict",
+                severity=severity_for("high", amount, ctx.params),
+                title=f"{part}: declared {', '.join(declared)} but ruling {number} cited in the product master says {', '.join(tariffs)}",
+                subject=subject,
+                entries=sorted({r["entry_number"] for r in off}),
+                amount_at_risk=amount,
+                amount_basis=basis,
+                evidence=evidence,
+                evidence_rows=[
+                    line_row(r) | {"ruling": number, "ruling_tariff": ", ".join(tariffs), "ruling_file": ruling["path"]}
+                    for r in off
+                ]
+                or [
+                    {
+                        "part_number": part,
+                        "master_hts": m.get("hts"),
+                        "ruling": number,
+                        "ruling_tariff": ", ".join(tariffs),
+                        "ruling_file": ruling["path"],
+                        "source": f"{m['source_file']} row {m['source_row']}",
+                    }
+                ],
+                lines=losses,
+            )
+        )
     return findings

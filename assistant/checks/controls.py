@@ -14,6 +14,7 @@ entry date (or entry summary date when the export has none) is before ``as_of`` 
 from __future__ import annotations
 
 from assistant.checks.base import CheckContext, Finding, LineLoss, cap, check, finding_id, line_row, line_text
+from assistant.stores.records import scalar
 
 # Records on the 19 USC 1509(a)(1)(A) list ("(a)(1)(A) list"): failing to produce them on demand can
 # bring a penalty of its own (19 USC 1509(g)); the commercial invoice is the one among the defaults.
@@ -21,9 +22,12 @@ A1A_LIST = {"commercial_invoice"}
 
 
 @check(
-    "missing_records", title="Entry within the retention period without a required record",
-    legal_basis=["19 USC 1508", "19 USC 1509", "19 CFR Part 163"], params=["retention_years", "required_documents"],
-    severity="medium", subject=["entry"],
+    "missing_records",
+    title="Entry within the retention period without a required record",
+    legal_basis=["19 USC 1508", "19 USC 1509", "19 CFR Part 163"],
+    params=["retention_years", "required_documents"],
+    severity="medium",
+    subject=["entry"],
 )
 def missing_records(ctx: CheckContext) -> list[Finding]:
     """An entry within the record retention period (retention_years before as_of, counted from the
@@ -65,39 +69,60 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
         missing = list(e["missing"])
         subject = {"entry": e["entry_number"]}
         found = [f"found {k}: {', '.join(paths)}" for k, paths in sorted(have.items())]
-        findings.append(Finding(
-            id=finding_id("missing_records", subject), check="missing_records",
-            severity="high" if A1A_LIST & set(missing) else "medium",
-            title=f"{e['entry_number']} (entered {e['entered']}): no {', '.join(k.replace('_', ' ') for k in missing)} on file",
-            subject=subject, entries=[e["entry_number"]], amount_at_risk=None,
-            amount_basis="not a duty amount: failure to produce records on demand is penalised under 19 USC 1509(g)",
-            evidence=[
-                f"{e['entry_number']}: entered {e['entered']}, entry summary {e['summary_date']}, {e['n_lines']} line(s), "
-                f"invoice(s) {e['invoices'] or 'n/a'} [{e['source_file']}]",
-                f"Retention: within {ctx.params.retention_years} years of {ctx.as_of} (since {start})",
-                f"Missing: {', '.join(missing)}",
-                *(found or ["No document mentions this entry number or its invoice numbers"]),
-            ],
-            evidence_rows=[{"entry": e["entry_number"], "entered": str(e["entered"]), "summary_date": str(e["summary_date"]),
-                            "lines": e["n_lines"], "invoices": e["invoices"], "missing": ", ".join(missing),
-                            "found": "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(have.items()))}],
-            lines=[],
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("missing_records", subject),
+                check="missing_records",
+                severity="high" if A1A_LIST & set(missing) else "medium",
+                title=f"{e['entry_number']} (entered {e['entered']}): no {', '.join(k.replace('_', ' ') for k in missing)} on file",
+                subject=subject,
+                entries=[e["entry_number"]],
+                amount_at_risk=None,
+                amount_basis="not a duty amount: failure to produce records on demand is penalised under 19 USC 1509(g)",
+                evidence=[
+                    f"{e['entry_number']}: entered {e['entered']}, entry summary {e['summary_date']}, {e['n_lines']} line(s), "
+                    f"invoice(s) {e['invoices'] or 'n/a'} [{e['source_file']}]",
+                    f"Retention: within {ctx.params.retention_years} years of {ctx.as_of} (since {start})",
+                    f"Missing: {', '.join(missing)}",
+                    *(found or ["No document mentions this entry number or its invoice numbers"]),
+                ],
+                evidence_rows=[
+                    {
+                        "entry": e["entry_number"],
+                        "entered": str(e["entered"]),
+                        "summary_date": str(e["summary_date"]),
+                        "lines": e["n_lines"],
+                        "invoices": e["invoices"],
+                        "missing": ", ".join(missing),
+                        "found": "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(have.items())),
+                    }
+                ],
+                lines=[],
+            )
+        )
     return findings
 
 
 @check(
-    "broker_review_missing", title="Entry filed by the broker with no review by the importer",
-    legal_basis=["19 USC 1484(a)(1)", "19 USC 1641"], params=[], severity="low", subject=["entry"],
+    "broker_review_missing",
+    title="Entry filed by the broker with no review by the importer",
+    legal_basis=["19 USC 1484(a)(1)", "19 USC 1641"],
+    params=[],
+    severity="low",
+    subject=["entry"],
 )
 def broker_review_missing(ctx: CheckContext) -> list[Finding]:
     """An entry with no review in the importer's broker review log (broker_reviews.csv). The importer
     stays responsible for entries its licensed broker files (reasonable care, 19 USC 1484); CBP asks
     for evidence that they are reviewed. Runs only when a review log was ingested."""
-    if ctx.con.execute("SELECT count(*) FROM broker_reviews").fetchone()[0] == 0:
+    if scalar(ctx.con, "SELECT count(*) FROM broker_reviews") == 0:
         ctx.note("broker_review_missing: no broker review log ingested; not tested")
         return []
-    span = ctx.con.execute("SELECT min(review_date), max(review_date), count(*) FROM broker_reviews").fetchone()
+    span = ctx.con.execute("SELECT min(review_date), max(review_date), count(*) FROM broker_reviews").fetchone() or (
+        None,
+        None,
+        0,
+    )
     rows = ctx.rows(
         """SELECT entry_number, min(entry_summary_date) AS summary_date, min(entered) AS entered, count(*) AS n_lines,
                   sum(value) AS value, min(source_file) AS source_file, min(source_row) AS source_row
@@ -107,22 +132,42 @@ def broker_review_missing(ctx: CheckContext) -> list[Finding]:
     findings = []
     for e in rows:
         subject = {"entry": e["entry_number"]}
-        findings.append(Finding(
-            id=finding_id("broker_review_missing", subject), check="broker_review_missing", severity="low",
-            title=f"{e['entry_number']} (entry summary {e['summary_date']}, {e['n_lines']} line(s)) has no review in the broker review log",
-            subject=subject, entries=[e["entry_number"]], amount_at_risk=None, amount_basis="not a duty amount: an internal-control gap",
-            evidence=[f"{e['entry_number']}: entry summary {e['summary_date']}, {e['n_lines']} line(s), value ${float(e['value'] or 0):,.2f} "
-                      f"[{e['source_file']} row {e['source_row']}]",
-                      f"Broker review log: {span[2]} review(s) from {span[0]} to {span[1]}; none for this entry"],
-            evidence_rows=[{"entry": e["entry_number"], "summary_date": str(e["summary_date"]), "lines": e["n_lines"],
-                            "value": float(e["value"] or 0), "filer_code": e["entry_number"][:3]}],
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("broker_review_missing", subject),
+                check="broker_review_missing",
+                severity="low",
+                title=f"{e['entry_number']} (entry summary {e['summary_date']}, {e['n_lines']} line(s)) has no review in the broker review log",
+                subject=subject,
+                entries=[e["entry_number"]],
+                amount_at_risk=None,
+                amount_basis="not a duty amount: an internal-control gap",
+                evidence=[
+                    f"{e['entry_number']}: entry summary {e['summary_date']}, {e['n_lines']} line(s), value ${float(e['value'] or 0):,.2f} "
+                    f"[{e['source_file']} row {e['source_row']}]",
+                    f"Broker review log: {span[2]} review(s) from {span[0]} to {span[1]}; none for this entry",
+                ],
+                evidence_rows=[
+                    {
+                        "entry": e["entry_number"],
+                        "summary_date": str(e["summary_date"]),
+                        "lines": e["n_lines"],
+                        "value": float(e["value"] or 0),
+                        "filer_code": e["entry_number"][:3],
+                    }
+                ],
+            )
+        )
     return findings
 
 
 @check(
-    "psc_pattern", title="Repeated post-summary corrections on one part",
-    legal_basis=["19 CFR 101.9(b)", "19 USC 1484(a)(1)"], params=["psc_min_entries"], severity="medium", subject=["part_number"],
+    "psc_pattern",
+    title="Repeated post-summary corrections on one part",
+    legal_basis=["19 CFR 101.9(b)", "19 USC 1484(a)(1)"],
+    params=["psc_min_entries"],
+    severity="medium",
+    subject=["part_number"],
 )
 def psc_pattern(ctx: CheckContext) -> list[Finding]:
     """A part number whose lines carry the Post Summary Correction indicator on at least
@@ -142,13 +187,19 @@ def psc_pattern(ctx: CheckContext) -> list[Finding]:
     for part, lines in by_part.items():
         entries = sorted({r["entry_number"] for r in lines})
         subject = {"part_number": part}
-        findings.append(Finding(
-            id=finding_id("psc_pattern", subject), check="psc_pattern", severity="medium",
-            title=f"{part}: post-summary corrections on {len(entries)} entries ({lines[0]['entry_summary_date']} to {lines[-1]['entry_summary_date']})",
-            subject=subject, entries=entries, amount_at_risk=None, amount_basis="not a duty amount: the corrections were filed",
-            evidence=cap([line_text(r, "PSC filed") for r in lines], what="lines"),
-            evidence_rows=[line_row(r) for r in lines],
-            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"]) for r in lines],
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("psc_pattern", subject),
+                check="psc_pattern",
+                severity="medium",
+                title=f"{part}: post-summary corrections on {len(entries)} entries ({lines[0]['entry_summary_date']} to {lines[-1]['entry_summary_date']})",
+                subject=subject,
+                entries=entries,
+                amount_at_risk=None,
+                amount_basis="not a duty amount: the corrections were filed",
+                evidence=cap([line_text(r, "PSC filed") for r in lines], what="lines"),
+                evidence_rows=[line_row(r) for r in lines],
+                lines=[LineLoss(entry=r["entry_number"], line=r["line_number"]) for r in lines],
+            )
+        )
     return findings
-

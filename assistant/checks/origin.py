@@ -14,15 +14,26 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assistant.checks.base import (
-    CheckContext, Finding, LineLoss, check, finding_id, line_row, line_text, money, severity_for,
+    CheckContext,
+    Finding,
+    LineLoss,
+    check,
+    finding_id,
+    line_row,
+    line_text,
+    money,
+    severity_for,
 )
 
 CANADIAN_PROVINCES = {"XA", "XB", "XC", "XM", "XN", "XO", "XP", "XQ", "XS", "XT", "XV", "XW", "XY"}
 
 
 @check(
-    "spi_without_certificate", title="USMCA claim without a certificate covering it",
-    legal_basis=["19 CFR 182.12", "19 CFR Part 182", "19 USC 1508"], params=["usmca_spi_codes"], severity="high",
+    "spi_without_certificate",
+    title="USMCA claim without a certificate covering it",
+    legal_basis=["19 CFR 182.12", "19 CFR Part 182", "19 USC 1508"],
+    params=["usmca_spi_codes"],
+    severity="high",
     subject=["entry", "line"],
 )
 def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
@@ -36,14 +47,19 @@ def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
         if (c.get("program") or "USMCA").strip().upper() in ("USMCA", "CUSMA", "T-MEC"):
             certs[c["part_number"].strip().upper()].append(c)
     claims = ctx.rows(
-        "SELECT * FROM lines WHERE list_contains(?, upper(trim(spi))) ORDER BY entered, entry_number, line_number", [codes]
+        "SELECT * FROM lines WHERE list_contains(?, upper(trim(spi))) ORDER BY entered, entry_number, line_number",
+        [codes],
     )
     findings = []
     for r in claims:
         part = (r.get("part_number") or "").strip().upper()
         on_file = certs.get(part, [])
         day = r["entered"]
-        covering = [c for c in on_file if c["blanket_start"] and c["blanket_end"] and c["blanket_start"] <= day <= c["blanket_end"]]
+        covering = [
+            c
+            for c in on_file
+            if c["blanket_start"] and c["blanket_end"] and c["blanket_start"] <= day <= c["blanket_end"]
+        ]
         if covering:
             continue
         if not part:
@@ -55,32 +71,54 @@ def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
         rate = ctx.hts_rate(r["hts"])
         if rate:
             amount = round(float(r["value"] or 0) * rate[0], 2)
-            basis = (f"entered value {money(r['value'])} x {rate[0]:.2%}, the duty rate observed for {r['hts']} on "
-                     f"{rate[1]} line(s) without a program claim")
+            basis = (
+                f"entered value {money(r['value'])} x {rate[0]:.2%}, the duty rate observed for {r['hts']} on "
+                f"{rate[1]} line(s) without a program claim"
+            )
         else:
             amount, basis = None, f"not computed: no line without a program claim shows the duty rate of {r['hts']}"
         subject = {"entry": r["entry_number"], "line": r["line_number"]}
         date_note = "entry date" if r.get("entry_date") else "entry summary date (no entry date in the export)"
         evidence = [line_text(r, f"{date_note} {day}"), why[0].upper() + why[1:] + "."]
-        evidence += [f"On file: certificate {c['certificate_id']} ({c.get('program') or 'USMCA'}) for {c['part_number']}, "
-                     f"blanket {c['blanket_start']} to {c['blanket_end']}, producer {c.get('producer') or 'n/a'}"
-                     + (f", document {c['document']}" if c.get("document") else "") + f" [{c['source_file']} row {c['source_row']}]"
-                     for c in on_file]
-        findings.append(Finding(
-            id=finding_id("spi_without_certificate", subject), check="spi_without_certificate",
-            severity=severity_for("high", amount, ctx.params),
-            title=f"{r['entry_number']} line {r['line_number']}: USMCA claim ({r['spi']}) on {part or 'a line with no part number'}, {why}",
-            subject=subject, entries=[r["entry_number"]], amount_at_risk=amount, amount_basis=basis, evidence=evidence,
-            evidence_rows=[line_row(r) | {"certificates_on_file": "; ".join(
-                f"{c['certificate_id']} {c['blanket_start']}..{c['blanket_end']}" for c in on_file) or "none"}],
-            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
-        ))
+        evidence += [
+            f"On file: certificate {c['certificate_id']} ({c.get('program') or 'USMCA'}) for {c['part_number']}, "
+            f"blanket {c['blanket_start']} to {c['blanket_end']}, producer {c.get('producer') or 'n/a'}"
+            + (f", document {c['document']}" if c.get("document") else "")
+            + f" [{c['source_file']} row {c['source_row']}]"
+            for c in on_file
+        ]
+        findings.append(
+            Finding(
+                id=finding_id("spi_without_certificate", subject),
+                check="spi_without_certificate",
+                severity=severity_for("high", amount, ctx.params),
+                title=f"{r['entry_number']} line {r['line_number']}: USMCA claim ({r['spi']}) on {part or 'a line with no part number'}, {why}",
+                subject=subject,
+                entries=[r["entry_number"]],
+                amount_at_risk=amount,
+                amount_basis=basis,
+                evidence=evidence,
+                evidence_rows=[
+                    line_row(r)
+                    | {
+                        "certificates_on_file": "; ".join(
+                            f"{c['certificate_id']} {c['blanket_start']}..{c['blanket_end']}" for c in on_file
+                        )
+                        or "none"
+                    }
+                ],
+                lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
+            )
+        )
     return findings
 
 
 @check(
-    "origin_mismatch", title="Country of origin contradicts the product master or the manufacturer",
-    legal_basis=["19 USC 1304", "19 CFR Part 134", "19 USC 1484(a)(1)", "19 USC 1592"], params=[], severity="high",
+    "origin_mismatch",
+    title="Country of origin contradicts the product master or the manufacturer",
+    legal_basis=["19 USC 1304", "19 CFR Part 134", "19 USC 1484(a)(1)", "19 USC 1592"],
+    params=[],
+    severity="high",
     subject=["entry", "line"],
 )
 def origin_mismatch(ctx: CheckContext) -> list[Finding]:
@@ -105,7 +143,9 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
         declared = r["declared"]
         reasons, rows = [], {}
         if r["master_origin"] and r["master_origin"] != declared:
-            reasons.append(f"product master says {r['master_origin']} for {r['part_number']} [{r['master_file']} row {r['master_row']}]")
+            reasons.append(
+                f"product master says {r['master_origin']} for {r['part_number']} [{r['master_file']} row {r['master_row']}]"
+            )
             rows["master_origin"] = r["master_origin"]
         mc = r["mid_c"]
         if mc and mc != declared:
@@ -114,13 +154,20 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
         if not reasons:
             continue
         subject = {"entry": r["entry_number"], "line": r["line_number"]}
-        findings.append(Finding(
-            id=finding_id("origin_mismatch", subject), check="origin_mismatch", severity="high",
-            title=f"{r['entry_number']} line {r['line_number']}: {r.get('part_number') or 'line'} declared origin {declared}; "
-                  + "; ".join(x.split(" [")[0] for x in reasons),
-            subject=subject, entries=[r["entry_number"]], amount_at_risk=None,
-            amount_basis="not computed: the duty depends on the true origin (e.g. Section 301 duty if the goods are of Chinese origin)",
-            evidence=[line_text(r), *reasons], evidence_rows=[line_row(r) | rows],
-            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=None)],
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("origin_mismatch", subject),
+                check="origin_mismatch",
+                severity="high",
+                title=f"{r['entry_number']} line {r['line_number']}: {r.get('part_number') or 'line'} declared origin {declared}; "
+                + "; ".join(x.split(" [")[0] for x in reasons),
+                subject=subject,
+                entries=[r["entry_number"]],
+                amount_at_risk=None,
+                amount_basis="not computed: the duty depends on the true origin (e.g. Section 301 duty if the goods are of Chinese origin)",
+                evidence=[line_text(r), *reasons],
+                evidence_rows=[line_row(r) | rows],
+                lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=None)],
+            )
+        )
     return findings

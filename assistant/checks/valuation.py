@@ -29,7 +29,17 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.checks.base import (
-    CheckContext, Finding, LineLoss, cap, check, finding_id, line_row, line_text, money, qty, severity_for,
+    CheckContext,
+    Finding,
+    LineLoss,
+    cap,
+    check,
+    finding_id,
+    line_row,
+    line_text,
+    money,
+    qty,
+    severity_for,
 )
 
 ASSIST_BASIS = ["19 USC 1401a(b)(1)(C)", "19 USC 1401a(h)(1)", "19 CFR 152.103(d)", "19 USC 1484(a)(1)"]
@@ -66,27 +76,35 @@ def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
     p = ctx.params
     royalty, assist = _words(p.royalty_words), _words(p.assist_words)
     out: list[Dutiable] = []
-    for row in ctx.rows("SELECT * EXCLUDE (raw) FROM payments WHERE payment_id IS NOT NULL ORDER BY payment_date, payment_id"):
+    for row in ctx.rows(
+        "SELECT * EXCLUDE (raw) FROM payments WHERE payment_id IS NOT NULL ORDER BY payment_date, payment_id"
+    ):
         text = f"{row.get('gl_account') or ''} {row.get('memo') or ''}".lower()
         m_roy, m_ass = royalty.search(text), assist.search(text)
         if not (m_roy or m_ass) or row.get("included_in_price"):
             continue
         if row["payment_date"] is None:
-            ctx.note(f"{row['payment_id']}: no payment date; cannot be matched to entry lines [{row['source_file']} row {row['source_row']}]")
+            ctx.note(
+                f"{row['payment_id']}: no payment date; cannot be matched to entry lines [{row['source_file']} row {row['source_row']}]"
+            )
             continue
-        kind, word = ("royalty", m_roy.group(1)) if m_roy else ("assist", m_ass.group(1))
+        kind, word = ("royalty", m_roy.group(1)) if m_roy else ("assist", m_ass.group(1) if m_ass else "")
         key = "part_number" if row.get("part_number") else "mid" if row.get("mid") else None
         if key is None:
-            ctx.note(f"{row['payment_id']} ({money(row['amount'])}, '{row.get('memo') or row.get('gl_account')}') looks like a "
-                     f"{kind} but names no part or manufacturer: not related to imported goods, not tested")
+            ctx.note(
+                f"{row['payment_id']} ({money(row['amount'])}, '{row.get('memo') or row.get('gl_account')}') looks like a "
+                f"{kind} but names no part or manufacturer: not related to imported goods, not tested"
+            )
             continue
         out.append(Dutiable(row, kind, key, word))
     _link(ctx, out)
     linked = []
     for d in out:
         if d.kind == "royalty" and not d.key_on_lines:
-            ctx.note(f"{d.row['payment_id']}: {d.key.replace('_', ' ')} {d.row[d.key]} appears on no entry line; "
-                     "royalty not related to imported goods in these records")
+            ctx.note(
+                f"{d.row['payment_id']}: {d.key.replace('_', ' ')} {d.row[d.key]} appears on no entry line; "
+                "royalty not related to imported goods in these records"
+            )
             continue
         linked.append(d)
     _credit_additions(linked, p.royalty_window_days)
@@ -98,11 +116,21 @@ def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
     by_id = {d.row["payment_id"]: d for d in payments}
     for key, line_col in (("part_number", "l.part_number"), ("mid", "upper(l.mid)")):
         ds = [d for d in payments if d.key == key]
-        ctx.temp_table("linked_payments", {
-            "payment_id": [d.row["payment_id"] for d in ds], "k": [d.row[key].strip().upper() if key == "mid" else d.row[key] for d in ds],
-            "kind": [d.kind for d in ds], "paid": [str(d.row["payment_date"]) for d in ds]})
-        present = {r[0] for r in ctx.con.execute(
-            f"SELECT DISTINCT p.payment_id FROM linked_payments p JOIN lines l ON {line_col} = p.k").fetchall()}
+        ctx.temp_table(
+            "linked_payments",
+            {
+                "payment_id": [d.row["payment_id"] for d in ds],
+                "k": [d.row[key].strip().upper() if key == "mid" else d.row[key] for d in ds],
+                "kind": [d.kind for d in ds],
+                "paid": [str(d.row["payment_date"]) for d in ds],
+            },
+        )
+        present = {
+            r[0]
+            for r in ctx.con.execute(
+                f"SELECT DISTINCT p.payment_id FROM linked_payments p JOIN lines l ON {line_col} = p.k"
+            ).fetchall()
+        }
         for pid in present:
             by_id[pid].key_on_lines = True
         for r in ctx.rows(
@@ -147,20 +175,31 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
     if value > 0:
         rate = duty / value
         amount = round(undeclared * rate, 2)
-        basis = (f"undeclared {money(undeclared)} x {rate:.2%}, the effective duty rate (all duty / entered value) of the "
-                 f"{len(d.lines)} linked line(s) of {key_text}")
-        losses = [LineLoss(entry=ln["entry_number"], line=ln["line_number"],
-                           loss=round(amount * float(ln["value"] or 0) / value, 2)) for ln in d.lines]
+        basis = (
+            f"undeclared {money(undeclared)} x {rate:.2%}, the effective duty rate (all duty / entered value) of the "
+            f"{len(d.lines)} linked line(s) of {key_text}"
+        )
+        losses = [
+            LineLoss(
+                entry=ln["entry_number"],
+                line=ln["line_number"],
+                loss=round(amount * float(ln["value"] or 0) / value, 2),
+            )
+            for ln in d.lines
+        ]
     else:
         amount, losses = None, []
-        basis = (f"not computed: no entry line of {key_text} "
-                 + ("on or after the payment date yet; declare it on the first entries of goods made with it"
-                    if d.kind == "assist" else f"within {ctx.params.royalty_window_days} days of the payment"))
+        basis = f"not computed: no entry line of {key_text} " + (
+            "on or after the payment date yet; declare it on the first entries of goods made with it"
+            if d.kind == "assist"
+            else f"within {ctx.params.royalty_window_days} days of the payment"
+        )
     declared = sum(c for _, c in d.credited)
     subject = {"payment_id": row["payment_id"]}
     what = "Assist" if d.kind == "assist" else "Royalty"
-    title = (f"{what} {row['payment_id']} {money(d.amount)} to {row.get('vendor_name') or 'n/a'} for {key_text}: "
-             + (f"{money(undeclared)} not declared" + (f" ({money(declared)} declared as additions)" if declared else "")))
+    title = f"{what} {row['payment_id']} {money(d.amount)} to {row.get('vendor_name') or 'n/a'} for {key_text}: " + (
+        f"{money(undeclared)} not declared" + (f" ({money(declared)} declared as additions)" if declared else "")
+    )
     evidence = [
         f"Payment {row['payment_id']} {row['payment_date']}: {money(d.amount)} to {row.get('vendor_name')} ({row.get('vendor_country') or 'n/a'}), "
         f"GL '{row.get('gl_account') or ''}', memo '{row.get('memo') or ''}', MID {row.get('mid') or 'n/a'}, included in price: "
@@ -176,24 +215,50 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
     credited_keys = {(ln["entry_number"], ln["line_number"]) for ln, _ in d.credited}
     others = [ln for ln in d.lines if (ln["entry_number"], ln["line_number"]) not in credited_keys]
     evidence += cap([line_text(ln) for ln in others], what="linked lines")
-    rows = [{"payment_id": row["payment_id"], "payment_date": str(row["payment_date"]), "amount": d.amount,
-             "vendor": row.get("vendor_name"), "gl_account": row.get("gl_account"), "memo": row.get("memo"),
-             "part_number": row.get("part_number"), "mid": row.get("mid"), "source": f"{row['source_file']} row {row['source_row']}",
-             "declared": declared, "undeclared": undeclared}]
+    rows = [
+        {
+            "payment_id": row["payment_id"],
+            "payment_date": str(row["payment_date"]),
+            "amount": d.amount,
+            "vendor": row.get("vendor_name"),
+            "gl_account": row.get("gl_account"),
+            "memo": row.get("memo"),
+            "part_number": row.get("part_number"),
+            "mid": row.get("mid"),
+            "source": f"{row['source_file']} row {row['source_row']}",
+            "declared": declared,
+            "undeclared": undeclared,
+        }
+    ]
     credited = {(ln["entry_number"], ln["line_number"]): c for ln, c in d.credited}
-    rows += [line_row(ln) | {"payment_id": row["payment_id"], "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
-             for ln in d.lines]
+    rows += [
+        line_row(ln)
+        | {"payment_id": row["payment_id"], "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
+        for ln in d.lines
+    ]
     return Finding(
-        id=finding_id(check_id, subject), check=check_id, severity=severity_for("high", amount, ctx.params),
-        title=title, subject=subject, entries=sorted({ln["entry_number"] for ln in d.lines}),
-        amount_at_risk=amount, amount_basis=basis, evidence=evidence, legal_basis=basis_laws,
-        evidence_rows=rows, lines=losses,
+        id=finding_id(check_id, subject),
+        check=check_id,
+        severity=severity_for("high", amount, ctx.params),
+        title=title,
+        subject=subject,
+        entries=sorted({ln["entry_number"] for ln in d.lines}),
+        amount_at_risk=amount,
+        amount_basis=basis,
+        evidence=evidence,
+        legal_basis=basis_laws,
+        evidence_rows=rows,
+        lines=losses,
     )
 
 
 @check(
-    "undeclared_assist", title="Assist paid outside the price, not declared",
-    legal_basis=ASSIST_BASIS, params=["assist_words"], severity="high", subject=["payment_id"],
+    "undeclared_assist",
+    title="Assist paid outside the price, not declared",
+    legal_basis=ASSIST_BASIS,
+    params=["assist_words"],
+    severity="high",
+    subject=["payment_id"],
 )
 def undeclared_assist(ctx: CheckContext) -> list[Finding]:
     """A payment for tooling, molds, dies, engineering, design or artwork, or materials supplied to
@@ -202,27 +267,42 @@ def undeclared_assist(ctx: CheckContext) -> list[Finding]:
     after the payment date.
     Additions are credited to payments first in, first out; a partly declared assist is flagged for
     the rest."""
-    return [f for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx)) if d.kind == "assist"
-            if (f := _finding(ctx, d, "undeclared_assist", ASSIST_BASIS))]
+    return [
+        f
+        for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx))
+        if d.kind == "assist"
+        if (f := _finding(ctx, d, "undeclared_assist", ASSIST_BASIS))
+    ]
 
 
 @check(
-    "royalty_omission", title="Royalty or licence fee not added to the price",
-    legal_basis=ROYALTY_BASIS, params=["royalty_words", "royalty_window_days"], severity="high", subject=["payment_id"],
+    "royalty_omission",
+    title="Royalty or licence fee not added to the price",
+    legal_basis=ROYALTY_BASIS,
+    params=["royalty_words", "royalty_window_days"],
+    severity="high",
+    subject=["payment_id"],
 )
 def royalty_omission(ctx: CheckContext) -> list[Finding]:
     """A royalty or license fee related to the imported goods (its part number or manufacturer is on
     entry lines), paid outside the invoice price and not declared as additions on the lines whose entry
     summary is within royalty_window_days of the payment. Licence fees with no link to imported goods (software,
     services) are listed in the notes, not flagged."""
-    return [f for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx)) if d.kind == "royalty"
-            if (f := _finding(ctx, d, "royalty_omission", ROYALTY_BASIS))]
+    return [
+        f
+        for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx))
+        if d.kind == "royalty"
+        if (f := _finding(ctx, d, "royalty_omission", ROYALTY_BASIS))
+    ]
 
 
 @check(
-    "value_outlier", title="Unit value far below the part's usual",
+    "value_outlier",
+    title="Unit value far below the part's usual",
     legal_basis=["19 USC 1401a(b)", "19 USC 1484(a)(1)", "19 USC 1592"],
-    params=["outlier_min_lines", "outlier_robust_z", "outlier_max_ratio"], severity="medium", subject=["entry", "line"],
+    params=["outlier_min_lines", "outlier_robust_z", "outlier_max_ratio"],
+    severity="medium",
+    subject=["entry", "line"],
 )
 def value_outlier(ctx: CheckContext) -> list[Finding]:
     """An entry line whose unit price ((entered value - line additions) / quantity, main tariff ordinal
@@ -251,28 +331,46 @@ def value_outlier(ctx: CheckContext) -> list[Finding]:
     )
     findings = []
     for r in rows:
-        price, med, z = float(r["unit_price"]), float(r["med"]), 0.6745 * (float(r["unit_price"]) - float(r["med"])) / float(r["spread"])
+        price, med, z = (
+            float(r["unit_price"]),
+            float(r["med"]),
+            0.6745 * (float(r["unit_price"]) - float(r["med"])) / float(r["spread"]),
+        )
         value = float(r["value"] or 0)
         rate = float(r["total_duty"] or 0) / value if value else 0.0
         shortfall = (med - price) * float(r["quantity"])
         amount = round(shortfall * rate, 2)
         subject = {"entry": r["entry_number"], "line": r["line_number"]}
-        findings.append(Finding(
-            id=finding_id("value_outlier", subject), check="value_outlier", severity=severity_for("medium", amount, p),
-            title=f"{r['entry_number']} line {r['line_number']}: {r['part_number']} at {money(price)}/{r.get('uom') or 'unit'}, "
-                  f"{price / med:.0%} of its usual {money(med)}",
-            subject=subject, entries=[r["entry_number"]], amount_at_risk=amount,
-            amount_basis=(f"(median {money(med)} - {money(price)}) x {qty(r['quantity'])} = {money(shortfall)} possible undervaluation "
-                          f"x {rate:.2%}, the line's effective duty rate"),
-            evidence=[
-                line_text(r, f"unit price {money(price)}"),
-                f"{r['part_number']}: {r['n']} priced line(s), median unit price {money(med)}, robust spread {float(r['spread']):.4f}, "
-                f"robust z {z:.1f} (threshold -{p.outlier_robust_z}), ratio {price / med:.2f} (threshold {p.outlier_max_ratio})",
-            ],
-            legal_basis=[], evidence_rows=[line_row(r) | {"unit_price": round(price, 4), "median_unit_price": round(med, 4),
-                                                           "robust_z": round(z, 2), "lines_of_part": r["n"]}],
-            lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
-        ))
+        findings.append(
+            Finding(
+                id=finding_id("value_outlier", subject),
+                check="value_outlier",
+                severity=severity_for("medium", amount, p),
+                title=f"{r['entry_number']} line {r['line_number']}: {r['part_number']} at {money(price)}/{r.get('uom') or 'unit'}, "
+                f"{price / med:.0%} of its usual {money(med)}",
+                subject=subject,
+                entries=[r["entry_number"]],
+                amount_at_risk=amount,
+                amount_basis=(
+                    f"(median {money(med)} - {money(price)}) x {qty(r['quantity'])} = {money(shortfall)} possible undervaluation "
+                    f"x {rate:.2%}, the line's effective duty rate"
+                ),
+                evidence=[
+                    line_text(r, f"unit price {money(price)}"),
+                    f"{r['part_number']}: {r['n']} priced line(s), median unit price {money(med)}, robust spread {float(r['spread']):.4f}, "
+                    f"robust z {z:.1f} (threshold -{p.outlier_robust_z}), ratio {price / med:.2f} (threshold {p.outlier_max_ratio})",
+                ],
+                legal_basis=[],
+                evidence_rows=[
+                    line_row(r)
+                    | {
+                        "unit_price": round(price, 4),
+                        "median_unit_price": round(med, 4),
+                        "robust_z": round(z, 2),
+                        "lines_of_part": r["n"],
+                    }
+                ],
+                lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
+            )
+        )
     return findings
-
-

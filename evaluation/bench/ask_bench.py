@@ -39,13 +39,15 @@ QUESTIONS = [
 
 
 def warm(settings, rounds: int) -> dict:
-    from assistant.ask import Assistant
-    from assistant.records import Records
+    from assistant.answering.ask import Assistant
+    from assistant.stores.records import Records
+    from assistant.stores.workspace import Workspace
 
-    with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
+    with Records(Workspace.of(settings).records, read_only=True) as rec:
         entry, invoice = rec.con.execute(
             "SELECT entry_number, regexp_extract(path, 'invoice_(.*)\\.pdf', 1) FROM document_entries "
-            "JOIN documents USING (path) WHERE kind = 'commercial_invoice' ORDER BY entry_number LIMIT 1").fetchone()
+            "JOIN documents USING (path) WHERE kind = 'commercial_invoice' ORDER BY entry_number LIMIT 1"
+        ).fetchone()
     questions = [(k, q.format(entry=entry, invoice=invoice)) for k, q in QUESTIONS]
     t0 = time.perf_counter()
     a = Assistant(settings)
@@ -61,11 +63,19 @@ def warm(settings, rounds: int) -> dict:
     finally:
         a.close()
     every = [x for v in times.values() for x in v]
-    row = lambda v: {"n": len(v), "p50_ms": statistics.median(v) * 1000, "p95_ms": percentile(v, 0.95) * 1000,
-                     "max_ms": max(v) * 1000}
+    row = lambda v: {
+        "n": len(v),
+        "p50_ms": statistics.median(v) * 1000,
+        "p95_ms": percentile(v, 0.95) * 1000,
+        "max_ms": max(v) * 1000,
+    }
     extractive = [x for k, v in times.items() if k != "check" for x in v]
-    return {"startup_s": startup, "all": row(every), "extractive": row(extractive),
-            "by_kind": {k: row(v) for k, v in times.items()}}
+    return {
+        "startup_s": startup,
+        "all": row(every),
+        "extractive": row(extractive),
+        "by_kind": {k: row(v) for k, v in times.items()},
+    }
 
 
 def cold(settings, runs: int) -> dict:
@@ -78,8 +88,9 @@ def cold(settings, runs: int) -> dict:
             subprocess.run([sys.executable, "-m", "assistant", *args], env=env, capture_output=True, check=True)
             times.append(time.perf_counter() - t)
         out[name] = {"runs": runs, "median_s": statistics.median(times), "min_s": min(times)}
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import assistant.cli"], capture_output=True,
-                          text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import assistant.cli"], capture_output=True, text=True, env=env
+    )
     last = [line for line in proc.stderr.splitlines() if line.rstrip().endswith("assistant.cli")]
     out["import_cli_ms"] = int(last[-1].split("|")[1]) / 1000 if last else None
     return out
@@ -116,8 +127,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{'kind':<16}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for name, r in [("extractive", w["extractive"]), ("all", w["all"]), *w["by_kind"].items()]:
         print(f"{name:<16}{r['n']:>4}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}{r['max_ms']:>9.0f}")
-    print(f"cold CLI: faprep --help {c['help']['median_s']:.2f} s, faprep ask {c['ask']['median_s']:.2f} s "
-          f"(median of {c['ask']['runs']}); import assistant.cli {c['import_cli_ms']:.0f} ms")
+    print(
+        f"cold CLI: faprep --help {c['help']['median_s']:.2f} s, faprep ask {c['ask']['median_s']:.2f} s "
+        f"(median of {c['ask']['runs']}); import assistant.cli {c['import_cli_ms']:.0f} ms"
+    )
     return out
 
 

@@ -70,43 +70,107 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
             value = round(qty * unit, 2)
             duty = 0 if spi else round(value * rate, 2)
             psc = "Y" if rng.random() < 0.002 else "N"
-            base = [number, "01", day.strftime("%m/%d/%Y"), (day - dt.timedelta(days=8)).strftime("%m/%d/%Y"), "27-418265300",
-                    "2704", line]
+            base = [
+                number,
+                "01",
+                day.strftime("%m/%d/%Y"),
+                (day - dt.timedelta(days=8)).strftime("%m/%d/%Y"),
+                "27-418265300",
+                "2704",
+                line,
+            ]
             tail = [coo, coo, mid, spi]
-            w.writerow(base + [1, hts] + tail + [qty, "NO", f"${value:,.2f}", f"${duty:,.2f}", psc, "N", part, "ITEM",
-                                                 f"INV-{entry}", ""])
+            w.writerow(
+                base
+                + [1, hts]
+                + tail
+                + [qty, "NO", f"${value:,.2f}", f"${duty:,.2f}", psc, "N", part, "ITEM", f"INV-{entry}", ""]
+            )
             written += 1
             if coo == "CN" and written < rows and p % 3 == 0:
-                w.writerow(base + [2, "9903.88.03"] + tail + ["", "", "$0.00", f"${value * 0.25:,.2f}", psc, "N", part, "ITEM",
-                                                             f"INV-{entry}", ""])
+                w.writerow(
+                    base
+                    + [2, "9903.88.03"]
+                    + tail
+                    + ["", "", "$0.00", f"${value * 0.25:,.2f}", psc, "N", part, "ITEM", f"INV-{entry}", ""]
+                )
                 written += 1
     with (folder / "products.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["Part Number", "Description", "HTS Number", "Country of Origin", "Ruling Number",
-                    "Classification Rationale", "Approved By", "Approved Date"])
+        w.writerow(
+            [
+                "Part Number",
+                "Description",
+                "HTS Number",
+                "Country of Origin",
+                "Ruling Number",
+                "Classification Rationale",
+                "Approved By",
+                "Approved Date",
+            ]
+        )
         for p in range(N_PARTS):
             part, hts, _, coo, _ = _part(p)
             w.writerow([part, "ITEM", hts, coo, "", "GRI 1", "Trade Compliance", "01/02/2020"])
     with (folder / "payments.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["Payment ID", "Payment Date", "Vendor Name", "Vendor Country", "Manufacturer ID", "Amount", "GL Account",
-                    "Memo", "Part Number", "Included In Invoice Price"])
+        w.writerow(
+            [
+                "Payment ID",
+                "Payment Date",
+                "Vendor Name",
+                "Vendor Country",
+                "Manufacturer ID",
+                "Amount",
+                "GL Account",
+                "Memo",
+                "Part Number",
+                "Included In Invoice Price",
+            ]
+        )
         for i in range(2000):
             p = rng.randrange(N_PARTS)
             part, _, _, coo, mid = _part(p)
             day = start + dt.timedelta(days=rng.randrange(2190))
             kind = rng.random()
-            gl, memo = (("5100 Tooling", f"Mold for {part}") if kind < 0.05 else ("6200 Royalties", f"License fee {part}")
-                        if kind < 0.08 else ("5000 Inventory Purchases", "goods"))
-            w.writerow([f"PAY-{i:05d}", day.strftime("%m/%d/%Y"), "Vendor", coo, mid, f"{rng.uniform(1000, 50000):.2f}", gl,
-                        memo, part, "Y" if gl.startswith("5000") else "N"])
+            gl, memo = (
+                ("5100 Tooling", f"Mold for {part}")
+                if kind < 0.05
+                else ("6200 Royalties", f"License fee {part}")
+                if kind < 0.08
+                else ("5000 Inventory Purchases", "goods")
+            )
+            w.writerow(
+                [
+                    f"PAY-{i:05d}",
+                    day.strftime("%m/%d/%Y"),
+                    "Vendor",
+                    coo,
+                    mid,
+                    f"{rng.uniform(1000, 50000):.2f}",
+                    gl,
+                    memo,
+                    part,
+                    "Y" if gl.startswith("5000") else "N",
+                ]
+            )
     with (folder / "certificates.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["Certificate ID", "Program", "Part Number", "Producer", "Blanket Start", "Blanket End", "Document"])
         for p in range(0, N_PARTS, 50):
             for y in range(6):
                 s = start + dt.timedelta(days=365 * y)
-                w.writerow([f"C-{p}-{y}", "USMCA", _part(p)[0], "Producer", s.isoformat(), (s + dt.timedelta(days=364)).isoformat(), ""])
+                w.writerow(
+                    [
+                        f"C-{p}-{y}",
+                        "USMCA",
+                        _part(p)[0],
+                        "Producer",
+                        s.isoformat(),
+                        (s + dt.timedelta(days=364)).isoformat(),
+                        "",
+                    ]
+                )
     with (folder / "broker_reviews.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["Entry Summary Number", "Reviewed By", "Review Date", "Result"])
@@ -118,10 +182,15 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
 
 def link_documents(con, share: float = 0.99) -> None:
     """Record an invoice, packing list and 7501 as linked to ``share`` of the entries (catalogue rows only)."""
-    con.execute("""CREATE TEMP TABLE e AS SELECT DISTINCT entry_number FROM entry_lines
-                   WHERE hash(entry_number) % 1000 < ?""", [int(share * 1000)])
+    con.execute(
+        """CREATE TEMP TABLE e AS SELECT DISTINCT entry_number FROM entry_lines
+                   WHERE hash(entry_number) % 1000 < ?""",
+        [int(share * 1000)],
+    )
     for kind in ("commercial_invoice", "packing_list", "entry_summary"):
-        con.execute(f"INSERT INTO documents SELECT 'documents/' || entry_number || '/{kind}.pdf', '{kind}', '', 1, 100 FROM e")
+        con.execute(
+            f"INSERT INTO documents SELECT 'documents/' || entry_number || '/{kind}.pdf', '{kind}', '', 1, 100 FROM e"
+        )
         con.execute(f"""INSERT INTO identifiers SELECT 'documents/' || entry_number || '/{kind}.pdf',
                         'documents/' || entry_number || '/{kind}.pdf#0', 'entry', entry_number FROM e""")
 
@@ -133,7 +202,8 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
         os.sched_setaffinity(0, range(int(cores)))
     from assistant import services
     from assistant.config import Settings
-    from assistant.records import Records
+    from assistant.stores.records import Records
+    from assistant.stores.workspace import Workspace
     from ingest.pipeline import Ingestor
 
     folder = Path(tmp) / "case"
@@ -145,7 +215,7 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
     report = Ingestor(settings).run([folder])
     load = time.perf_counter() - t0
     assert report.ok, report.to_dict()
-    with Records(settings.workspace_dir / "records.duckdb") as rec:
+    with Records(Workspace.of(settings).records) as rec:
         link_documents(rec.con)
     t0 = time.perf_counter()
     run = services.run_checks(settings)
@@ -156,23 +226,36 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
     by_check: dict[str, int] = {}
     for f in run.findings:
         by_check[f.check] = by_check.get(f.check, 0) + 1
-    return {"rows": int(rows), "entries": n_entries, "generate_s": gen, "load_s": load, "checks_s": checks_s,
-            "audit_s": audit_s, "findings": len(run.findings), "by_check": by_check, "cores": len(os.sched_getaffinity(0)),
-            "compliance_rate": audit.compliance_rate, "peak_rss_mib": peak_rss_mib()}
+    return {
+        "rows": int(rows),
+        "entries": n_entries,
+        "generate_s": gen,
+        "load_s": load,
+        "checks_s": checks_s,
+        "audit_s": audit_s,
+        "findings": len(run.findings),
+        "by_check": by_check,
+        "cores": len(os.sched_getaffinity(0)),
+        "compliance_rate": audit.compliance_rate,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def render(results: list[dict]) -> None:
     print(f"machine: {machine()}; run pinned to {results[0]['cores']} core(s)")
     print(f"{'rows':>10}{'entries':>9}{'load s':>8}{'checks s':>10}{'audit s':>9}{'findings':>10}{'peak RSS':>10}")
     for r in results:
-        print(f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
-              f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB")
+        print(
+            f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
+            f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB"
+        )
 
 
 def main(argv=None) -> list[dict]:
     cores = ("--cores", {"default": "0", "help": "pin the run to this many CPU cores (0: all)"})
-    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-checks-", worker=worker, render=render,
-                      options=(cores,))
+    return size_bench(
+        argv, doc=__doc__, module=MODULE, prefix="faprep-checks-", worker=worker, render=render, options=(cores,)
+    )
 
 
 if __name__ == "__main__":

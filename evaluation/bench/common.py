@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import time
-from pathlib import Path
 import json
+import os
 import platform
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 
 import psutil
 
@@ -35,8 +35,18 @@ def run_sizes(module: str, rows: str, prefix: str, *args: str) -> list[dict]:
     return results
 
 
-def size_bench(argv, *, doc: str, module: str, prefix: str, worker, render, option: str = "--rows",
-               default: str = "1000000", options: tuple = ()) -> list[dict]:
+def size_bench(
+    argv,
+    *,
+    doc: str,
+    module: str,
+    prefix: str,
+    worker,
+    render,
+    option: str = "--rows",
+    default: str = "1000000",
+    options: tuple = (),
+) -> list[dict]:
     """The command line the scaling benchmarks share.
 
     ``option`` takes comma-separated sizes, each run by ``worker(size, tmpdir, *extra)`` in a fresh
@@ -90,13 +100,16 @@ def start_server(home: Path, workspace: str, env_extra: dict | None = None, log:
     port = free_port()
     env = {**os.environ, "FAPREP_HOME": str(home), "FAPREP_WORKSPACE": workspace, **(env_extra or {})}
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-                            env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"faprep serve exited with {proc.returncode}" + (f": {log.read_text()[-2000:]}" if log else ""))
+            raise RuntimeError(
+                f"faprep serve exited with {proc.returncode}" + (f": {log.read_text()[-2000:]}" if log else "")
+            )
         try:
             if httpx.get(base + "/health", timeout=2).status_code == 200:
                 return proc, base

@@ -31,8 +31,14 @@ def worker_ours(folder: str, home: str) -> dict:
     report = Ingestor(Settings(home=Path(home), workspace="bench")).run([Path(folder)])
     seconds = time.perf_counter() - t0
     t = report.totals()
-    return {"seconds": seconds, "pages": t["pages"], "chunks": t["chunks"], "rows": t["rows"], "files": t["files"],
-            "peak_rss_mib": peak_rss_mib()}
+    return {
+        "seconds": seconds,
+        "pages": t["pages"],
+        "chunks": t["chunks"],
+        "rows": t["rows"],
+        "files": t["files"],
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def worker_naive(folder: str, home: str) -> dict:
@@ -42,7 +48,7 @@ def worker_naive(folder: str, home: str) -> dict:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from pypdf import PdfReader
 
-    from assistant.embeddings import packaged_model_dir
+    from assistant.stores.embeddings import packaged_model_dir
 
     t0 = time.perf_counter()
     docs = []
@@ -53,8 +59,14 @@ def worker_naive(folder: str, home: str) -> dict:
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
     emb = HuggingFaceEmbeddings(model_name=str(packaged_model_dir()), model_kwargs={"device": "cpu"})
     Chroma.from_documents(chunks, emb, persist_directory=str(Path(home) / "naive"), collection_name="naive")
-    return {"seconds": time.perf_counter() - t0, "pages": len(docs), "chunks": len(chunks), "rows": 0,
-            "files": len({d.metadata["source"] for d in docs}), "peak_rss_mib": peak_rss_mib()}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "pages": len(docs),
+        "chunks": len(chunks),
+        "rows": 0,
+        "files": len({d.metadata["source"] for d in docs}),
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -94,10 +106,14 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(out, indent=2))
     else:
         print(f"machine: {out['machine']}")
-        print(f"{'pipeline':<14}{'files':>7}{'pages':>7}{'chunks':>8}{'rows':>7}{'seconds':>9}{'pages/s':>9}{'chunks/s':>10}{'peak RSS':>10}")
+        print(
+            f"{'pipeline':<14}{'files':>7}{'pages':>7}{'chunks':>8}{'rows':>7}{'seconds':>9}{'pages/s':>9}{'chunks/s':>10}{'peak RSS':>10}"
+        )
         for name, r in results.items():
-            print(f"{name:<14}{r['files']:>7}{r['pages']:>7}{r['chunks']:>8}{r['rows']:>7}{r['seconds']:>9.1f}"
-                  f"{r['pages_per_s']:>9.1f}{r['chunks_per_s']:>10.1f}{r['peak_rss_mib']:>8.0f}MiB")
+            print(
+                f"{name:<14}{r['files']:>7}{r['pages']:>7}{r['chunks']:>8}{r['rows']:>7}{r['seconds']:>9.1f}"
+                f"{r['pages_per_s']:>9.1f}{r['chunks_per_s']:>10.1f}{r['peak_rss_mib']:>8.0f}MiB"
+            )
     return out
 
 

@@ -29,12 +29,12 @@ def synthetic_chunks(n: int, seed: int = 7) -> list[str]:
     out = []
     for i in range(n):
         start = rng.randrange(0, len(words) - 160)
-        out.append(f"Entry HL7-{i:07d}-{i % 10} " + " ".join(words[start:start + 160]))
+        out.append(f"Entry HL7-{i:07d}-{i % 10} " + " ".join(words[start : start + 160]))
     return out
 
 
 def worker(size: str, tmp: str) -> dict:
-    from assistant.lexical import LexicalIndex
+    from assistant.stores.lexical import LexicalIndex
 
     n = int(size)
     n_add = max(10, n // 100)
@@ -60,31 +60,55 @@ def worker(size: str, tmp: str) -> dict:
     fresh.search("warm up", k=10)
     load = time.perf_counter() - t0
     rng = random.Random(3)
-    queries = [f"HL7-{rng.randrange(n):07d}" if q % 2 else " ".join(rng.sample(texts[rng.randrange(n)].split()[3:40], 4))
-               for q in range(200)]
+    queries = [
+        f"HL7-{rng.randrange(n):07d}" if q % 2 else " ".join(rng.sample(texts[rng.randrange(n)].split()[3:40], 4))
+        for q in range(200)
+    ]
     times = []
     for q in queries:
         t0 = time.perf_counter()
         fresh.search(q, k=20)
         times.append(time.perf_counter() - t0)
     times.sort()
-    return {"chunks": n, "build_s": build, "add": n_add, "add_s": add, "add_action": added.action,
-            "delete_s": delete, "delete_action": deleted.action, "segments": fresh.summary()["segments"],
-            "load_s": load, "query_p50_ms": statistics.median(times) * 1000,
-            "query_p95_ms": times[int(len(times) * 0.95)] * 1000, "peak_rss_mib": peak_rss_mib()}
+    return {
+        "chunks": n,
+        "build_s": build,
+        "add": n_add,
+        "add_s": add,
+        "add_action": added.action,
+        "delete_s": delete,
+        "delete_action": deleted.action,
+        "segments": fresh.summary()["segments"],
+        "load_s": load,
+        "query_p50_ms": statistics.median(times) * 1000,
+        "query_p95_ms": times[int(len(times) * 0.95)] * 1000,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def render(results: list[dict]) -> None:
     print(f"machine: {machine()}")
-    print(f"{'chunks':>8}{'full build':>12}{'add 1%':>9}{'delete 1%':>11}{'load':>8}{'query p50':>11}{'p95':>9}{'peak RSS':>10}")
+    print(
+        f"{'chunks':>8}{'full build':>12}{'add 1%':>9}{'delete 1%':>11}{'load':>8}{'query p50':>11}{'p95':>9}{'peak RSS':>10}"
+    )
     for r in results:
-        print(f"{r['chunks']:>8,}{r['build_s']:>11.2f}s{r['add_s']:>8.2f}s{r['delete_s']:>10.2f}s{r['load_s']:>7.2f}s"
-              f"{r['query_p50_ms']:>9.1f}ms{r['query_p95_ms']:>7.1f}ms{r['peak_rss_mib']:>8.0f}MiB")
+        print(
+            f"{r['chunks']:>8,}{r['build_s']:>11.2f}s{r['add_s']:>8.2f}s{r['delete_s']:>10.2f}s{r['load_s']:>7.2f}s"
+            f"{r['query_p50_ms']:>9.1f}ms{r['query_p95_ms']:>7.1f}ms{r['peak_rss_mib']:>8.0f}MiB"
+        )
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-lexbench-", worker=worker, render=render,
-                      option="--chunks", default="1000,10000,100000")
+    return size_bench(
+        argv,
+        doc=__doc__,
+        module=MODULE,
+        prefix="faprep-lexbench-",
+        worker=worker,
+        render=render,
+        option="--chunks",
+        default="1000,10000,100000",
+    )
 
 
 if __name__ == "__main__":

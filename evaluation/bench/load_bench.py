@@ -65,12 +65,18 @@ def run_load(base: str, audit_log: Path, askers: int, seconds: float, key: str |
     wall = time.perf_counter() - t0
     logged = _audit_lines(audit_log) - before
     return {
-        "askers": askers, "seconds": seconds, "wall_s": wall, "answered": len(latencies), "errors": len(errors),
-        "error_samples": errors[:5], "throughput_per_s": len(latencies) / wall if wall else 0.0,
+        "askers": askers,
+        "seconds": seconds,
+        "wall_s": wall,
+        "answered": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "throughput_per_s": len(latencies) / wall if wall else 0.0,
         "p50_ms": statistics.median(latencies) * 1000 if latencies else None,
         "p95_ms": percentile(latencies, 0.95) * 1000 if latencies else None,
         "max_ms": max(latencies) * 1000 if latencies else None,
-        "audit_entries_added": logged, "audit_entries_lost": len(latencies) - logged,
+        "audit_entries_added": logged,
+        "audit_entries_lost": len(latencies) - logged,
     }
 
 
@@ -86,6 +92,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     from assistant import services
     from assistant.config import Settings
+    from assistant.stores.workspace import Workspace
 
     with tempfile.TemporaryDirectory(prefix="faprep-load-bench-") as tmp:
         home = args.home
@@ -101,18 +108,23 @@ def main(argv: list[str] | None = None) -> dict:
             env["FAPREP_SERVE_ASKERS"] = str(args.serve_askers)
         proc, base = start_server(home, args.workspace, env)
         try:
-            out = {"machine": machine(), "serve_askers": args.serve_askers or settings.serve_askers,
-                   **run_load(base, settings.workspace_dir / "audit" / "answers.jsonl", args.askers, args.seconds)}
+            out = {
+                "machine": machine(),
+                "serve_askers": args.serve_askers or settings.serve_askers,
+                **run_load(base, Workspace.of(settings).answers_log, args.askers, args.seconds),
+            }
         finally:
             stop_server(proc)
     if args.json:
         print(json.dumps(out, indent=2))
         return out
     print(f"machine: {out['machine']}")
-    print(f"{out['askers']} askers for {out['seconds']:.0f} s against faprep serve ({out['serve_askers']} answering at once): "
-          f"{out['answered']} answered, {out['errors']} errors, {out['throughput_per_s']:.1f} answers/s; "
-          f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms, max {out['max_ms']:.0f} ms; "
-          f"audit log +{out['audit_entries_added']} entries ({out['audit_entries_lost']} lost)")
+    print(
+        f"{out['askers']} askers for {out['seconds']:.0f} s against faprep serve ({out['serve_askers']} answering at once): "
+        f"{out['answered']} answered, {out['errors']} errors, {out['throughput_per_s']:.1f} answers/s; "
+        f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms, max {out['max_ms']:.0f} ms; "
+        f"audit log +{out['audit_entries_added']} entries ({out['audit_entries_lost']} lost)"
+    )
     return out
 
 

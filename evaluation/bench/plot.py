@@ -34,8 +34,11 @@ def plot(checks: dict, retrieval: dict, out: Path) -> None:
     middle.set(xscale="log", yscale="log", xlabel="chunks", ylabel="seconds", title="Indexing (embedding excluded)")
     middle.legend()
 
-    for key, label in (("dense_p50_ms", "dense search"), ("lexical_p50_ms", "lexical search"),
-                       ("fused_p50_ms", "hybrid query (embed + both + fuse)")):
+    for key, label in (
+        ("dense_p50_ms", "dense search"),
+        ("lexical_p50_ms", "lexical search"),
+        ("fused_p50_ms", "hybrid query (embed + both + fuse)"),
+    ):
         right.plot(chunks, [r[key] for r in retrieval["results"]], marker="o", label=label)
     right.set(xscale="log", yscale="log", xlabel="chunks", ylabel="median ms", title="Query latency")
     right.legend()

@@ -31,7 +31,7 @@ def write_es003(path: Path, rows: int, seed: int = 1) -> None:
         w.writerow(ES003_HEADERS)
         line = 0
         entry = 0
-        for i in range(rows):
+        for _i in range(rows):
             if line == 0 or line >= 5:
                 entry += 1
                 line = 0
@@ -39,9 +39,33 @@ def write_es003(path: Path, rows: int, seed: int = 1) -> None:
             line += 1
             p = rng.randrange(len(parts))
             value = rng.uniform(100, 20000)
-            w.writerow([f"ZZ9{entry:07d}{entry % 10}", "01", day.strftime("%m/%d/%Y"), "", "27-418265300", "2704", line, 1,
-                        hts[p % len(hts)], "CN", "CN", f"CNMFR{p % 300:04d}SHE", "", rng.randint(10, 5000), "NO",
-                        f"${value:,.2f}", f"${value * 0.034:,.2f}", "N", "N", parts[p], "ITEM", f"INV-{entry}", ""])
+            w.writerow(
+                [
+                    f"ZZ9{entry:07d}{entry % 10}",
+                    "01",
+                    day.strftime("%m/%d/%Y"),
+                    "",
+                    "27-418265300",
+                    "2704",
+                    line,
+                    1,
+                    hts[p % len(hts)],
+                    "CN",
+                    "CN",
+                    f"CNMFR{p % 300:04d}SHE",
+                    "",
+                    rng.randint(10, 5000),
+                    "NO",
+                    f"${value:,.2f}",
+                    f"${value * 0.034:,.2f}",
+                    "N",
+                    "N",
+                    parts[p],
+                    "ITEM",
+                    f"INV-{entry}",
+                    "",
+                ]
+            )
 
 
 def worker(rows: str, tmp: str) -> dict:
@@ -57,15 +81,23 @@ def worker(rows: str, tmp: str) -> dict:
     report = Ingestor(Settings(home=Path(tmp) / "home", workspace="bench")).run([folder])
     load = time.perf_counter() - t0
     assert report.ok and report.totals()["rows"] == int(rows), report.to_dict()
-    return {"rows": int(rows), "generate_s": gen, "load_s": load, "rows_per_s": int(rows) / load,
-            "csv_mib": (folder / "es003.csv").stat().st_size / 2**20, "peak_rss_mib": peak_rss_mib()}
+    return {
+        "rows": int(rows),
+        "generate_s": gen,
+        "load_s": load,
+        "rows_per_s": int(rows) / load,
+        "csv_mib": (folder / "es003.csv").stat().st_size / 2**20,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def render(results: list[dict]) -> None:
     print(f"machine: {machine()}")
     print(f"{'rows':>10}{'CSV MiB':>9}{'load s':>9}{'rows/s':>11}{'peak RSS':>11}")
     for r in results:
-        print(f"{r['rows']:>10,}{r['csv_mib']:>9.0f}{r['load_s']:>9.1f}{r['rows_per_s']:>11,.0f}{r['peak_rss_mib']:>9.0f}MiB")
+        print(
+            f"{r['rows']:>10,}{r['csv_mib']:>9.0f}{r['load_s']:>9.1f}{r['rows_per_s']:>11,.0f}{r['peak_rss_mib']:>9.0f}MiB"
+        )
 
 
 def main(argv=None) -> list[dict]:

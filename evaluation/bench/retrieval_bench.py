@@ -31,11 +31,11 @@ CANDIDATES = 40
 
 
 def worker(size: str, tmp: str, embed: str = "1000") -> dict:
+    from assistant.answering.retrieval import convex
     from assistant.config import Settings
-    from assistant.embeddings import load_embedder
-    from assistant.lexical import LexicalIndex
-    from assistant.retrieval import convex
-    from assistant.vectors import VectorStore
+    from assistant.stores.embeddings import load_embedder
+    from assistant.stores.lexical import LexicalIndex
+    from assistant.stores.vectors import VectorStore
     from evaluation.bench.lexical_bench import synthetic_chunks
 
     n, n_embed = int(size), min(int(size), int(embed))
@@ -62,8 +62,12 @@ def worker(size: str, tmp: str, embed: str = "1000") -> dict:
     lexical_s = time.perf_counter() - t0
 
     r = random.Random(3)
-    queries = [f"What is the entered value of entry HL7-{(k := r.randrange(n)):07d}-{k % 10}?" if q % 2 else
-               " ".join(r.sample(texts[r.randrange(n)].split()[3:40], 4)) for q in range(100)]
+    queries = [
+        f"What is the entered value of entry HL7-{(k := r.randrange(n)):07d}-{k % 10}?"
+        if q % 2
+        else " ".join(r.sample(texts[r.randrange(n)].split()[3:40], 4))
+        for q in range(100)
+    ]
     times: dict[str, list[float]] = {"embed": [], "dense": [], "lexical": [], "fused": []}
     store.query(embedder.embed_query("warm up"), k=CANDIDATES)
     lex.search("warm up", k=CANDIDATES)
@@ -82,8 +86,14 @@ def worker(size: str, tmp: str, embed: str = "1000") -> dict:
         times["dense"].append(t2 - t1)
         times["lexical"].append(t3 - t2)
         times["fused"].append(t4 - t0)
-    out = {"chunks": n, "embedded": n_embed, "embed_chunks_per_s": n_embed / embed_s, "chroma_add_s": chroma_s,
-           "lexical_build_s": lexical_s, "peak_rss_mib": peak_rss_mib()}
+    out = {
+        "chunks": n,
+        "embedded": n_embed,
+        "embed_chunks_per_s": n_embed / embed_s,
+        "chroma_add_s": chroma_s,
+        "lexical_build_s": lexical_s,
+        "peak_rss_mib": peak_rss_mib(),
+    }
     for name, values in times.items():
         out[f"{name}_p50_ms"] = statistics.median(values) * 1000
         out[f"{name}_p95_ms"] = percentile(values, 0.95) * 1000
@@ -92,20 +102,32 @@ def worker(size: str, tmp: str, embed: str = "1000") -> dict:
 
 def render(results: list[dict]) -> None:
     print(f"machine: {machine()}")
-    print(f"{'chunks':>8}{'Chroma add':>12}{'bm25s build':>13}{'dense p50/p95':>16}{'lexical p50/p95':>18}"
-          f"{'hybrid p50/p95':>17}{'peak RSS':>10}")
+    print(
+        f"{'chunks':>8}{'Chroma add':>12}{'bm25s build':>13}{'dense p50/p95':>16}{'lexical p50/p95':>18}"
+        f"{'hybrid p50/p95':>17}{'peak RSS':>10}"
+    )
     for r in results:
-        print(f"{r['chunks']:>8,}{r['chroma_add_s']:>11.1f}s{r['lexical_build_s']:>12.1f}s"
-              f"{r['dense_p50_ms']:>8.1f}/{r['dense_p95_ms']:.1f}ms{r['lexical_p50_ms']:>9.1f}/{r['lexical_p95_ms']:.1f}ms"
-              f"{r['fused_p50_ms']:>8.1f}/{r['fused_p95_ms']:.1f}ms{r['peak_rss_mib']:>8.0f}MiB")
+        print(
+            f"{r['chunks']:>8,}{r['chroma_add_s']:>11.1f}s{r['lexical_build_s']:>12.1f}s"
+            f"{r['dense_p50_ms']:>8.1f}/{r['dense_p95_ms']:.1f}ms{r['lexical_p50_ms']:>9.1f}/{r['lexical_p95_ms']:.1f}ms"
+            f"{r['fused_p50_ms']:>8.1f}/{r['fused_p95_ms']:.1f}ms{r['peak_rss_mib']:>8.0f}MiB"
+        )
     e = results[0]
     print(f"embedding: {e['embed_chunks_per_s']:.0f} chunks/s on {e['embedded']} chunks (the rest reuse their vectors)")
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    return size_bench(argv, doc=__doc__, module=MODULE, prefix="faprep-retrievalbench-", worker=worker, render=render,
-                      option="--chunks", default="1000,10000,100000",
-                      options=(("--embed", {"type": int, "default": 1000, "help": "chunks embedded with the model"}),))
+    return size_bench(
+        argv,
+        doc=__doc__,
+        module=MODULE,
+        prefix="faprep-retrievalbench-",
+        worker=worker,
+        render=render,
+        option="--chunks",
+        default="1000,10000,100000",
+        options=(("--embed", {"type": int, "default": 1000, "help": "chunks embedded with the model"}),),
+    )
 
 
 if __name__ == "__main__":

@@ -46,33 +46,64 @@ WRITTEN = [
     ("manual", "Who maintains the product master?", MANUAL, ["Trade Compliance Analyst"]),
     ("manual", "How often is the customs risk assessment performed?", MANUAL, ["once a year"]),
     ("manual", "When was the last risk assessment completed?", MANUAL, ["March 2025"]),
-    ("manual", "Within how many days does Trade Compliance review each entry summary after filing?", MANUAL,
-     ["10 business days"]),
+    (
+        "manual",
+        "Within how many days does Trade Compliance review each entry summary after filing?",
+        MANUAL,
+        ["10 business days"],
+    ),
     ("manual", "How many entry lines does internal audit test each year?", MANUAL, ["50 entry lines"]),
     ("manual", "Which GL accounts does Accounts Payable flag to Trade Compliance?", MANUAL, ["5100", "6200"]),
     ("manual", "When are blanket USMCA certifications renewed?", MANUAL, ["60 days"]),
     ("manual", "Who approves new classifications?", MANUAL, ["Director"]),
-    ("manual", "What happens to errors that cannot be corrected by a post-summary correction?", MANUAL,
-     ["prior disclosure"]),
+    (
+        "manual",
+        "What happens to errors that cannot be corrected by a post-summary correction?",
+        MANUAL,
+        ["prior disclosure"],
+    ),
     ("manual", "To whom does the Director of Trade Compliance report?", MANUAL, ["Chief Financial Officer"]),
-    ("manual", "What does a change of supplier or factory require before the first shipment?", MANUAL,
-     ["origin review"]),
-    ("manual", "Must molds and tooling we send to a supplier be added to the entered value?", MANUAL,
-     ["added to the entered value"]),
+    (
+        "manual",
+        "What does a change of supplier or factory require before the first shipment?",
+        MANUAL,
+        ["origin review"],
+    ),
+    (
+        "manual",
+        "Must molds and tooling we send to a supplier be added to the entered value?",
+        MANUAL,
+        ["added to the entered value"],
+    ),
     ("manual", "What do we do when a classification is uncertain?", MANUAL, ["binding ruling"]),
     ("broker", "What may the broker claim USMCA preference for?", LETTER, ["certificate register"]),
     ("broker", "Who is our contact for the customs broker?", LETTER, ["M. Alvarez"]),
-    ("broker", "When must the broker send an entry summary to Trade Compliance before transmission?", LETTER,
-     ["new part number"]),
+    (
+        "broker",
+        "When must the broker send an entry summary to Trade Compliance before transmission?",
+        LETTER,
+        ["new part number"],
+    ),
     ("broker", "What should the broker declare as Line Additions Amount?", LETTER, ["assists, royalties"]),
-    ("draft", "What does the CBP draft report say about the classification of the plastic letter charms?", DRAFT,
-     ["7117.90.9000"]),
-    ("draft", "Which assist does the draft report say was not added to the entered value?", DRAFT,
-     ["Ningbo Precision Mould"]),
-    ("law", "What is the penalty for negligently failing to produce demanded records?", "19_USC_1509",
-     ["$10,000", "40 percent"]),
-    ("law", "How must imported articles be marked with their country of origin?", "19_USC_1304",
-     ["conspicuous place"]),
+    (
+        "draft",
+        "What does the CBP draft report say about the classification of the plastic letter charms?",
+        DRAFT,
+        ["7117.90.9000"],
+    ),
+    (
+        "draft",
+        "Which assist does the draft report say was not added to the entered value?",
+        DRAFT,
+        ["Ningbo Precision Mould"],
+    ),
+    (
+        "law",
+        "What is the penalty for negligently failing to produce demanded records?",
+        "19_USC_1509",
+        ["$10,000", "40 percent"],
+    ),
+    ("law", "How must imported articles be marked with their country of origin?", "19_USC_1304", ["conspicuous place"]),
     ("law", "What is an assist under the transaction value statute?", "19_USC_1401a", ["assist"]),
     ("law", "How long must drawback claim records be kept?", "19_USC_1508", ["third anniversary"]),
     ("law", "What does an importer of record have to use when making entry?", "19_USC_1484", ["reasonable care"]),
@@ -117,42 +148,106 @@ def build_questions(case: Path, corpus: Path, per_kind: int = 12) -> list[Questi
         tariff_count[tariff] = tariff_count.get(tariff, 0) + 1
     step = max(1, len(rulings) // per_kind)
     by_number = rulings[::step][:per_kind]
-    by_subject = [r for r in rulings[step // 2::step] if r[1]][:per_kind]
+    by_subject = [r for r in rulings[step // 2 :: step] if r[1]][:per_kind]
     for number, _, tariff in by_number:
-        out.append(Question(f"ruling-id-{number}", "ruling_number", f"What tariff number did ruling {number} assign?",
-                            [f"{number}.txt"], [tariff] if tariff else []))
+        out.append(
+            Question(
+                f"ruling-id-{number}",
+                "ruling_number",
+                f"What tariff number did ruling {number} assign?",
+                [f"{number}.txt"],
+                [tariff] if tariff else [],
+            )
+        )
     for number, subject, tariff in by_subject:
-        out.append(Question(f"ruling-desc-{number}", "ruling_description", f"What HTS subheading applies to {subject}?",
-                            [f"{number}.txt"], [tariff] if tariff else []))
+        out.append(
+            Question(
+                f"ruling-desc-{number}",
+                "ruling_description",
+                f"What HTS subheading applies to {subject}?",
+                [f"{number}.txt"],
+                [tariff] if tariff else [],
+            )
+        )
     unique = [r for r in rulings if r[2] and tariff_count[r[2]] == 1 and r not in by_number]
-    for number, _, tariff in unique[::max(1, len(unique) // 6)][:6]:
-        out.append(Question(f"hts-{tariff}", "hts_number", f"Which ruling classifies goods in subheading {tariff}?",
-                            [f"{number}.txt"], [tariff]))
+    for number, _, tariff in unique[:: max(1, len(unique) // 6)][:6]:
+        out.append(
+            Question(
+                f"hts-{tariff}",
+                "hts_number",
+                f"Which ruling classifies goods in subheading {tariff}?",
+                [f"{number}.txt"],
+                [tariff],
+            )
+        )
 
     entries = sorted(d for d in (case / "documents" / "entries").iterdir() if len(list(d.iterdir())) == 3)
     for d in entries[:: max(1, len(entries) // 5)][:5]:
         entry = d.name
         invoice = next(p.stem.removeprefix("invoice_") for p in d.glob("invoice_*.pdf"))
-        out.append(Question(f"entry-inv-{entry}", "entry_number", f"What is the invoice number for entry {entry}?",
-                            [f"entries/{entry}/"], [invoice]))
-        out.append(Question(f"entry-port-{entry}", "entry_number", f"What is the port of entry of entry {entry}?",
-                            [f"7501_{entry}.pdf"], ["2704"]))
-        out.append(Question(f"invoice-{invoice}", "invoice_number", f"What are the terms of sale on invoice {invoice}?",
-                            [f"invoice_{invoice}.pdf"], ["FOB Ningbo"]))
+        out.append(
+            Question(
+                f"entry-inv-{entry}",
+                "entry_number",
+                f"What is the invoice number for entry {entry}?",
+                [f"entries/{entry}/"],
+                [invoice],
+            )
+        )
+        out.append(
+            Question(
+                f"entry-port-{entry}",
+                "entry_number",
+                f"What is the port of entry of entry {entry}?",
+                [f"7501_{entry}.pdf"],
+                ["2704"],
+            )
+        )
+        out.append(
+            Question(
+                f"invoice-{invoice}",
+                "invoice_number",
+                f"What are the terms of sale on invoice {invoice}?",
+                [f"invoice_{invoice}.pdf"],
+                ["FOB Ningbo"],
+            )
+        )
 
     with (case / "products.csv").open(newline="", encoding="utf-8") as fh:
         products = list(csv.DictReader(fh))
     for row in products[:: max(1, len(products) // 6)][:6]:
         part = row["Part Number"]
-        out.append(Question(f"part-{part}", "part_number", f"What is part {part}?",
-                            ["invoice_", "packing_list_", "7501_"], [row["Description"].split(",")[0]], contains=part))
+        out.append(
+            Question(
+                f"part-{part}",
+                "part_number",
+                f"What is part {part}?",
+                ["invoice_", "packing_list_", "7501_"],
+                [row["Description"].split(",")[0]],
+                contains=part,
+            )
+        )
 
     with (case / "certificates.csv").open(newline="", encoding="utf-8") as fh:
         cert = next(r for r in csv.DictReader(fh) if r["Document"])
-    out.append(Question("certificate-period", "certificate", f"What blanket period does the USMCA certification for "
-                        f"part {cert['Part Number']} cover?", [cert["Document"]], [cert["Blanket Start"]]))
-    out.append(Question("certificate-producer", "certificate", "Who certified the origin of the men's coveralls under "
-                        "USMCA?", [cert["Document"]], [cert["Producer"].split(" S.A.")[0]]))
+    out.append(
+        Question(
+            "certificate-period",
+            "certificate",
+            f"What blanket period does the USMCA certification for part {cert['Part Number']} cover?",
+            [cert["Document"]],
+            [cert["Blanket Start"]],
+        )
+    )
+    out.append(
+        Question(
+            "certificate-producer",
+            "certificate",
+            "Who certified the origin of the men's coveralls under USMCA?",
+            [cert["Document"]],
+            [cert["Producer"].split(" S.A.")[0]],
+        )
+    )
 
     for i, q in enumerate(UNANSWERABLE, 1):
         out.append(Question(f"none-{i:02d}", "no_answer", q, answerable=False))

@@ -9,8 +9,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _download(page, selector: str, target: Path) -> Path:
@@ -80,8 +87,9 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
 
             page.get_by_role("tab", name="Drafts").click()
             page.locator("#draft-survey").click()
-            expect(page.locator("#survey-text textarea")).to_have_value(re.compile("licensed customs broker|19 USC 1641"),
-                                                                        timeout=300_000)
+            expect(page.locator("#survey-text textarea")).to_have_value(
+                re.compile("licensed customs broker|19 USC 1641"), timeout=300_000
+            )
             seen["docx"] = _download(page, "#survey-docx a", out / "survey.docx")
             box = page.locator("#survey-text textarea")
             box.fill(box.input_value() + "\n\nReviewed by trade counsel on the day of the test.")

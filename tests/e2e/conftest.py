@@ -23,8 +23,11 @@ def live(ingested, tmp_path_factory):
     # the same workspace name: the Chroma collection is named after it
     shutil.copytree(settings.workspace_dir, home / settings.workspace, ignore=shutil.ignore_patterns("write.lock"))
     copy = make_settings(home, settings.workspace, as_of=settings.as_of)
-    proc, base = start_server(home, settings.workspace, {"FAPREP_API_KEY": KEY, "FAPREP_AS_OF": str(settings.as_of),
-                                                           "FAPREP_MAX_REQUEST_MB": "5"},
-                              log=home / "serve.log")
+    proc, base = start_server(
+        home,
+        settings.workspace,
+        {"FAPREP_API_KEY": KEY, "FAPREP_AS_OF": str(settings.as_of), "FAPREP_MAX_REQUEST_MB": "5"},
+        log=home / "serve.log",
+    )
     yield base, copy, folder
     stop_server(proc)

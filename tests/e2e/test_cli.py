@@ -11,7 +11,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _faprep(*args, env):
-    return subprocess.run([sys.executable, "-m", "assistant", *args], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_status_reports_what_the_workspace_holds(ingested):
@@ -44,15 +46,32 @@ def test_records_benchmark_smoke(tmp_path):
 
 def test_check_and_audit_commands(ingested, tmp_path):
     settings, _, _, truth = ingested
-    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace,
-           "FAPREP_AS_OF": truth["as_of"], "COLUMNS": "120"}
+    env = {
+        **os.environ,
+        "FAPREP_HOME": str(settings.home),
+        "FAPREP_WORKSPACE": settings.workspace,
+        "FAPREP_AS_OF": truth["as_of"],
+        "COLUMNS": "120",
+    }
     proc = _faprep("check", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert len(out["findings"]) == len(truth["expected_findings"])
-    assert set(out["findings"][0]) >= {"id", "check", "severity", "title", "subject", "entries", "amount_at_risk",
-                                       "evidence", "legal_basis", "recommendation"}
-    human = _faprep("check", "--severity", "high", "-o", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "f.md"), env=env)
+    assert set(out["findings"][0]) >= {
+        "id",
+        "check",
+        "severity",
+        "title",
+        "subject",
+        "entries",
+        "amount_at_risk",
+        "evidence",
+        "legal_basis",
+        "recommendation",
+    }
+    human = _faprep(
+        "check", "--severity", "high", "-o", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "f.md"), env=env
+    )
     assert human.returncode == 0, human.stderr
     assert "HIGH" in human.stdout and "MEDIUM" not in human.stdout and "licensed customs broker" in human.stdout
     assert (tmp_path / "f.xlsx").stat().st_size > 0 and "# Findings report" in (tmp_path / "f.md").read_text()
@@ -69,8 +88,12 @@ def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
     assert proc.returncode == 2 and "run `faprep ingest" in proc.stderr and "Traceback" not in proc.stderr
     settings = ingested[0]
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
-    for args in (["check", "--check", "nope"], ["check", "-o", str(tmp_path / "x.pdf")], ["audit", "--sample", "1"],
-                 ["audit", "--sample", "10", "--since", "last year"]):
+    for args in (
+        ["check", "--check", "nope"],
+        ["check", "-o", str(tmp_path / "x.pdf")],
+        ["audit", "--sample", "1"],
+        ["audit", "--sample", "10", "--since", "last year"],
+    ):
         proc = _faprep(*args, env=env)
         assert proc.returncode == 2 and "error:" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
 
@@ -93,10 +116,13 @@ def test_ask_benchmark_smoke(ingested, capsys):
     from evaluation.bench.ask_bench import QUESTIONS, main
 
     settings = ingested[0]
-    out = main(["--home", str(settings.home), "--workspace", settings.workspace, "--rounds", "1", "--cold", "1",
-                "--json"])
+    out = main(
+        ["--home", str(settings.home), "--workspace", settings.workspace, "--rounds", "1", "--cold", "1", "--json"]
+    )
     warm = out["warm"]
-    assert warm["all"]["n"] == len(QUESTIONS) and warm["extractive"]["n"] == len(QUESTIONS) - warm["by_kind"]["check"]["n"]
+    assert (
+        warm["all"]["n"] == len(QUESTIONS) and warm["extractive"]["n"] == len(QUESTIONS) - warm["by_kind"]["check"]["n"]
+    )
     assert 0 < warm["extractive"]["p50_ms"] <= warm["extractive"]["p95_ms"] <= warm["extractive"]["max_ms"]
     assert out["cold"]["ask"]["median_s"] > out["cold"]["help"]["median_s"] > 0 and out["cold"]["import_cli_ms"] > 0
 
@@ -139,7 +165,9 @@ def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
         env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home"), "FAPREP_WORKSPACE": "copy"}
         for args in (["check"], ["audit", "--sample", "10"]):
             proc = _faprep(*args, env=env)
-            assert proc.returncode == 2 and "in use by another faprep process" in " ".join(proc.stderr.split()), proc.stderr
+            assert proc.returncode == 2 and "in use by another faprep process" in " ".join(proc.stderr.split()), (
+                proc.stderr
+            )
             assert "Traceback" not in proc.stderr
     finally:
         writer.close()
@@ -164,8 +192,14 @@ def test_ask_json_follows_the_data_formats_shape(ingested, tmp_path):
 
 def test_ask_with_an_unreachable_llm_server_still_answers(ingested):
     settings = ingested[0]
-    env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace,
-           "FAPREP_LLM": "openai", "FAPREP_LLM_BASE_URL": "http://127.0.0.1:9/v1", "FAPREP_LLM_MODEL": "any"}
+    env = {
+        **os.environ,
+        "FAPREP_HOME": str(settings.home),
+        "FAPREP_WORKSPACE": settings.workspace,
+        "FAPREP_LLM": "openai",
+        "FAPREP_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+        "FAPREP_LLM_MODEL": "any",
+    }
     out = _faprep("ask", "How long are entry records kept?", "--json", env=env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
@@ -177,8 +211,13 @@ def test_ask_with_an_unreachable_llm_server_still_answers(ingested):
 
 def test_eval_meets_its_thresholds_and_beats_the_naive_pipeline(tmp_path):
     """The evaluation gate: a metric below evaluation/thresholds.json fails this test (and CI)."""
-    out = subprocess.run([sys.executable, "-m", "assistant", "eval", "--json", "--workdir", str(tmp_path)],
-                         capture_output=True, text=True, timeout=1200, env=os.environ)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", "--json", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=os.environ,
+    )
     assert out.returncode in (0, 1), out.stderr[-2000:]
     result = json.loads(out.stdout)
     assert result["failures"] == [], result["failures"]
@@ -202,8 +241,10 @@ def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
         for c in a["citations"]:
             assert {"source", "page", "kind", "ruling_number", "quote"} <= set(c)
     assert (tmp_path / "s.docx").stat().st_size > 0 and "## Q1." in (tmp_path / "s.md").read_text()
-    for args, message in ((["-o", str(tmp_path / "s.pdf")], "must end in .docx, .md or .json"),
-                          (["--questionnaire", str(tmp_path / "none.docx")], "no such file")):
+    for args, message in (
+        (["-o", str(tmp_path / "s.pdf")], "must end in .docx, .md or .json"),
+        (["--questionnaire", str(tmp_path / "none.docx")], "no such file"),
+    ):
         bad = _faprep("draft", "survey", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr
@@ -220,8 +261,10 @@ def test_draft_rebuttal_json_and_bad_input(ingested, tmp_path):
     for r in responses:  # DATA-FORMATS section 5
         assert {"finding", "position", "answer", "citations", "checks_run"} <= set(r)
     assert (tmp_path / "r.docx").stat().st_size > 0
-    for args, message in (([str(tmp_path / "none.pdf")], "no such file"),
-                          ([report, "-o", str(tmp_path / "r.txt")], "must end in .docx, .md or .json")):
+    for args, message in (
+        ([str(tmp_path / "none.pdf")], "no such file"),
+        ([report, "-o", str(tmp_path / "r.txt")], "must end in .docx, .md or .json"),
+    ):
         bad = _faprep("draft", "rebuttal", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr

@@ -26,8 +26,13 @@ def test_live_server_auth_ask_and_stream(live):
     r = httpx.post(base + "/api/ask", headers=AUTH, json={"question": "How long are entry records kept?"}, timeout=120)
     assert r.status_code == 200 and r.json()["citations"]
     events = []
-    with httpx.stream("POST", base + "/api/ask/stream", headers=AUTH, timeout=120,
-                      json={"question": "Which parts have inconsistent classifications?"}) as s:
+    with httpx.stream(
+        "POST",
+        base + "/api/ask/stream",
+        headers=AUTH,
+        timeout=120,
+        json={"question": "Which parts have inconsistent classifications?"},
+    ) as s:
         for line in s.iter_lines():
             if line.startswith("event: "):
                 events.append(line.removeprefix("event: "))
@@ -45,8 +50,12 @@ def test_live_server_refuses_bad_uploads_and_bad_json(live):
     big = b"x" * (6 * 1024 * 1024)
     r = httpx.post(base + "/api/ingest", headers=AUTH, files={"files": ("big.txt", big, "text/plain")}, timeout=60)
     assert r.status_code == 413 and "limit" in r.json()["error"]
-    r = httpx.post(base + "/api/ask", headers={**AUTH, "Content-Type": "application/json"}, timeout=60,
-                   content=(big[i:i + 65536] for i in range(0, len(big), 65536)))  # chunked, no Content-Length
+    r = httpx.post(
+        base + "/api/ask",
+        headers={**AUTH, "Content-Type": "application/json"},
+        timeout=60,
+        content=(big[i : i + 65536] for i in range(0, len(big), 65536)),
+    )  # chunked, no Content-Length
     assert r.status_code == 413 and "limit" in r.json()["error"]
     assert not (copy.workspace_dir / "uploads" / "big.txt").exists()
     r = httpx.post(base + "/api/ask", headers={**AUTH, "Content-Type": "application/json"}, content=b'{"question": ')
@@ -59,8 +68,13 @@ def test_cli_ingest_while_the_server_holds_the_stores_is_refused_clearly(live):
     before = httpx.get(base + "/api/status", headers=AUTH).json()["tables"]
     httpx.post(base + "/api/ask", headers=AUTH, json={"question": "What is ruling N361443 about?"}, timeout=120)
     env = {**os.environ, "FAPREP_HOME": str(copy.home), "FAPREP_WORKSPACE": copy.workspace}
-    proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder / "rulings")], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(folder / "rulings")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     message = " ".join(proc.stderr.split())
     assert "in use by another faprep process" in message and "Traceback" not in proc.stderr

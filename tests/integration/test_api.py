@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from assistant.api import create_app
-from assistant.records import Records
+from assistant.stores.records import Records
+from assistant.web.app import create_app
 from tests.conftest import CORPUS, make_settings
 
 pytestmark = pytest.mark.integration
@@ -34,17 +34,34 @@ def _pages(settings):
 
 
 def test_every_api_route_needs_the_key(client):
-    for method, url in [("get", "/api/status"), ("post", "/api/ask"), ("get", "/api/findings"), ("post", "/api/audit"),
-                        ("post", "/api/ingest"), ("get", "/api/jobs/abc"), ("post", "/api/drafts/survey"),
-                        ("get", "/api/downloads/x.docx"), ("get", "/api/sources/" + REPORT_KEY)]:
+    for method, url in [
+        ("get", "/api/status"),
+        ("post", "/api/ask"),
+        ("get", "/api/findings"),
+        ("post", "/api/audit"),
+        ("post", "/api/ingest"),
+        ("get", "/api/jobs/abc"),
+        ("post", "/api/drafts/survey"),
+        ("get", "/api/downloads/x.docx"),
+        ("get", "/api/sources/" + REPORT_KEY),
+    ]:
         for headers in ({"Authorization": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {KEY}"}):
             r = getattr(client, method)(url, headers=headers)
             assert r.status_code == 401, (method, url, headers, r.text)
             assert "API key" in r.json()["error"] and r.headers["www-authenticate"] == "Bearer"
     assert client.get("/health", headers={"Authorization": ""}).json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
-    assert {"/api/ask", "/api/ask/stream", "/api/ingest", "/api/jobs/{job_id}", "/api/findings", "/api/audit",
-            "/api/drafts/survey", "/api/drafts/rebuttal", "/api/downloads/{name}"} <= set(spec["paths"])
+    assert {
+        "/api/ask",
+        "/api/ask/stream",
+        "/api/ingest",
+        "/api/jobs/{job_id}",
+        "/api/findings",
+        "/api/audit",
+        "/api/drafts/survey",
+        "/api/drafts/rebuttal",
+        "/api/downloads/{name}",
+    } <= set(spec["paths"])
 
 
 def test_ask_answers_with_verbatim_citations_and_keeps_the_session(client, ingested):
@@ -54,7 +71,7 @@ def test_ask_answers_with_verbatim_citations_and_keeps_the_session(client, inges
     assert "five years" in body["answer"] and body["citations"]
     pages = _pages(ingested[0])
     for c in body["citations"]:
-        assert pages[(c["source"], c["page"])][c["char_start"]:c["char_end"]] == c["quote"]
+        assert pages[(c["source"], c["page"])][c["char_start"] : c["char_end"]] == c["quote"]
     follow = client.post("/api/ask", json={"question": "Who tests them?", "session_id": body["session_id"]}).json()
     assert follow["session_id"] == body["session_id"]
 
@@ -103,8 +120,12 @@ def test_bad_requests_are_json_errors_naming_the_field(client):
     assert r.status_code == 422 and "unknown check" in r.json()["error"] and r.json()["fields"][0]["field"] == "check"
     r = client.post("/api/audit", json={"sample": 1})
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "sample"
-    for r in (client.get("/api/jobs/000000000000"), client.get("/api/downloads/nothing.docx"),
-              client.get("/api/downloads/..%2F..%2Frecords.duckdb"), client.get("/api/nowhere")):
+    for r in (
+        client.get("/api/jobs/000000000000"),
+        client.get("/api/downloads/nothing.docx"),
+        client.get("/api/downloads/..%2F..%2Frecords.duckdb"),
+        client.get("/api/nowhere"),
+    ):
         assert r.status_code == 404 and "error" in r.json()
         assert "Traceback" not in r.text
 
@@ -149,7 +170,7 @@ def test_drafts_and_their_downloads(client):
 
 
 def test_source_links_open_only_their_file(client, ingested):
-    from assistant.server import Server
+    from assistant.web.server import Server
 
     server = Server(client.app.state.server.settings)
     url = "/api/sources/" + REPORT_KEY
@@ -183,8 +204,13 @@ def test_upload_ingests_in_the_background_and_reports_rejects(fresh_client, tmp_
     client, settings = fresh_client
     ruling = sorted((CORPUS / "rulings").glob("*.txt"))[0]
     bad_csv = b"part_number,hts_number\nKM-1,abc\n"
-    r = client.post("/api/ingest", files=[("files", (ruling.name, ruling.read_bytes(), "text/plain")),
-                                          ("files", ("products.csv", bad_csv, "text/csv"))])
+    r = client.post(
+        "/api/ingest",
+        files=[
+            ("files", (ruling.name, ruling.read_bytes(), "text/plain")),
+            ("files", ("products.csv", bad_csv, "text/csv")),
+        ],
+    )
     assert r.status_code == 202, r.text
     job = _wait(client, r.json()["job_id"])
     assert job["status"] == "done" and job["files_total"] == 2 and job["progress"] == 1.0
@@ -212,13 +238,23 @@ def test_uploads_refuse_traversal_types_and_size(fresh_client, tmp_path):
     big = io.BytesIO(b"x" * int(0.2 * 1024 * 1024))
     r = client.post("/api/ingest", files=[("files", ("big.txt", big, "text/plain"))])
     assert r.status_code == 413 and "limit" in r.json()["error"]
-    assert not list((settings.workspace_dir / "uploads").glob("big.txt*")) if (settings.workspace_dir / "uploads").exists() else True
+    assert (
+        not list((settings.workspace_dir / "uploads").glob("big.txt*"))
+        if (settings.workspace_dir / "uploads").exists()
+        else True
+    )
     r = client.post("/api/ingest")
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "files"
     # one bad file never loses the others
     good = b"Trade Compliance keeps entry records for five years.\n"
-    r = client.post("/api/ingest", files=[("files", ("../bad.txt", b"x", "text/plain")), ("files", ("notes.txt", good, "text/plain")),
-                                          ("files", ("huge.txt", big.getvalue(), "text/plain"))])
+    r = client.post(
+        "/api/ingest",
+        files=[
+            ("files", ("../bad.txt", b"x", "text/plain")),
+            ("files", ("notes.txt", good, "text/plain")),
+            ("files", ("huge.txt", big.getvalue(), "text/plain")),
+        ],
+    )
     assert r.status_code == 202, r.text
     body = r.json()
     assert body["files"] == ["notes.txt"]
@@ -244,7 +280,7 @@ def test_request_bodies_over_the_limit_are_refused_before_parsing(tmp_path):
 
         def chunked():  # no Content-Length: counted as it arrives
             for i in range(0, len(body), 16384):
-                yield body[i:i + 16384]
+                yield body[i : i + 16384]
 
         r = client.post("/api/ask", content=chunked(), headers={"Content-Type": "application/json"})
         assert r.status_code == 413 and "FAPREP_MAX_REQUEST_MB" in r.json()["error"]

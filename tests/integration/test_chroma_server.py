@@ -30,8 +30,11 @@ def chroma_server(tmp_path):
     if not CHROMA.exists():
         pytest.skip("the chroma CLI is not installed in this environment")
     port = _free_port()
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -51,9 +54,9 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
     import chromadb
 
     from assistant import services
-    from assistant.embeddings import get_embedder
-    from assistant.records import Records
-    from assistant.vectors import VectorStore
+    from assistant.stores.embeddings import get_embedder
+    from assistant.stores.records import Records
+    from assistant.stores.vectors import VectorStore
 
     folder, _ = sample_case
     case = tmp_path / "case"
@@ -80,16 +83,21 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
     # questions through the API, answered from the server's vectors
     from fastapi.testclient import TestClient
 
-    from assistant.api import create_app
+    from assistant.web.app import create_app
 
     with TestClient(create_app(settings, ui=False)) as api:
         body = api.post("/api/ask", json={"question": "How long are entry records kept?"}).json()
         assert "five years" in body["answer"]
         assert body["citations"][0]["source"] == "documents/Trade_Compliance_Manual_2025.pdf"
-        upload = api.post("/api/ingest", files={"files": ("N360066-copy.txt", (case / "rulings/N360066.txt").read_bytes())})
+        upload = api.post(
+            "/api/ingest", files={"files": ("N360066-copy.txt", (case / "rulings/N360066.txt").read_bytes())}
+        )
         assert upload.status_code == 202
         deadline = time.time() + 300
-        while (job := api.get(upload.json()["url"]).json())["status"] in ("queued", "running") and time.time() < deadline:
+        while (job := api.get(upload.json()["url"]).json())["status"] in (
+            "queued",
+            "running",
+        ) and time.time() < deadline:
             time.sleep(0.2)
         assert job["status"] == "done" and job["report"]["totals"]["chunks"] > 0
     assert store.count() == report.totals()["chunks"] + job["report"]["totals"]["chunks"]
@@ -97,7 +105,17 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
 
 def test_unreachable_server_is_a_message_not_a_traceback(sample_case, tmp_path):
     folder, _ = sample_case
-    env = {**os.environ, "FAPREP_HOME": str(tmp_path), "FAPREP_CHROMA_HOST": "127.0.0.1", "FAPREP_CHROMA_PORT": str(_free_port())}
-    proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder / "rulings" / "N361443.txt")],
-                          env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "FAPREP_HOME": str(tmp_path),
+        "FAPREP_CHROMA_HOST": "127.0.0.1",
+        "FAPREP_CHROMA_PORT": str(_free_port()),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(folder / "rulings" / "N361443.txt")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "cannot reach the Chroma server" in proc.stderr and "Traceback" not in proc.stderr

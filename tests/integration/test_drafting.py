@@ -8,8 +8,8 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
 from assistant import services
-from assistant.answer import LEGAL_NOTE
-from assistant.drafting import draft_survey, load_questionnaire, write_survey
+from assistant.answering.answer import LEGAL_NOTE
+from assistant.drafting.survey import draft_survey, load_questionnaire, write_survey
 from tests.integration.test_ask import _pages
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def test_every_question_is_answered_from_the_records_or_gapped(survey, ingested)
         assert a.citations or a.gaps, a.question_id
         assert not (a.citations and a.gaps), a.question_id
         for c in a.citations:  # quotes verbatim at their offsets, from written procedures only
-            assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
+            assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
             assert f"[{c.n}]" in a.answer
             assert c.kind in ("compliance_manual", "broker_instructions", "training_record")
     # the manual has no training program, no related-party or AD/CVD procedure: gaps, not invented text
@@ -41,7 +41,9 @@ def test_every_question_is_answered_from_the_records_or_gapped(survey, ingested)
         (a,) = _by_area(survey, area)
         assert a.gaps and not a.citations and "do not address this" in a.answer
     (records,) = _by_area(survey, "recordkeeping")
-    assert records.citations[0].kind == "compliance_manual" and "five years" in " ".join(records.citations[0].quote.split())
+    assert records.citations[0].kind == "compliance_manual" and "five years" in " ".join(
+        records.citations[0].quote.split()
+    )
 
 
 def test_facts_and_exceptions_come_from_the_records_and_the_checks(survey, ingested):
@@ -55,13 +57,16 @@ def test_facts_and_exceptions_come_from_the_records_and_the_checks(survey, inges
     # the documents-on-file fact (a query of its own) agrees with the missing_records check
     (records,) = _by_area(survey, "recordkeeping")
     fact = next(f for f in records.facts if "on file" in f)
-    complete, in_retention = (int(x.replace(",", "")) for x in fact.split(" have ")[0].split(" of the ")[0:1]
-                              + [fact.split(" of the ")[1].split(" entries")[0]])
+    complete, in_retention = (
+        int(x.replace(",", ""))
+        for x in fact.split(" have ")[0].split(" of the ")[0:1] + [fact.split(" of the ")[1].split(" entries")[0]]
+    )
     missing = [e for e in truth["expected_findings"] if e["check"] == "missing_records"]
     assert in_retention - complete == len(missing) == len(ids("missing_records"))
     for a in _by_area(survey, "classification"):
         assert a.answer.endswith(LEGAL_NOTE) and len(a.exceptions) == len(
-            ids("hts_inconsistency") + ids("hts_master_mismatch") + ids("ruling_conflict"))
+            ids("hts_inconsistency") + ids("hts_master_mismatch") + ids("ruling_conflict")
+        )
 
 
 def test_docx_and_markdown_hold_every_question_and_highlight_the_gaps(survey, ingested, tmp_path):

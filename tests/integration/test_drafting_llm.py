@@ -8,9 +8,9 @@ import re
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from assistant.answer import LEGAL_NOTE
-from assistant.ask import Assistant
-from assistant.rebuttal import draft_rebuttal
+from assistant.answering.answer import LEGAL_NOTE
+from assistant.answering.ask import Assistant
+from assistant.drafting.rebuttal import draft_rebuttal
 from tests.scripted_llm import ScriptedChatModel
 
 pytestmark = pytest.mark.integration

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from assistant import services
-from assistant.lexical import LexicalIndex
-from assistant.records import Records
-from assistant.vectors import VectorStore
+from assistant.stores.lexical import LexicalIndex
+from assistant.stores.records import Records
+from assistant.stores.vectors import VectorStore
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,8 @@ def _counts(settings):
         counts = rec.table_counts()
         counts["identifiers"] = rec.con.execute("SELECT count(*) FROM identifiers").fetchone()[0]
         counts["dup_chunks"] = rec.con.execute(
-            "SELECT count(*) FROM (SELECT path, char_start, page FROM chunks GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+            "SELECT count(*) FROM (SELECT path, char_start, page FROM chunks GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()[0]
     counts["vectors"] = VectorStore(settings).count()
     counts["lexical"] = len(LexicalIndex(settings.workspace_dir / "lexical").indexed_ids())
     return counts
@@ -43,19 +44,27 @@ def test_sample_case_ingested(ingested):
         assert con.execute("SELECT count(*) FROM entry_lines").fetchone()[0] == truth["counts"]["es003_rows"]
         kinds = dict(con.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
         n = truth["counts"]["entries_in_retention"]
-        assert kinds["commercial_invoice"] == n - 1 and kinds["packing_list"] == n - 2 and kinds["entry_summary"] == n - 1
+        assert (
+            kinds["commercial_invoice"] == n - 1 and kinds["packing_list"] == n - 2 and kinds["entry_summary"] == n - 1
+        )
         assert kinds["compliance_manual"] == 1 and kinds["broker_instructions"] == 1 and kinds["fa_draft_report"] == 1
         assert kinds["ruling"] == len(list((folder / "rulings").glob("*.txt")))
         # every chunk fits the model and is a verbatim span of its page
         assert con.execute("SELECT max(n_tokens) FROM chunks").fetchone()[0] <= 254
-        bad = con.execute("SELECT count(*) FROM chunks c JOIN pages p ON p.path = c.path AND p.page IS NOT DISTINCT FROM c.page "
-                          "WHERE substr(p.text, c.char_start + 1, c.char_end - c.char_start) <> c.text").fetchone()[0]
+        bad = con.execute(
+            "SELECT count(*) FROM chunks c JOIN pages p ON p.path = c.path AND p.page IS NOT DISTINCT FROM c.page "
+            "WHERE substr(p.text, c.char_start + 1, c.char_end - c.char_start) <> c.text"
+        ).fetchone()[0]
         assert bad == 0
         # rulings keep number, date and tariff numbers
-        assert con.execute("SELECT tariff_numbers FROM rulings WHERE ruling_number = 'N361443'").fetchone()[0] == ["3926.40.0090"]
+        assert con.execute("SELECT tariff_numbers FROM rulings WHERE ruling_number = 'N361443'").fetchone()[0] == [
+            "3926.40.0090"
+        ]
         # invoices are linked to their entry through the invoice number, 7501s through the entry number
-        links = con.execute("SELECT d.kind, count(DISTINCT de.entry_number) FROM document_entries de JOIN documents d USING (path) "
-                            "GROUP BY d.kind").fetchall()
+        links = con.execute(
+            "SELECT d.kind, count(DISTINCT de.entry_number) FROM document_entries de JOIN documents d USING (path) "
+            "GROUP BY d.kind"
+        ).fetchall()
         links = dict(links)
         assert links["commercial_invoice"] >= n - 1 and links["entry_summary"] == n - 1
     counts = _counts(settings)
@@ -112,9 +121,17 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     assert index.summary()["segments"] == 2
     top = index.search("HL7-0101234-5 addendum", k=1)
     with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-        assert rec.con.execute("SELECT path FROM chunks WHERE chunk_id = ?", [top[0][0]]).fetchone()[0] == f"rulings/{ruling.name}"
+        assert (
+            rec.con.execute("SELECT path FROM chunks WHERE chunk_id = ?", [top[0][0]]).fetchone()[0]
+            == f"rulings/{ruling.name}"
+        )
     with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-        assert rec.con.execute("SELECT count(*) FROM identifiers WHERE id_kind = 'entry' AND value = 'HL7-0101234-5'").fetchone()[0] == 1
+        assert (
+            rec.con.execute(
+                "SELECT count(*) FROM identifiers WHERE id_kind = 'entry' AND value = 'HL7-0101234-5'"
+            ).fetchone()[0]
+            == 1
+        )
 
     # a deleted file goes with --prune, rows, chunks and vectors alike
     (case / "manual.pdf").unlink()
@@ -136,11 +153,18 @@ def test_bad_inputs_reported_good_ones_ingested(tmp_path, pdf_writer, sample_cas
     (case / "truncated.pdf").write_bytes(data[: len(data) // 2])
     (case / "wrong_headers.csv").write_text("name,age\nbob,3\n")
     shutil.copy(sample_case[0] / "products.csv", case / "products.csv")
-    (case / "payments.csv").write_text("Payment ID,Payment Date,Amount\nP1,01/02/2024,$10.00\nP2,31/02/2024,$5\nP3,01/03/2024,lots\n")
+    (case / "payments.csv").write_text(
+        "Payment ID,Payment Date,Amount\nP1,01/02/2024,$10.00\nP2,31/02/2024,$5\nP3,01/03/2024,lots\n"
+    )
     (case / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home"), "FAPREP_WORKSPACE": "bad"}
-    proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(case), "--json"], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(case), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     report = {f["path"]: f for f in json.loads(proc.stdout)["files"]}
@@ -153,8 +177,9 @@ def test_bad_inputs_reported_good_ones_ingested(tmp_path, pdf_writer, sample_cas
     assert pay["status"] == "partial" and pay["rows"] == 1
     assert [(r["row"], r["field"]) for r in pay["row_rejects"]] == [(2, "Payment Date"), (3, "Amount")]
     # the human-readable report names file, row and reason too
-    proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(case)], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(case)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "payments.csv" in proc.stdout and "Payment Date" in proc.stdout and "encrypted" not in proc.stdout
 
@@ -163,8 +188,12 @@ def test_interrupted_ingest_finishes_on_rerun_with_exact_counts(sample_case, ing
     folder = sample_case[0]
     home = tmp_path / "home"
     env = {**os.environ, "FAPREP_HOME": str(home), "FAPREP_WORKSPACE": "kill"}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "ingest", str(folder), "--json"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ingest", str(folder), "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     chroma = home / "kill" / "chroma"
     deadline = time.time() + 240
     # kill once vectors are being written (Chroma created its vector segment directory)
@@ -182,8 +211,13 @@ def test_interrupted_ingest_finishes_on_rerun_with_exact_counts(sample_case, ing
     total_docs = ingested[1].totals()["files"]
     assert done < total_docs  # it really was cut off mid-run
 
-    rerun = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder), "--json"], env=env,
-                           capture_output=True, text=True, timeout=600)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(folder), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert json.loads(rerun.stdout)["totals"]["skipped"] > 0
     got, want = _counts(settings), _counts(ingested[0])

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from docx import Document
 
-from assistant.answer import LEGAL_NOTE
-from assistant.rebuttal import RebuttalError, draft_rebuttal, write_rebuttal
-from assistant.records import Records
+from assistant.answering.answer import LEGAL_NOTE
+from assistant.drafting.rebuttal import draft_rebuttal, write_rebuttal
+from assistant.errors import RebuttalError
+from assistant.stores.records import Records
 from tests.integration.test_ask import _pages
 
 pytestmark = pytest.mark.integration
@@ -28,7 +29,7 @@ def test_positions_and_evidence_of_the_sample_draft_report(rebuttal, ingested):
     pages = _pages(settings)
     for r in rebuttal.responses:
         for c in r.citations:
-            assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
+            assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
             assert f"[{c.n}]" in r.answer
     classification, records, assists = rebuttal.responses
     # the ruling that supports the declared classification, quoted where it states the subheading
@@ -44,7 +45,9 @@ def test_positions_and_evidence_of_the_sample_draft_report(rebuttal, ingested):
     # the assist the records confirm, with the payment, the duty at stake and a corrective plan
     assert expected[2]["evidence"][0] in assists.answer and "Duty at stake" in assists.answer
     assert any("payments.csv" in e for e in assists.evidence)
-    assert "Tender the lost duty" in assists.corrective_action and "post-summary correction" in assists.corrective_action
+    assert (
+        "Tender the lost duty" in assists.corrective_action and "post-summary correction" in assists.corrective_action
+    )
 
 
 def test_docx_and_markdown_hold_each_finding(rebuttal, ingested, tmp_path):
@@ -69,7 +72,8 @@ def test_a_report_of_other_findings(ingested, tmp_path):
         complete = rec.con.execute(
             "SELECT de.entry_number FROM document_entries de JOIN documents d USING (path) "
             "WHERE d.kind IN ('packing_list', 'commercial_invoice') GROUP BY 1 HAVING count(DISTINCT d.kind) = 2 "
-            "ORDER BY 1 LIMIT 1").fetchone()[0]
+            "ORDER BY 1 LIMIT 1"
+        ).fetchone()[0]
     usmca = next(e["subject"]["entry"] for e in truth["expected_findings"] if e["check"] == "spi_without_certificate")
     doc = Document()
     doc.add_paragraph("FOCUSED ASSESSMENT - DRAFT REPORT")

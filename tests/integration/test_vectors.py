@@ -23,8 +23,8 @@ QUERIES = [
 _SEARCH = """
 import json
 from assistant.config import Settings
-from assistant.embeddings import get_embedder
-from assistant.vectors import VectorStore
+from assistant.stores.embeddings import get_embedder
+from assistant.stores.vectors import VectorStore
 s = Settings()
 store, emb = VectorStore(s), get_embedder(s)
 print(json.dumps([[cid for cid, _ in store.query(emb.embed_query(q), k=40)] for q in json.loads({queries!r})]))
@@ -34,7 +34,7 @@ print(json.dumps([[cid for cid, _ in store.query(emb.embed_query(q), k=40)] for 
 def test_existing_collection_gets_the_wider_search(tmp_path):
     import chromadb
 
-    from assistant.vectors import VectorStore
+    from assistant.stores.vectors import VectorStore
 
     settings = make_settings(tmp_path, "old", hnsw_ef_search=321)
     path = settings.workspace_dir / "chroma"
@@ -64,7 +64,7 @@ def test_same_neighbours_in_fresh_processes(ingested):
 def test_a_renamed_workspace_folder_keeps_its_vectors(ingested, tmp_path):
     import shutil
 
-    from assistant.vectors import VectorStore
+    from assistant.stores.vectors import VectorStore
 
     settings = ingested[0]
     shutil.copytree(settings.workspace_dir, tmp_path / "renamed", ignore=shutil.ignore_patterns("write.lock"))

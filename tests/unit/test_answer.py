@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer import cite, select_sentences, sentence_spans, verify_quote
-from assistant.retrieval import Passage, convex, rrf
-from assistant.routing import route
+from assistant.answering.answer import cite, select_sentences, sentence_spans, verify_quote
+from assistant.answering.retrieval import Passage, convex, rrf
+from assistant.answering.routing import route
 
 
 def test_rrf_sums_reciprocal_ranks_and_rewards_agreement():
@@ -27,15 +27,22 @@ def _texts(text):
 
 def test_sentences_keep_abbreviations_and_numbers_whole():
     text = "Records are kept under 19 U.S.C. 1508 for five years. See No. 12 of the manual! Is 3926.40.0090 right?"
-    assert _texts(text) == ["Records are kept under 19 U.S.C. 1508 for five years.", "See No. 12 of the manual!",
-                            "Is 3926.40.0090 right?"]
+    assert _texts(text) == [
+        "Records are kept under 19 U.S.C. 1508 for five years.",
+        "See No. 12 of the manual!",
+        "Is 3926.40.0090 right?",
+    ]
 
 
 def test_sentences_split_glued_text_and_join_wrapped_lines():
-    assert _texts("you requested a ruling.Images were provided instead.") == ["you requested a ruling.",
-                                                                             "Images were provided instead."]
-    wrapped = ("Entry records are kept for five years from the date of entry, as required by law and\n"
-               "filed by entry number.\nInvoice No.: KMH-1\nTotal: $5")
+    assert _texts("you requested a ruling.Images were provided instead.") == [
+        "you requested a ruling.",
+        "Images were provided instead.",
+    ]
+    wrapped = (
+        "Entry records are kept for five years from the date of entry, as required by law and\n"
+        "filed by entry number.\nInvoice No.: KMH-1\nTotal: $5"
+    )
     assert _texts(wrapped)[0].endswith("filed by entry number.")
     assert "Invoice No.: KMH-1" in _texts(wrapped)
 
@@ -61,7 +68,9 @@ def _passage(cid, text, start=0):
 
 
 def test_selection_prefers_relevant_sentences_caps_per_passage_and_cites_verbatim():
-    p1 = _passage("m", "Retention is five years for records. Retention is five years for all records. Broker review is monthly.")
+    p1 = _passage(
+        "m", "Retention is five years for records. Retention is five years for all records. Broker review is monthly."
+    )
     p2 = _passage("n", "Tooling is paid by us. Records retention: five years under the law.", start=100)
     emb = _Embedder()
     q = emb.embed(["retention five years"])[0]
@@ -74,7 +83,7 @@ def test_selection_prefers_relevant_sentences_caps_per_passage_and_cites_verbati
     citations, parts, flags = cite(chosen, lambda path, page: pages[(path, page)])
     assert not flags and [c.n for c in citations] == list(range(1, len(citations) + 1))
     for c in citations:
-        assert pages[(c.source, c.page)][c.char_start:c.char_end] == c.quote
+        assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
     # a quote that is not in the page is dropped and flagged, never returned
     citations, _, flags = cite(chosen, lambda path, page: "unrelated text")
     assert not citations and len(flags) == len(chosen)
@@ -87,13 +96,16 @@ def test_routing_is_narrow_and_takes_arguments_from_identifiers():
     assert r.checks == ["missing_records"] and r.args == {"entry": "HL7-0101234-5"}
     assert route("Was royalty PAY-0175 added to value?", {}).args == {"payment_id": "PAY-0175"}
     assert len(route("What compliance issues do we have?", {}).checks) == 11
-    for question in ("What does ruling N361443 say about plastic charms?", "How long must records be kept?",
-                     "Who assists with the importation process?",
-                     # questions about a rule or a procedure, not about the records
-                     "When are blanket USMCA certifications renewed?",
-                     "What happens to errors that cannot be corrected by a post-summary correction?",
-                     "Must molds and tooling we send to a supplier be added to the entered value?",
-                     "How should royalties be declared?"):
+    for question in (
+        "What does ruling N361443 say about plastic charms?",
+        "How long must records be kept?",
+        "Who assists with the importation process?",
+        # questions about a rule or a procedure, not about the records
+        "When are blanket USMCA certifications renewed?",
+        "What happens to errors that cannot be corrected by a post-summary correction?",
+        "Must molds and tooling we send to a supplier be added to the entered value?",
+        "How should royalties be declared?",
+    ):
         assert route(question, {}) is None, question
     # ... while the same topics asked of the data still go to the checks
     assert route("When did we file post-summary corrections?", {}).checks == ["psc_pattern"]

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from assistant.audit import allocate, run_audit, value_strata, wilson
 from assistant.checks import run_checks
+from assistant.checks.audit import allocate, run_audit, value_strata, wilson
 from tests.unit.test_checks import AS_OF, Case
 
 
@@ -36,9 +36,16 @@ def population(tmp_path):
     case = Case(tmp_path)
     case.product("P-1", "3924.90.5650")
     for i in range(60):
-        hts = "9503.00.0073" if i % 10 == 0 else "3924.90.5650"   # 6 lines in error
-        case.line(f"AAA-{i:07d}-1", 1, AS_OF - dt.timedelta(days=10 + i), "P-1", hts, 100.0 + 50 * i,
-                  duty=0 if hts.startswith("9503") else None)
+        hts = "9503.00.0073" if i % 10 == 0 else "3924.90.5650"  # 6 lines in error
+        case.line(
+            f"AAA-{i:07d}-1",
+            1,
+            AS_OF - dt.timedelta(days=10 + i),
+            "P-1",
+            hts,
+            100.0 + 50 * i,
+            duty=0 if hts.startswith("9503") else None,
+        )
     yield case
     case.rec.close()
 
@@ -55,7 +62,10 @@ def test_audit_is_reproducible_and_a_census_gives_the_truth(population):
     assert a.compliance_ci95[0] <= a.compliance_rate <= a.compliance_ci95[1]
     census = run_audit(con, checks, AS_OF, 1000, seed=1)
     assert census.sample_size == 60 and census.compliance_rate == pytest.approx(54 / 60, abs=1e-4)
-    assert census.errors_by_check == {"hts_inconsistency": 6, "hts_master_mismatch": 6}  # one error per line, counted per check
+    assert census.errors_by_check == {
+        "hts_inconsistency": 6,
+        "hts_master_mismatch": 6,
+    }  # one error per line, counted per check
     # loss of the 6 lines, once per line although two checks flag it: value x (5% observed for the master HTS - 0%)
     expected = sum((100.0 + 50 * i) * 0.05 for i in range(0, 60, 10))
     assert census.projected_loss == pytest.approx(expected, abs=0.05)

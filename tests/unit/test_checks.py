@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from assistant.checks import run_checks
-from assistant.records import Records
+from assistant.stores.records import Records
 from tests.conftest import make_settings
 
 AS_OF = dt.date(2026, 6, 30)
@@ -26,16 +26,40 @@ class Case:
         self.row += 1
         values = {"source_file": f"{table}.csv", "source_row": self.row, **values}
         cols = ", ".join(values)
-        self.rec.con.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+        self.rec.con.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+        )
 
-    def line(self, entry, line, day, part, hts, value, qty=100, duty=None, coo="CN", mid="CNMAKER1SHA", ordinal=1, **kw):
+    def line(
+        self, entry, line, day, part, hts, value, qty=100, duty=None, coo="CN", mid="CNMAKER1SHA", ordinal=1, **kw
+    ):
         day = D(day) if isinstance(day, str) else day
-        self.add("entry_lines", entry_number=entry, line_number=line, tariff_ordinal=ordinal, entry_summary_date=day,
-                 entry_date=kw.pop("entry_date", day), part_number=part, hts=hts, value=value, quantity=qty,
-                 duty=value * 0.05 if duty is None else duty, country_of_origin=coo, mid=mid, **kw)
+        self.add(
+            "entry_lines",
+            entry_number=entry,
+            line_number=line,
+            tariff_ordinal=ordinal,
+            entry_summary_date=day,
+            entry_date=kw.pop("entry_date", day),
+            part_number=part,
+            hts=hts,
+            value=value,
+            quantity=qty,
+            duty=value * 0.05 if duty is None else duty,
+            country_of_origin=coo,
+            mid=mid,
+            **kw,
+        )
 
     def product(self, part, hts, coo="CN", ruling=None):
-        self.add("products", part_number=part, hts=hts, country_of_origin=coo, ruling_number=ruling, description=f"item {part}")
+        self.add(
+            "products",
+            part_number=part,
+            hts=hts,
+            country_of_origin=coo,
+            ruling_number=ruling,
+            description=f"item {part}",
+        )
 
     def run(self, *checks, **filters):
         return run_checks(self.settings, self.rec.con, list(checks) or None, **filters)
@@ -53,10 +77,11 @@ def case(tmp_path):
 
 # --- classification ---------------------------------------------------------------------------
 
+
 def test_hts_inconsistency_uses_main_ordinal_and_compares_digits(case):
     case.product("P-1", "3924.90.5650")
     case.line("AAA-0000001-1", 1, "2026-01-05", "P-1", "3924.90.5650", 1000)
-    case.line("AAA-0000002-1", 1, "2026-02-05", "P-1", "3924905650", 1000)          # same number, no dots
+    case.line("AAA-0000002-1", 1, "2026-02-05", "P-1", "3924905650", 1000)  # same number, no dots
     case.line("AAA-0000002-1", 1, "2026-02-05", "P-1", "9903.88.03", 0, ordinal=2)  # Chapter 99 row: not a second HTS
     assert case.subjects("hts_inconsistency") == []
     case.line("AAA-0000003-1", 1, "2026-03-05", "P-1", "9503.00.0073", 1000, duty=0)
@@ -81,8 +106,12 @@ def test_hts_master_mismatch_matches_8_digit_master_and_skips_parts_not_in_maste
 
 def test_ruling_conflict_ignores_chapter_99_and_notes_missing_rulings(case):
     con = case.rec.con
-    con.execute("INSERT INTO rulings VALUES ('N111111', 'rulings/N111111.txt', DATE '2024-01-01', ['3917.33.0000', '9903.01.25'], 'hose')")
-    con.execute("INSERT INTO rulings VALUES ('N222222', 'rulings/N222222.txt', DATE '2024-01-01', ['3926.40.0090'], 'charms')")
+    con.execute(
+        "INSERT INTO rulings VALUES ('N111111', 'rulings/N111111.txt', DATE '2024-01-01', ['3917.33.0000', '9903.01.25'], 'hose')"
+    )
+    con.execute(
+        "INSERT INTO rulings VALUES ('N222222', 'rulings/N222222.txt', DATE '2024-01-01', ['3926.40.0090'], 'charms')"
+    )
     case.product("P-HOSE", "3917.33.0000", ruling="N111111")
     case.product("P-KIT", "3926.40.0010", ruling="N222222")
     case.product("P-GONE", "3924.10.4000", ruling="N999999")
@@ -95,9 +124,21 @@ def test_ruling_conflict_ignores_chapter_99_and_notes_missing_rulings(case):
 
 # --- valuation --------------------------------------------------------------------------------
 
+
 def _pay(case, pid, day, amount, gl, memo, part=None, mid=None, included=False):
-    case.add("payments", payment_id=pid, payment_date=D(day), amount=amount, gl_account=gl, memo=memo,
-             part_number=part, mid=mid, included_in_price=included, vendor_name="Vendor", vendor_country="CN")
+    case.add(
+        "payments",
+        payment_id=pid,
+        payment_date=D(day),
+        amount=amount,
+        gl_account=gl,
+        memo=memo,
+        part_number=part,
+        mid=mid,
+        included_in_price=included,
+        vendor_name="Vendor",
+        vendor_country="CN",
+    )
 
 
 def test_assists_included_fully_declared_and_partly_declared(case):
@@ -153,7 +194,7 @@ def test_value_outlier_robust_threshold_and_minimum_lines(case):
     assert case.subjects("value_outlier") == []
     case.line("AAA-0000099-1", 1, "2026-02-01", "P-1", "3924.90.5650", 220, qty=1000)
     case.line("AAA-0000099-1", 1, "2026-02-01", "P-1", "9903.88.03", 0, qty=0, ordinal=2)  # Chapter 99 row
-    case.line("AAA-0000098-1", 1, "2026-02-01", "P-1", "3924.90.5650", 1100, qty=1000)     # 0.92x: not an outlier
+    case.line("AAA-0000098-1", 1, "2026-02-01", "P-1", "3924.90.5650", 1100, qty=1000)  # 0.92x: not an outlier
     (f,) = case.run("value_outlier").findings
     assert f.subject == {"entry": "AAA-0000099-1", "line": 1}
     assert f.evidence_rows[0]["unit_price"] == pytest.approx(0.22)
@@ -166,19 +207,64 @@ def test_value_outlier_robust_threshold_and_minimum_lines(case):
 
 # --- origin and programs ----------------------------------------------------------------------
 
+
 def test_usmca_certificate_period_is_inclusive_and_uses_entry_date(case):
-    case.add("certificates", certificate_id="C-1", program="USMCA", part_number="P-MX",
-             blanket_start=D("2025-06-01"), blanket_end=D("2026-05-31"))
+    case.add(
+        "certificates",
+        certificate_id="C-1",
+        program="USMCA",
+        part_number="P-MX",
+        blanket_start=D("2025-06-01"),
+        blanket_end=D("2026-05-31"),
+    )
     # last day covered; the entry summary comes later but the entry date counts
-    case.line("AAA-0000001-1", 1, "2026-06-08", "P-MX", "6211.32.9010", 7000, duty=0, coo="MX", mid="MXMONTEX44MON",
-              spi="S", entry_date=D("2026-05-31"))
+    case.line(
+        "AAA-0000001-1",
+        1,
+        "2026-06-08",
+        "P-MX",
+        "6211.32.9010",
+        7000,
+        duty=0,
+        coo="MX",
+        mid="MXMONTEX44MON",
+        spi="S",
+        entry_date=D("2026-05-31"),
+    )
     assert case.subjects("spi_without_certificate") == []
-    case.line("AAA-0000002-1", 1, "2026-06-09", "P-MX", "6211.32.9010", 7000, duty=0, coo="MX", mid="MXMONTEX44MON",
-              spi="S", entry_date=D("2026-06-01"))
-    case.line("AAA-0000003-1", 1, "2026-01-09", "P-OTHER", "6201.30.8051", 5000, duty=0, coo="MX", mid="MXMONTEX44MON", spi="S+")
-    case.line("AAA-0000004-1", 1, "2026-01-09", "P-OTHER", "6201.30.8051", 5000, duty=320, coo="MX", mid="MXMONTEX44MON")
+    case.line(
+        "AAA-0000002-1",
+        1,
+        "2026-06-09",
+        "P-MX",
+        "6211.32.9010",
+        7000,
+        duty=0,
+        coo="MX",
+        mid="MXMONTEX44MON",
+        spi="S",
+        entry_date=D("2026-06-01"),
+    )
+    case.line(
+        "AAA-0000003-1",
+        1,
+        "2026-01-09",
+        "P-OTHER",
+        "6201.30.8051",
+        5000,
+        duty=0,
+        coo="MX",
+        mid="MXMONTEX44MON",
+        spi="S+",
+    )
+    case.line(
+        "AAA-0000004-1", 1, "2026-01-09", "P-OTHER", "6201.30.8051", 5000, duty=320, coo="MX", mid="MXMONTEX44MON"
+    )
     findings = case.run("spi_without_certificate").findings
-    assert [f.subject for f in findings] == [{"entry": "AAA-0000002-1", "line": 1}, {"entry": "AAA-0000003-1", "line": 1}]
+    assert [f.subject for f in findings] == [
+        {"entry": "AAA-0000002-1", "line": 1},
+        {"entry": "AAA-0000003-1", "line": 1},
+    ]
     assert findings[1].amount_at_risk == pytest.approx(5000 * 0.064)  # rate observed without the claim
 
 
@@ -195,6 +281,7 @@ def test_origin_against_master_and_mid_with_canadian_provinces(case):
 
 # --- records and controls ---------------------------------------------------------------------
 
+
 def _doc(case, path, kind, entry=None, invoice=None):
     case.rec.con.execute("INSERT INTO documents VALUES (?, ?, ?, 1, 100)", [path, kind, path])
     if entry:
@@ -207,7 +294,16 @@ def test_missing_records_retention_and_invoice_links(case):
     # outside the 5-year period (entered 2021-06-29 < 2021-06-30): never flagged
     case.line("AAA-0000001-1", 1, "2021-07-05", "P-1", "3924.90.5650", 1000, entry_date=D("2021-06-29"))
     # inside, fully documented; the packing list is linked by the invoice number only
-    case.line("AAA-0000002-1", 1, "2021-07-05", "P-1", "3924.90.5650", 1000, entry_date=D("2021-06-30"), invoice_number="INV-2")
+    case.line(
+        "AAA-0000002-1",
+        1,
+        "2021-07-05",
+        "P-1",
+        "3924.90.5650",
+        1000,
+        entry_date=D("2021-06-30"),
+        invoice_number="INV-2",
+    )
     _doc(case, "e2/invoice.pdf", "commercial_invoice", entry="AAA-0000002-1")
     _doc(case, "e2/packing.pdf", "packing_list", invoice="INV-2")
     _doc(case, "e2/7501.pdf", "entry_summary", entry="AAA-0000002-1")
@@ -225,7 +321,9 @@ def test_broker_review_runs_only_with_a_log(case):
     case.line("AAA-0000002-1", 1, "2026-01-05", "P-1", "3924.90.5650", 1000)
     run = case.run("broker_review_missing")
     assert run.findings == [] and any("no broker review log" in n for n in run.notes)
-    case.add("broker_reviews", entry_number="AAA-0000001-1", reviewed_by="J. Chen", review_date=D("2026-01-10"), result="OK")
+    case.add(
+        "broker_reviews", entry_number="AAA-0000001-1", reviewed_by="J. Chen", review_date=D("2026-01-10"), result="OK"
+    )
     assert case.subjects("broker_review_missing") == [{"entry": "AAA-0000002-1"}]
 
 
@@ -238,10 +336,11 @@ def test_psc_single_correction_is_not_a_pattern(case):
 
 # --- the run ----------------------------------------------------------------------------------
 
+
 def test_ids_stable_filters_and_recommendations(case):
     case.product("P-1", "3924.90.5650")
-    case.line("AAA-0000001-1", 1, "2026-05-01", "P-1", "9503.00.0073", 1000, duty=0)   # within the PSC window
-    case.line("AAA-0000002-1", 1, "2024-01-05", "P-1", "9503.00.0073", 1000, duty=0)   # long liquidated
+    case.line("AAA-0000001-1", 1, "2026-05-01", "P-1", "9503.00.0073", 1000, duty=0)  # within the PSC window
+    case.line("AAA-0000002-1", 1, "2024-01-05", "P-1", "9503.00.0073", 1000, duty=0)  # long liquidated
     case.line("AAA-0000003-1", 1, "2024-01-05", "P-1", "3924.90.5650", 1000)
     first, second = case.run(), case.run()
     assert [f.model_dump() for f in first.findings] == [f.model_dump() for f in second.findings]
@@ -268,3 +367,11 @@ def test_empty_and_partial_records_run_cleanly(case):
     spi = next(f for f in run.findings if f.check == "spi_without_certificate")
     assert "no part number" in spi.title
     assert any("no broker review log" in n for n in run.notes)
+
+
+def test_the_check_groups_name_every_registered_check_once():
+    from assistant.checks import REGISTRY
+    from assistant.checks.base import CHECK_GROUPS
+
+    grouped = [c for group in CHECK_GROUPS.values() for c in group]
+    assert sorted(grouped) == sorted(REGISTRY) and len(grouped) == len(set(grouped))

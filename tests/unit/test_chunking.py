@@ -28,7 +28,7 @@ def test_overlap_must_be_smaller_than_size():
 
 def test_real_tokenizer_chunks_fit_model():
     from assistant.config import Settings
-    from assistant.embeddings import get_embedder
+    from assistant.stores.embeddings import get_embedder
     from ingest.chunking import Chunker
     from tests.conftest import CORPUS
 
@@ -37,14 +37,14 @@ def test_real_tokenizer_chunks_fit_model():
     spans = Chunker(emb.tokenizer, 200, 40).split(text)
     assert len(spans) > 10
     for s in spans:
-        n = emb.count_tokens(text[s.start:s.end])
+        n = emb.count_tokens(text[s.start : s.end])
         assert n <= emb.max_tokens, n
 
 
 def test_light_tokenizer_matches_the_models():
     """The chunker's tokenizer (tokenizers, no transformers import) splits exactly as the model's."""
     from assistant.config import Settings
-    from assistant.embeddings import get_embedder, model_dir_of
+    from assistant.stores.embeddings import get_embedder, model_dir_of
     from ingest.chunking import Chunker, load_tokenizer
     from tests.conftest import CORPUS
 

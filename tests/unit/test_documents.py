@@ -1,6 +1,7 @@
 import pytest
 
-from ingest.documents import DocumentError, load_document, recognise_kind
+from assistant.errors import DocumentError
+from ingest.documents import load_document, recognise_kind
 
 
 def test_pdf_text_per_page(tmp_path, pdf_writer):
@@ -76,19 +77,22 @@ def test_text_page_markers_become_pages(tmp_path):
     assert [p.number for p in pages] == [1, 2] and "3924" in pages[1].text
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("COMMERCIAL INVOICE\nInvoice No.: X", "commercial_invoice"),
-    ("PACKING LIST\nReference invoice", "packing_list"),
-    ("ENTRY SUMMARY - CBP Form 7501\nEntry number", "entry_summary"),
-    ("CBP ruling NY N361443 (2026-05-18): plastic charms\nTARIFF NO.: 3926.40.0090", "ruling"),
-    ("Acme - Trade Compliance Manual\nPurpose", "compliance_manual"),
-    ("Broker Instructions - Letter of Instruction", "broker_instructions"),
-    ("U.S. Customs and Border Protection\nFocused Assessment of Acme - DRAFT REPORT", "fa_draft_report"),
-    ("Pre-Assessment Survey Questionnaire", "fa_questionnaire"),
-    ("USMCA CERTIFICATION OF ORIGIN\nBlanket period", "certificate_of_origin"),
-    ("BILL OF LADING\nShipper", "bill_of_lading"),
-    ("Training attendance record, customs basics", "training_record"),
-    ("Lunch menu for Friday", "other"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("COMMERCIAL INVOICE\nInvoice No.: X", "commercial_invoice"),
+        ("PACKING LIST\nReference invoice", "packing_list"),
+        ("ENTRY SUMMARY - CBP Form 7501\nEntry number", "entry_summary"),
+        ("CBP ruling NY N361443 (2026-05-18): plastic charms\nTARIFF NO.: 3926.40.0090", "ruling"),
+        ("Acme - Trade Compliance Manual\nPurpose", "compliance_manual"),
+        ("Broker Instructions - Letter of Instruction", "broker_instructions"),
+        ("U.S. Customs and Border Protection\nFocused Assessment of Acme - DRAFT REPORT", "fa_draft_report"),
+        ("Pre-Assessment Survey Questionnaire", "fa_questionnaire"),
+        ("USMCA CERTIFICATION OF ORIGIN\nBlanket period", "certificate_of_origin"),
+        ("BILL OF LADING\nShipper", "bill_of_lading"),
+        ("Training attendance record, customs basics", "training_record"),
+        ("Lunch menu for Friday", "other"),
+    ],
+)
 def test_kind_recognised_from_content(text, kind):
     assert recognise_kind(text) == kind

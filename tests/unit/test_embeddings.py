@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import ModelIntegrityError, OnnxEmbedder, get_embedder, load_embedder, packaged_model_dir
+from assistant.errors import ModelIntegrityError
+from assistant.stores.embeddings import OnnxEmbedder, get_embedder, load_embedder, packaged_model_dir
 from tests.conftest import CORPUS
 
 TEXTS = [
@@ -59,7 +60,9 @@ def test_damaged_weights_are_refused(tmp_path):
 
 
 def test_loading_the_onnx_runtime_does_not_import_torch():
-    code = ("import sys; from assistant.config import Settings; from assistant.embeddings import get_embedder; "
-            "get_embedder(Settings()).embed(['x']); print('torch' in sys.modules, 'transformers' in sys.modules)")
+    code = (
+        "import sys; from assistant.config import Settings; from assistant.stores.embeddings import get_embedder; "
+        "get_embedder(Settings()).embed(['x']); print('torch' in sys.modules, 'transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

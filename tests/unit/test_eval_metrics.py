@@ -16,8 +16,11 @@ def test_facts_ignore_case_and_spacing_but_not_content():
 
 
 def test_check_precision_and_recall():
-    expected = [{"check": "a", "subject": {"part_number": "X"}}, {"check": "a", "subject": {"part_number": "Y"}},
-                {"check": "b", "subject": {"entry": "E"}}]
+    expected = [
+        {"check": "a", "subject": {"part_number": "X"}},
+        {"check": "a", "subject": {"part_number": "Y"}},
+        {"check": "b", "subject": {"entry": "E"}},
+    ]
     found = [("a", {"part_number": "X"}), ("a", {"part_number": "Z"}), ("c", {"payment_id": "P"})]
     s = check_scores(expected, found, ["a", "b", "c"])
     assert (s["a"]["precision"], s["a"]["recall"]) == (0.5, 0.5)

@@ -1,14 +1,14 @@
-from pathlib import Path
-
 from ingest import identifiers as ids
 from ingest.rulings import parse_ruling
 from tests.conftest import CORPUS
 
 
 def test_identifiers_by_kind():
-    text = ("Entry HL7-0101234-5 and abc12345678; invoice No.: KMH-2304-117; Part No: KM-2040; "
-            "HTSUS 3924.90.1050 and 9903.88.03; ruling NY N361443 and HQ H350722; 19 CFR 152.103; "
-            "19 U.S.C. 1401a(b)(1); call 1-800-555-0100")
+    text = (
+        "Entry HL7-0101234-5 and abc12345678; invoice No.: KMH-2304-117; Part No: KM-2040; "
+        "HTSUS 3924.90.1050 and 9903.88.03; ruling NY N361443 and HQ H350722; 19 CFR 152.103; "
+        "19 U.S.C. 1401a(b)(1); call 1-800-555-0100"
+    )
     found = ids.extract(text, known_parts={"KM-2040"})
     assert found["entry"] == {"HL7-0101234-5", "ABC-1234567-8"}
     assert found["invoice"] == {"KMH-2304-117"}

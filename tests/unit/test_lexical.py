@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from assistant import lexical
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.stores import lexical
+from assistant.stores.lexical import LexicalIndex, tokenize
 
 WORDS = "valve gasket housing bracket sensor cable relay switch fuse panel hinge clamp".split()
 

@@ -50,8 +50,12 @@ def test_header_key_variants():
 
 @pytest.mark.parametrize(
     "values,py,sql",
-    [(ENTRIES, nz.entry_number, nz.sql_entry_number), (HTS, nz.hts_number, nz.sql_hts_number),
-     (MONEY, nz.money, nz.sql_money), (DATES, nz.date, nz.sql_date)],
+    [
+        (ENTRIES, nz.entry_number, nz.sql_entry_number),
+        (HTS, nz.hts_number, nz.sql_hts_number),
+        (MONEY, nz.money, nz.sql_money),
+        (DATES, nz.date, nz.sql_date),
+    ],
 )
 def test_python_and_sql_forms_agree(values, py, sql):
     con = duckdb.connect()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.drafting import QuestionnaireError, area_of, load_questionnaire, parse_questionnaire
+from assistant.drafting.survey import area_of, load_questionnaire, parse_questionnaire
+from assistant.errors import QuestionnaireError
 
 
 def test_numbered_questions_wrapped_lines_and_areas():
@@ -26,9 +27,19 @@ Question 4. Is any of your merchandise subject to Section 301 duties?
 def test_the_built_in_questionnaire_covers_the_fa_areas():
     name, qs = load_questionnaire()
     assert name.startswith("built-in") and len(qs) >= 20
-    assert {q.area for q in qs} == {"organization", "classification", "valuation", "origin", "trade_programs",
-                                    "adcvd_301_232", "broker", "recordkeeping", "internal_audit", "training",
-                                    "corrective_action"}
+    assert {q.area for q in qs} == {
+        "organization",
+        "classification",
+        "valuation",
+        "origin",
+        "trade_programs",
+        "adcvd_301_232",
+        "broker",
+        "recordkeeping",
+        "internal_audit",
+        "training",
+        "corrective_action",
+    }
 
 
 def test_questions_by_their_words_when_no_heading_says():
@@ -38,10 +49,13 @@ def test_questions_by_their_words_when_no_heading_says():
     assert area_of("What is your favourite colour?") == "general"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("Just prose, no numbered questions.\nAnother line.", "no numbered questions"),
-    ("1. How?\n1. Again?", "question number 1 appears twice"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Just prose, no numbered questions.\nAnother line.", "no numbered questions"),
+        ("1. How?\n1. Again?", "question number 1 appears twice"),
+    ],
+)
 def test_bad_questionnaires_are_refused_with_the_reason(text, reason):
     with pytest.raises(QuestionnaireError, match=reason) as e:
         parse_questionnaire(text, "ours.md")
@@ -57,7 +71,8 @@ def test_missing_and_unreadable_files(tmp_path):
 
 
 def test_a_draft_report_is_split_at_its_findings():
-    from assistant.rebuttal import RebuttalError, split_findings, topic_of
+    from assistant.drafting.rebuttal import split_findings, topic_of
+    from assistant.errors import RebuttalError
 
     text = """U.S. Customs and Border Protection
 DRAFT REPORT

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from assistant.api import _sentences
-from assistant.drafting import markdown_docx
-from assistant.server import Busy, Gate, UploadRefused, safe_upload_name
+from assistant.drafting.survey import markdown_docx
+from assistant.errors import Busy, UploadRefused
+from assistant.web.server import Gate, safe_upload_name
+from assistant.web.stream import sentences as _sentences
 
 
 @pytest.mark.parametrize("name", ["invoice_123.pdf", "ES003 export (2).CSV", "Broker-letter+v2.docx", "notes.md"])
@@ -17,11 +18,21 @@ def test_plain_names_are_kept(name):
     assert safe_upload_name(name) == name
 
 
-@pytest.mark.parametrize("name,why", [
-    ("../x.pdf", "plain file name"), ("a/b.pdf", "plain file name"), ("a\\b.pdf", "plain file name"),
-    ("/etc/passwd.txt", "plain file name"), (".env.txt", "plain file name"), ("x\x00.pdf", "plain file name"),
-    ("tab\there.pdf", "plain file name"), ("", "no name"), ("run.exe", "type not accepted"), ("data.json", "type not accepted"),
-])
+@pytest.mark.parametrize(
+    "name,why",
+    [
+        ("../x.pdf", "plain file name"),
+        ("a/b.pdf", "plain file name"),
+        ("a\\b.pdf", "plain file name"),
+        ("/etc/passwd.txt", "plain file name"),
+        (".env.txt", "plain file name"),
+        ("x\x00.pdf", "plain file name"),
+        ("tab\there.pdf", "plain file name"),
+        ("", "no name"),
+        ("run.exe", "type not accepted"),
+        ("data.json", "type not accepted"),
+    ],
+)
 def test_other_names_are_refused_with_the_reason(name, why):
     with pytest.raises(UploadRefused, match=why) as exc:
         safe_upload_name(name)
@@ -70,8 +81,14 @@ def test_edited_markdown_becomes_a_docx_with_everything(tmp_path):
     text = "# Survey\n\n## Q1. Who?\n\nThe **Director** answers,\nin two lines.\n\n- first point\n* second\n\n> GAP: none\n"
     markdown_docx(text, tmp_path / "e.docx", title="t")
     paras = [(p.style.name, p.text) for p in docx.Document(str(tmp_path / "e.docx")).paragraphs]
-    assert paras == [("Heading 1", "Survey"), ("Heading 2", "Q1. Who?"), ("Normal", "The Director answers, in two lines."),
-                     ("List Bullet", "first point"), ("List Bullet", "second"), ("Quote", "GAP: none")]
+    assert paras == [
+        ("Heading 1", "Survey"),
+        ("Heading 2", "Q1. Who?"),
+        ("Normal", "The Director answers, in two lines."),
+        ("List Bullet", "first point"),
+        ("List Bullet", "second"),
+        ("Quote", "GAP: none"),
+    ]
     bold = [r.text for p in docx.Document(str(tmp_path / "e.docx")).paragraphs for r in p.runs if r.bold]
     assert bold == ["Director"]
 

@@ -3,11 +3,13 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from assistant.records import Records
+from assistant.stores.records import Records
 from ingest import tabular as t
 
-HEAD = ("Entry Summary Number,Entry Summary Date,Entry Summary Line Number,HTS Number - Full,"
-        "Country of Origin Code,Line Tariff Goods Value Amount,Part Number")
+HEAD = (
+    "Entry Summary Number,Entry Summary Date,Entry Summary Line Number,HTS Number - Full,"
+    "Country of Origin Code,Line Tariff Goods Value Amount,Part Number"
+)
 
 
 def _load(tmp_path, name, text, encoding="utf-8"):
@@ -20,40 +22,58 @@ def _load(tmp_path, name, text, encoding="utf-8"):
 def test_es003_rows_typed_and_raw_kept(tmp_path):
     rec, res = _load(tmp_path, "e.csv", HEAD + '\nhl712345678,01/31/2024,1,3924901050,cn,"$1,234.56",km-1\n')
     assert res.kind == "entry_lines" and res.rows == 1 and res.rejects == []
-    row = rec.con.execute("SELECT entry_number, entry_summary_date::VARCHAR, hts, country_of_origin, value, part_number, raw "
-                          "FROM entry_lines").fetchone()
+    row = rec.con.execute(
+        "SELECT entry_number, entry_summary_date::VARCHAR, hts, country_of_origin, value, part_number, raw "
+        "FROM entry_lines"
+    ).fetchone()
     assert row[:6] == ("HL7-1234567-8", "2024-01-31", "3924.90.1050", "CN", Decimal("1234.56"), "KM-1")
     assert '"$1,234.56"' in row[6]
 
 
 def test_header_variants_semicolon_bom_lowercase(tmp_path):
     head = ";".join(h.lower().replace(" ", "_") for h in HEAD.split(","))
-    rec, res = _load(tmp_path, "v.csv", head + "\nABC-1234567-8;2024-01-31;2;3924.90.1050;CN;10.00;X\n", encoding="utf-8-sig")
+    rec, res = _load(
+        tmp_path, "v.csv", head + "\nABC-1234567-8;2024-01-31;2;3924.90.1050;CN;10.00;X\n", encoding="utf-8-sig"
+    )
     assert res.kind == "entry_lines" and res.rows == 1
 
 
 def test_each_kind_recognised_by_header():
     assert t.match_header(["Part Number", "Description", "HTS Number"]).spec.kind == "products"
     assert t.match_header(["Payment ID", "Payment Date", "Amount", "Memo"]).spec.kind == "payments"
-    assert t.match_header(["Certificate ID", "Program", "Part Number", "Blanket Start", "Blanket End"]).spec.kind == "certificates"
-    assert t.match_header(["Entry Summary Number", "Reviewed By", "Review Date", "Result"]).spec.kind == "broker_reviews"
+    assert (
+        t.match_header(["Certificate ID", "Program", "Part Number", "Blanket Start", "Blanket End"]).spec.kind
+        == "certificates"
+    )
+    assert (
+        t.match_header(["Entry Summary Number", "Reviewed By", "Review Date", "Result"]).spec.kind == "broker_reviews"
+    )
 
 
 def test_wrong_headers_rejected_with_reason():
     with pytest.raises(t.HeaderError, match="not recognised"):
         t.match_header(["foo", "bar"])
     with pytest.raises(t.HeaderError, match="lacks required column.*Line Tariff Goods Value Amount"):
-        t.match_header(["Entry Summary Number", "Entry Summary Date", "Entry Summary Line Number", "HTS Number - Full",
-                        "Country of Origin Code"])
+        t.match_header(
+            [
+                "Entry Summary Number",
+                "Entry Summary Date",
+                "Entry Summary Line Number",
+                "HTS Number - Full",
+                "Country of Origin Code",
+            ]
+        )
 
 
 def test_bad_rows_rejected_by_row_and_field_good_rows_kept(tmp_path):
-    body = ("\nABC-1234567-8,01/31/2024,1,3924901050,CN,10,A"
-            "\nbroken,row"
-            "\nABC-1234567-8,02/30/2024,2,3924901050,CN,10,B"
-            "\nABC-1234567-8,01/31/2024,3,3924901050,CN,ten dollars,C"
-            "\nABC-1234567-8,01/31/2024,4,3924901050,CN,,D"
-            "\nABC-1234567-8,01/31/2024,5,3924901050,CN,$5.00,E\n")
+    body = (
+        "\nABC-1234567-8,01/31/2024,1,3924901050,CN,10,A"
+        "\nbroken,row"
+        "\nABC-1234567-8,02/30/2024,2,3924901050,CN,10,B"
+        "\nABC-1234567-8,01/31/2024,3,3924901050,CN,ten dollars,C"
+        "\nABC-1234567-8,01/31/2024,4,3924901050,CN,,D"
+        "\nABC-1234567-8,01/31/2024,5,3924901050,CN,$5.00,E\n"
+    )
     rec, res = _load(tmp_path, "e.csv", HEAD + body)
     assert res.rows == 2
     got = [(r.row, r.field, r.reason) for r in res.rejects]
@@ -66,8 +86,9 @@ def test_bad_rows_rejected_by_row_and_field_good_rows_kept(tmp_path):
 
 
 def test_xlsx_same_header_row(tmp_path):
-    from openpyxl import Workbook
     import datetime as dt
+
+    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
@@ -77,7 +98,10 @@ def test_xlsx_same_header_row(tmp_path):
     rec = Records(tmp_path / "r.duckdb")
     res = t.load_structured(rec.con, tmp_path / "pay.xlsx", "pay.xlsx")
     assert res.kind == "payments" and res.rows == 1
-    assert rec.con.execute("SELECT payment_date::VARCHAR, amount FROM payments").fetchone() == ("2024-03-01", Decimal("1500.50"))
+    assert rec.con.execute("SELECT payment_date::VARCHAR, amount FROM payments").fetchone() == (
+        "2024-03-01",
+        Decimal("1500.50"),
+    )
 
 
 def test_empty_file_rejected(tmp_path):

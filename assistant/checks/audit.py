@@ -36,14 +36,11 @@ import statistics
 from pydantic import BaseModel, Field
 
 from assistant.checks import CheckRun
-from assistant.checks.base import years_before
+from assistant.checks.base import CHECK_GROUPS, years_before
+from assistant.errors import BadInput
 
 Z95 = 1.959964
-AREAS = {
-    "classification": ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict"),
-    "value": ("undeclared_assist", "royalty_omission", "value_outlier"),
-    "origin": ("origin_mismatch", "spi_without_certificate"),
-}
+AREAS = {area: CHECK_GROUPS[area] for area in ("classification", "value", "origin")}  # the line-level checks
 LINE_CHECKS = tuple(c for cs in AREAS.values() for c in cs)
 
 
@@ -143,11 +140,20 @@ def allocate(sizes: list[int], weights: list[float], n: int) -> list[int]:
     return alloc
 
 
-def run_audit(con, checks: CheckRun, as_of: dt.date, n: int, seed: int = 1, strata: int = 3,
-              since: dt.date | None = None, until: dt.date | None = None, retention_years: int = 5) -> AuditResult:
+def run_audit(
+    con,
+    checks: CheckRun,
+    as_of: dt.date,
+    n: int,
+    seed: int = 1,
+    strata: int = 3,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    retention_years: int = 5,
+) -> AuditResult:
     """Sample ``n`` lines, test them against ``checks`` (a full run of the checks), project to the population."""
     if n < 2:
-        raise ValueError("the sample size must be at least 2")
+        raise BadInput("the sample size must be at least 2", field="sample")
     since = since or years_before(as_of, retention_years)
     until = until or as_of
     pop = con.execute(
@@ -165,9 +171,24 @@ def run_audit(con, checks: CheckRun, as_of: dt.date, n: int, seed: int = 1, stra
             missing[f.subject["entry"]] = f.evidence_rows[0]["missing"].split(", ")
     method = (__doc__ or "").split("Method (printed with every result so an auditor can follow it):")[-1].strip()
     if not pop:
-        return AuditResult(as_of=as_of, period_start=since, period_end=until, seed=seed, sample_size=0, population_lines=0,
-                           population_value=0.0, strata=[], compliance_rate=None, compliance_ci95=None, projected_loss=None,
-                           projected_loss_ci95=None, sample_loss=0.0, errors_by_check={}, lines=[], method=method)
+        return AuditResult(
+            as_of=as_of,
+            period_start=since,
+            period_end=until,
+            seed=seed,
+            sample_size=0,
+            population_lines=0,
+            population_value=0.0,
+            strata=[],
+            compliance_rate=None,
+            compliance_ci95=None,
+            projected_loss=None,
+            projected_loss_ci95=None,
+            sample_loss=0.0,
+            errors_by_check={},
+            lines=[],
+            method=method,
+        )
     values = [float(r[5]) for r in pop]
     stratum_of = value_strata(values, max(1, min(strata, n // 2)))
     k = max(stratum_of) + 1
@@ -188,23 +209,45 @@ def run_audit(con, checks: CheckRun, as_of: dt.date, n: int, seed: int = 1, stra
             for area in AREAS.values():
                 area_losses = [x or 0.0 for c, _, x in hits if c in area]
                 loss += max(area_losses, default=0.0)
-            rows.append(SampledLine(stratum=h + 1, entry=e, line=ln, entry_date=day, part_number=part, hts=hts, value=float(value),
-                                    errors=sorted({c for c, _, _ in hits}), findings=sorted({i for _, i, _ in hits}),
-                                    loss=round(loss, 2), loss_known=known, missing_records=missing.get(e, [])))
+            rows.append(
+                SampledLine(
+                    stratum=h + 1,
+                    entry=e,
+                    line=ln,
+                    entry_date=day,
+                    part_number=part,
+                    hts=hts,
+                    value=float(value),
+                    errors=sorted({c for c, _, _ in hits}),
+                    findings=sorted({i for _, i, _ in hits}),
+                    loss=round(loss, 2),
+                    loss_known=known,
+                    missing_records=missing.get(e, []),
+                )
+            )
         sampled += rows
         N_h, errs = len(m), sum(1 for r in rows if r.errors)
-        W, f = N_h / N, n_h / N_h
+        W, fpc = N_h / N, n_h / N_h
         p_h = 1 - errs / n_h
         comp_p += W * p_h
         if n_h > 1:
-            comp_var += W * W * (1 - f) * p_h * (1 - p_h) / (n_h - 1)
+            comp_var += W * W * (1 - fpc) * p_h * (1 - p_h) / (n_h - 1)
         losses = [r.loss for r in rows]
         loss_total += N_h * statistics.fmean(losses)
         if n_h > 1:
-            loss_var += N_h * N_h * (1 - f) * statistics.variance(losses) / n_h
-        out_strata.append(Stratum(stratum=h + 1, value_from=float(m[0][5]), value_to=float(m[-1][5]), population_lines=N_h,
-                                  population_value=round(sum(float(r[5]) for r in m), 2), sample_lines=n_h, errors=errs,
-                                  sample_loss=round(sum(losses), 2)))
+            loss_var += N_h * N_h * (1 - fpc) * statistics.variance(losses) / n_h
+        out_strata.append(
+            Stratum(
+                stratum=h + 1,
+                value_from=float(m[0][5]),
+                value_to=float(m[-1][5]),
+                population_lines=N_h,
+                population_value=round(sum(float(r[5]) for r in m), 2),
+                sample_lines=n_h,
+                errors=errs,
+                sample_loss=round(sum(losses), 2),
+            )
+        )
     n_total = sum(alloc)
     n_eff = min(n_total, comp_p * (1 - comp_p) / comp_var) if comp_var > 0 else n_total
     ci = wilson(comp_p, n_eff) if n_total < N else (comp_p, comp_p)
@@ -216,8 +259,20 @@ def run_audit(con, checks: CheckRun, as_of: dt.date, n: int, seed: int = 1, stra
         for c in r.errors:
             by_check[c] = by_check.get(c, 0) + 1
     return AuditResult(
-        as_of=as_of, period_start=since, period_end=until, seed=seed, sample_size=n_total, population_lines=N,
-        population_value=round(sum(values), 2), strata=out_strata, compliance_rate=round(comp_p, 4),
-        compliance_ci95=(round(ci[0], 4), round(ci[1], 4)), projected_loss=round(loss_total, 2), projected_loss_ci95=loss_ci,
-        sample_loss=sample_loss, errors_by_check=by_check, lines=sampled, method=method,
+        as_of=as_of,
+        period_start=since,
+        period_end=until,
+        seed=seed,
+        sample_size=n_total,
+        population_lines=N,
+        population_value=round(sum(values), 2),
+        strata=out_strata,
+        compliance_rate=round(comp_p, 4),
+        compliance_ci95=(round(ci[0], 4), round(ci[1], 4)),
+        projected_loss=round(loss_total, 2),
+        projected_loss_ci95=loss_ci,
+        sample_loss=sample_loss,
+        errors_by_check=by_check,
+        lines=sampled,
+        method=method,
     )

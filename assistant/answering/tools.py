@@ -24,26 +24,34 @@ class CheckArgs(BaseModel):
 
 def findings_text(run) -> str:
     """What the model reads: the findings as DATA-FORMATS JSON (evidence text, no raw rows) and the notes."""
-    return json.dumps({
-        "findings": [f.model_dump(mode="json", exclude={"evidence_rows"}) for f in run.findings],
-        "notes": run.notes,
-    }, indent=1)
+    return json.dumps(
+        {
+            "findings": [f.model_dump(mode="json", exclude={"evidence_rows"}) for f in run.findings],
+            "notes": run.notes,
+        },
+        indent=1,
+    )
 
 
 def check_tools(settings: Settings) -> list[BaseTool]:
     """A read-only tool per check, bound to ``settings``' workspace."""
-    from assistant import services
-    from assistant.checks import REGISTRY
+    from assistant.checks import REGISTRY, check_workspace
 
-    tools = []
+    tools: list[BaseTool] = []
     for check in REGISTRY.values():
+
         def run(part_number: str | None = None, entry: str | None = None, payment_id: str | None = None, _id=check.id):
-            result = services.run_checks(settings, checks=[_id], part_number=part_number, entry=entry, payment_id=payment_id)
+            result = check_workspace(settings, [_id], part_number=part_number, entry=entry, payment_id=payment_id)
             return findings_text(result), result
 
-        tools.append(StructuredTool.from_function(
-            func=run, name=check.id, args_schema=CheckArgs, response_format="content_and_artifact",
-            description=f"{check.title}. {check.description} Legal basis: {', '.join(check.legal_basis)}. "
-                        "Returns findings with row-level evidence; read-only.",
-        ))
+        tools.append(
+            StructuredTool.from_function(
+                func=run,
+                name=check.id,
+                args_schema=CheckArgs,
+                response_format="content_and_artifact",
+                description=f"{check.title}. {check.description} Legal basis: {', '.join(check.legal_basis)}. "
+                "Returns findings with row-level evidence; read-only.",
+            )
+        )
     return tools

@@ -15,36 +15,36 @@ import re
 import uuid
 from pathlib import Path
 
-from assistant import answer as ans
+from assistant.answering import answer as ans
+from assistant.answering.retrieval import Filters, Retriever
+from assistant.answering.routing import Route, route
+from assistant.checks.base import CLASSIFICATION_CHECKS
 from assistant.config import Settings
-from assistant.retrieval import Filters, Retriever
-from assistant.routing import Route, route
+from assistant.errors import BadRequest
+from assistant.stores.workspace import Workspace
 
 RUNNER_UP_GAP = 0.5  # a quoted sentence scores at most this much below the best one
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|they|them|their|same|above|previous|there)\b", re.I)
 
 
-class BadRequest(ValueError):
-    pass
-
-
-def parse_filters(kinds: list[str] | None = None, ruling: str | None = None, entry: str | None = None,
-                  part: str | None = None, since: str | None = None, until: str | None = None) -> Filters:
+def parse_filters(
+    kinds: list[str] | None = None,
+    ruling: str | None = None,
+    entry: str | None = None,
+    part: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Filters:
     """Filters from user input (CLI options, API fields); a bad value is a ``BadRequest`` naming the field."""
-    from assistant.normalize import entry_number
+    from assistant.normalize import entry_number, iso_date
 
     normalized_entry = None
     if entry:
         normalized_entry = entry_number(entry)
         if not normalized_entry:
-            raise BadRequest(f"entry {entry!r}: not an entry number (ABC-1234567-8)")
-    dates = {}
-    for name, value in (("since", since), ("until", until)):
-        try:
-            dates[name] = dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            raise BadRequest(f"{name} {value!r}: not a date (YYYY-MM-DD)") from None
+            raise BadRequest(f"entry {entry!r}: not an entry number (ABC-1234567-8)", field="entry")
+    dates = {name: iso_date(value, name) for name, value in (("since", since), ("until", until))}
     return Filters(kinds=list(kinds) if kinds else None, ruling=ruling, entry=normalized_entry, part=part, **dates)
 
 
@@ -56,7 +56,7 @@ class Sessions:
 
     def _path(self, session_id: str) -> Path:
         if not _SESSION_ID.match(session_id):
-            raise BadRequest("session_id: letters, digits, '-' and '_' only, at most 64 characters")
+            raise BadRequest("session_id: letters, digits, '-' and '_' only, at most 64 characters", field="session_id")
         return self.directory / f"{session_id}.json"
 
     def load(self, session_id: str | None) -> tuple[str, list[dict]]:
@@ -104,14 +104,14 @@ class Assistant:
 
     def __init__(self, settings: Settings, llm=None):
         """``llm``: a LangChain chat model; by default the one the settings select (none: extractive)."""
-        from assistant.llm import chat_model
+        from assistant.answering.llm import chat_model
 
         self.settings = settings
         self.llm = llm if llm is not None else chat_model(settings)
         self.retriever = Retriever(settings)
-        ws = settings.workspace_dir
-        self.sessions = Sessions(ws / "sessions")
-        self.log = AuditLog(ws / "audit" / "answers.jsonl")
+        ws = Workspace.of(settings)
+        self.sessions = Sessions(ws.sessions)
+        self.log = AuditLog(ws.answers_log)
         self._tools = None
 
     def close(self) -> None:
@@ -120,7 +120,7 @@ class Assistant:
     @property
     def check_tools(self):
         if self._tools is None:
-            from assistant.tools import check_tools
+            from assistant.answering.tools import check_tools
 
             self._tools = {t.name: t for t in check_tools(self.settings)}
         return self._tools
@@ -130,14 +130,18 @@ class Assistant:
     def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> ans.Answer:
         question = (question or "").strip()
         if not question:
-            raise BadRequest("question: empty")
+            raise BadRequest("question: empty", field="question")
         if len(question) > 2000:
-            raise BadRequest("question: longer than 2,000 characters")
+            raise BadRequest("question: longer than 2,000 characters", field="question")
         session_id, turns = self.sessions.load(session_id)
         own_ids = self.retriever.identifiers_in(question)
         ids, query = self._with_context(question, own_ids, turns)
-        record: dict = {"retrieval_query": query, "identifiers": {k: sorted(v) for k, v in ids.items()},
-                        "filters": filters.__dict__ if filters else None, "tool_calls": []}
+        record: dict = {
+            "retrieval_query": query,
+            "identifiers": {k: sorted(v) for k, v in ids.items()},
+            "filters": filters.__dict__ if filters else None,
+            "tool_calls": [],
+        }
 
         result = self._with_llm(question, turns, filters, record) if self.llm is not None else None
         if result is None:
@@ -150,14 +154,22 @@ class Assistant:
 
         result.session_id = session_id
         result.answer_id = uuid.uuid4().hex
-        turns.append({"question": question, "answer": result.answer[:2000], "identifiers": record["identifiers"],
-                      "tools_called": result.tools_called, "at": dt.datetime.now().isoformat(timespec="seconds")})
+        turns.append(
+            {
+                "question": question,
+                "answer": result.answer[:2000],
+                "identifiers": record["identifiers"],
+                "tools_called": result.tools_called,
+                "at": dt.datetime.now().isoformat(timespec="seconds"),
+            }
+        )
         self.sessions.save(session_id, turns)
         self.log.write(self._log_entry(question, result, record))
         return result
 
-    def answer_from_documents(self, question: str, filters: Filters | None = None, gap: float = RUNNER_UP_GAP,
-                              keep=None) -> ans.Answer:
+    def answer_from_documents(
+        self, question: str, filters: Filters | None = None, gap: float = RUNNER_UP_GAP, keep=None
+    ) -> ans.Answer:
         """The extractive answer from the documents alone: no session, no routing, no model, not logged
         (drafting composes it into a larger answer). ``gap``: how far below the best sentence others may
         score; ``keep(text)``: quote only the sentences it accepts."""
@@ -178,7 +190,7 @@ class Assistant:
 
     def _with_llm(self, question: str, turns: list[dict], filters, record) -> ans.Answer | None:
         """The agent's answer, checked; None (answer without the model) when the model fails."""
-        from assistant import llm
+        from assistant.answering import llm
 
         try:
             return llm.run(self, question, turns, filters, record)
@@ -188,18 +200,29 @@ class Assistant:
             record["fallback"] = [f"the language model did not answer ({reason}); answered without it"]
             return None
 
-    def _extractive(self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP,
-                    keep=None) -> ans.Answer:
+    def _extractive(
+        self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP, keep=None
+    ) -> ans.Answer:
         s = self.settings
         qvec = self.retriever.embedder.embed_query(query)
         passages = self.retriever.search(query, k=s.answer_passages, filters=filters, query_vec=qvec)
-        record["passages"] = [{"chunk_id": p.chunk_id, "path": p.path, "page": p.page, "via": p.via,
-                               "score": round(p.score, 6), "sha256": p.sha256} for p in passages]
+        record["passages"] = [
+            {
+                "chunk_id": p.chunk_id,
+                "path": p.path,
+                "page": p.page,
+                "via": p.via,
+                "score": round(p.score, 6),
+                "sha256": p.sha256,
+            }
+            for p in passages
+        ]
         if any("id" in p.via for p in passages):
             passages = [p for p in passages if "id" in p.via]  # the question names them: answer from them
         flat_ids = {v for values in ids.values() for v in values}
-        sentences = ans.select_sentences(query, passages, self.retriever.embedder, qvec, flat_ids,
-                                         max_sentences=s.answer_sentences)
+        sentences = ans.select_sentences(
+            query, passages, self.retriever.embedder, qvec, flat_ids, max_sentences=s.answer_sentences
+        )
         if keep is not None:
             sentences = [x for x in sentences if keep(x.text)]
         floor = s.answer_min_similarity
@@ -222,30 +245,57 @@ class Assistant:
             message = tool.invoke({"type": "tool_call", "id": uuid.uuid4().hex, "name": check_id, "args": routed.args})
             run = message.artifact
             runs.append((check_id, run))
-            record["tool_calls"].append({"tool": check_id, "input": routed.args,
-                                         "output": [f.id for f in run.findings], "notes": run.notes})
+            record["tool_calls"].append(
+                {"tool": check_id, "input": routed.args, "output": [f.id for f in run.findings], "notes": run.notes}
+            )
         return render_findings(runs, routed)
 
     def _log_entry(self, question: str, result: ans.Answer, record: dict) -> dict:
-        from assistant.llm import describe
+        from assistant.answering.llm import describe
 
         emb = self.retriever.embedder
         s = self.settings
         return {
-            "answer_id": result.answer_id, "session_id": result.session_id,
-            "at": dt.datetime.now().isoformat(timespec="seconds"), "workspace": s.workspace,
-            "question": question, "answer": result.answer, "mode": result.mode,
-            "citations": [{"n": c.n, "chunk_id": c.chunk_id, "chunk_sha256": c.chunk_sha256, "source": c.source,
-                           "page": c.page, "quote": c.quote, "char_start": c.char_start, "char_end": c.char_end}
-                          for c in result.citations],
-            "tools_called": record["tool_calls"], "flags": result.flags,
+            "answer_id": result.answer_id,
+            "session_id": result.session_id,
+            "at": dt.datetime.now().isoformat(timespec="seconds"),
+            "workspace": s.workspace,
+            "question": question,
+            "answer": result.answer,
+            "mode": result.mode,
+            "citations": [
+                {
+                    "n": c.n,
+                    "chunk_id": c.chunk_id,
+                    "chunk_sha256": c.chunk_sha256,
+                    "source": c.source,
+                    "page": c.page,
+                    "quote": c.quote,
+                    "char_start": c.char_start,
+                    "char_end": c.char_end,
+                }
+                for c in result.citations
+            ],
+            "tools_called": record["tool_calls"],
+            "flags": result.flags,
             "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
-            "model_answer": record.get("model_answer"), "llm_error": record.get("llm_error"),
-            "model": {"embedding": emb.name, "weights_sha256": emb.sha256, "backend": emb.backend,
-                      "llm": describe(s, self.llm)},
-            "settings": {"fusion": s.fusion, "fusion_alpha": s.fusion_alpha, "answer_passages": s.answer_passages,
-                         "answer_sentences": s.answer_sentences, "answer_min_similarity": s.answer_min_similarity,
-                         "chunk_tokens": s.chunk_tokens, "chunk_overlap": s.chunk_overlap},
+            "model_answer": record.get("model_answer"),
+            "llm_error": record.get("llm_error"),
+            "model": {
+                "embedding": emb.name,
+                "weights_sha256": emb.sha256,
+                "backend": emb.backend,
+                "llm": describe(s, self.llm),
+            },
+            "settings": {
+                "fusion": s.fusion,
+                "fusion_alpha": s.fusion_alpha,
+                "answer_passages": s.answer_passages,
+                "answer_sentences": s.answer_sentences,
+                "answer_min_similarity": s.answer_min_similarity,
+                "chunk_tokens": s.chunk_tokens,
+                "chunk_overlap": s.chunk_overlap,
+            },
         }
 
 
@@ -257,7 +307,7 @@ def render_findings(runs, routed: Route) -> ans.Answer:
     scope = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in routed.args.items())
     for check_id, run in runs:
         info = REGISTRY[check_id]
-        classification |= check_id in ("hts_inconsistency", "hts_master_mismatch", "ruling_conflict")
+        classification |= check_id in CLASSIFICATION_CHECKS
         if not run.findings:
             if len(runs) == 1:
                 lines.append(f"{info.title}: no findings{' for ' + scope if scope else ''}.")

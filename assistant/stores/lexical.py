@@ -32,6 +32,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def _bm25s():
 class _Segment:
     name: str
     ids: list[str]
-    retriever: object  # bm25s.BM25
+    retriever: Any  # bm25s.BM25
 
     def df(self, token: str) -> int:
         j = self.retriever.vocab_dict.get(token)
@@ -228,8 +229,11 @@ class LexicalIndex:
 
     def _commit(self, segments: list[_Segment], deleted: set[str]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        manifest = {"version": 2, "segments": [{"name": s.name, "n": len(s.ids)} for s in segments],
-                    "deleted": sorted(deleted)}
+        manifest = {
+            "version": 2,
+            "segments": [{"name": s.name, "n": len(s.ids)} for s in segments],
+            "deleted": sorted(deleted),
+        }
         tmp = self.manifest_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, self.manifest_path)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
+from assistant.errors import VectorStoreError
+from assistant.stores.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +21,6 @@ log = logging.getLogger(__name__)
 # Chroma's shared client state is not safe to create from two threads at once (seen under load:
 # "'RustBindingsAPI' object has no attribute 'bindings'"), so opening a store is serialised.
 _OPEN_LOCK = threading.Lock()
-
-
-class VectorStoreError(RuntimeError):
-    pass
 
 
 class VectorStore:
@@ -46,7 +45,7 @@ class VectorStore:
                 ) from exc
             self.location = f"chroma server {settings.chroma_host}:{settings.chroma_port}"
         else:
-            path: Path = settings.workspace_dir / "chroma"
+            path: Path = Workspace.of(settings).chroma
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             self.location = str(path)
@@ -92,14 +91,18 @@ class VectorStore:
 
     def delete_paths(self, paths: list[str]) -> None:
         if paths:
-            self.collection.delete(where={"path": {"$in": list(paths)}})
+            where: Any = {"path": {"$in": list(paths)}}
+            self.collection.delete(where=where)
 
     def count(self) -> int:
         return self.collection.count()
 
-    def query(self, embedding, k: int = 10, where: dict | None = None, ids: list[str] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, embedding, k: int = 10, where: dict | None = None, ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Nearest chunks as (id, cosine distance); ``ids`` restricts the search to those chunks."""
         res = self.collection.query(
             query_embeddings=[embedding], n_results=k, where=where or None, ids=ids, include=["distances"]
         )
-        return list(zip(res["ids"][0], res["distances"][0]))
+        distances = res["distances"] or [[]]
+        return list(zip(res["ids"][0], distances[0]))

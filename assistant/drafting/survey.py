@@ -24,9 +24,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant import answer as ans
+from assistant.answering import answer as ans
+from assistant.answering.retrieval import Filters
+from assistant.checks.base import CLASSIFICATION_CHECKS, VALUE_CHECKS
 from assistant.config import Settings
-from assistant.retrieval import Filters
+from assistant.errors import QuestionnaireError
+from assistant.formats import day
 from prompts import DIR as PROMPTS
 from prompts import phrase
 
@@ -36,37 +39,56 @@ POLICY_KINDS = ["compliance_manual", "broker_instructions", "training_record"]
 POLICY_GAP = 0.3  # a survey answer quotes the sentences within this of the best one (ask: 0.5)
 # Words every compliance document uses: a quoted sentence must share one of the question's other terms
 # (a question on training is not answered by a sentence that only says "customs compliance").
-DOMAIN_WORDS = frozenset("customs compliance company company's companys program import imports imported importer "
-                         "importation goods merchandise entry entries trade ensure describe procedure procedures "
-                         "policy policies process processes".split())
+DOMAIN_WORDS = frozenset(
+    "customs compliance company company's companys program import imports imported importer "
+    "importation goods merchandise entry entries trade ensure describe procedure procedures "
+    "policy policies process processes".split()
+)
 
 # area -> (words that place a user's question in it, the checks that test it)
 AREAS: dict[str, tuple[str, list[str]]] = {
-    "organization": (r"mission|organi[sz]ation|responsib|report to|risk assessment|assesses? (customs )?risk|scope", []),
-    "classification": (r"classif|hts|tariff (number|schedule)|ruling", ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict"]),
-    "valuation": (r"valu|assist|royalt|licen[cs]e fee|related[- ]part|commission|price", ["undeclared_assist", "royalty_omission", "value_outlier"]),
+    "organization": (
+        r"mission|organi[sz]ation|responsib|report to|risk assessment|assesses? (customs )?risk|scope",
+        [],
+    ),
+    "classification": (
+        r"classif|hts|tariff (number|schedule)|ruling",
+        list(CLASSIFICATION_CHECKS),
+    ),
+    "valuation": (
+        r"valu|assist|royalt|licen[cs]e fee|related[- ]part|commission|price",
+        list(VALUE_CHECKS),
+    ),
     "origin": (r"origin|marking|marked", ["origin_mismatch"]),
-    "trade_programs": (r"usmca|nafta|preference|trade program|\bspi\b|certification of origin", ["spi_without_certificate"]),
+    "trade_programs": (
+        r"usmca|nafta|preference|trade program|\bspi\b|certification of origin",
+        ["spi_without_certificate"],
+    ),
     "adcvd_301_232": (r"antidumping|countervailing|ad/cvd|section (301|232)|chapter 99", []),
     "broker": (r"broker", ["broker_review_missing"]),
-    "recordkeeping": (r"record ?keeping|retention|retain|\bkeep\b.*\brecords\b|\brecords\b.*\b(kept|keep)\b", ["missing_records"]),
+    "recordkeeping": (
+        r"record ?keeping|retention|retain|\bkeep\b.*\brecords\b|\brecords\b.*\b(kept|keep)\b",
+        ["missing_records"],
+    ),
     "internal_audit": (r"internal audit|error rate|audit", []),
     "training": (r"train", []),
     "corrective_action": (r"correct|prior disclosure|162\.74", ["psc_pattern"]),
 }
 _AREA_HEADINGS = {  # the default questionnaire's headings
-    "organization and risk assessment": "organization", "classification": "classification",
-    "valuation": "valuation", "country of origin and marking": "origin", "special trade programs": "trade_programs",
-    "ad/cvd and section 301/232": "adcvd_301_232", "broker management": "broker", "recordkeeping": "recordkeeping",
-    "internal audit and error rates": "internal_audit", "training": "training",
+    "organization and risk assessment": "organization",
+    "classification": "classification",
+    "valuation": "valuation",
+    "country of origin and marking": "origin",
+    "special trade programs": "trade_programs",
+    "ad/cvd and section 301/232": "adcvd_301_232",
+    "broker management": "broker",
+    "recordkeeping": "recordkeeping",
+    "internal audit and error rates": "internal_audit",
+    "training": "training",
     "corrective action and prior disclosure": "corrective_action",
 }
 _NUMBERED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})[.):]\s+(\S.*)$", re.I)
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.+?)\s*#*\s*$|([A-Z][A-Z0-9 ,/&()-]{3,})\s*$)")
-
-
-class QuestionnaireError(ValueError):
-    pass
 
 
 @dataclass
@@ -155,7 +177,8 @@ def load_questionnaire(path: Path | None = None) -> tuple[str, list[SurveyQuesti
 
 def document_text(path: Path, error: type[Exception]) -> str:
     """The text of a PDF, DOCX or text file given to a draft command; ``error`` names the file and why not."""
-    from ingest.documents import DocumentError, load_document
+    from assistant.errors import DocumentError
+    from ingest.documents import load_document
 
     path = Path(path)
     if not path.is_file():
@@ -181,51 +204,73 @@ def records_facts(con, settings: Settings, run) -> dict[str, list[str]]:
     one = lambda sql, *p: con.execute(sql, list(p)).fetchone()  # noqa: E731
     facts: dict[str, list[str]] = {a: [] for a in AREAS}
     n_lines, n_entries, first, last, value = one(
-        "SELECT count(*), count(DISTINCT entry_number), min(entered), max(entered), sum(value) FROM lines")
+        "SELECT count(*), count(DISTINCT entry_number), min(entered), max(entered), sum(value) FROM lines"
+    )
     if not n_lines:
         return facts
     facts["organization"].append(
         f"The records hold {n_entries:,} entries ({n_lines:,} entry lines) entered {first} to {last}, "
-        f"entered value ${value or 0:,.2f} (ES-003 entry data).")
+        f"entered value ${value or 0:,.2f} (ES-003 entry data)."
+    )
 
-    parts, with_ruling = one("SELECT count(*), count(ruling_number) FILTER (WHERE trim(ruling_number) <> '') FROM master")
+    parts, with_ruling = one(
+        "SELECT count(*), count(ruling_number) FILTER (WHERE trim(ruling_number) <> '') FROM master"
+    )
     on_master, compared = one(
         "SELECT count(*) FILTER (WHERE hts_eq(l.hts_d, m.hts_d)), count(*) FROM lines l JOIN master m USING (part_number) "
-        "WHERE l.hts_d <> '' AND m.hts_d <> ''")
+        "WHERE l.hts_d <> '' AND m.hts_d <> ''"
+    )
     if parts:
         facts["classification"].append(f"The product master lists {parts} parts; {with_ruling} cite a CBP ruling.")
         facts["classification"].append(
             f"{on_master:,} of {compared:,} entry lines of master parts ({_pct(on_master, compared)}) declared the "
-            "product master's HTS number.")
+            "product master's HTS number."
+        )
 
     with_additions, additions = one("SELECT count(*) FILTER (WHERE additions > 0), sum(additions) FROM lines")
-    related, = one("SELECT count(*) FILTER (WHERE related_party) FROM lines")
+    (related,) = one("SELECT count(*) FILTER (WHERE related_party) FROM lines")
     n_pay, paid = one("SELECT count(*), sum(amount) FROM payments")
     facts["valuation"].append(
         f"{with_additions:,} of {n_lines:,} entry lines declare additions to the price (${additions or 0:,.2f}); "
-        f"{related:,} lines are flagged as related-party transactions.")
+        f"{related:,} lines are flagged as related-party transactions."
+    )
     if n_pay:
         facts["valuation"].append(f"The payments register holds {n_pay:,} payments (${paid or 0:,.2f}).")
 
-    origins = con.execute("SELECT country_of_origin, count(*) FROM lines GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall()
-    facts["origin"].append("Countries of origin declared, by entry lines: "
-                           + ", ".join(f"{c or 'none'} {_pct(n, n_lines)}" for c, n in origins) + ".")
+    origins = con.execute(
+        "SELECT country_of_origin, count(*) FROM lines GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+    ).fetchall()
+    facts["origin"].append(
+        "Countries of origin declared, by entry lines: "
+        + ", ".join(f"{c or 'none'} {_pct(n, n_lines)}" for c, n in origins)
+        + "."
+    )
 
-    spi, usmca = one("SELECT count(*) FILTER (WHERE coalesce(trim(spi), '') <> ''), "
-                     "count(*) FILTER (WHERE upper(trim(spi)) IN ('S', 'S+')) FROM lines")
-    certs, = one("SELECT count(*) FROM certificates WHERE upper(program) = 'USMCA'")
-    facts["trade_programs"].append(f"{spi:,} entry lines claim a trade program, {usmca:,} of them USMCA (SPI S/S+); "
-                                   f"{certs} USMCA certifications are in the certificate register.")
+    spi, usmca = one(
+        "SELECT count(*) FILTER (WHERE coalesce(trim(spi), '') <> ''), "
+        "count(*) FILTER (WHERE upper(trim(spi)) IN ('S', 'S+')) FROM lines"
+    )
+    (certs,) = one("SELECT count(*) FROM certificates WHERE upper(program) = 'USMCA'")
+    facts["trade_programs"].append(
+        f"{spi:,} entry lines claim a trade program, {usmca:,} of them USMCA (SPI S/S+); "
+        f"{certs} USMCA certifications are in the certificate register."
+    )
 
-    ch99, = one("SELECT count(*) FROM entry_lines WHERE coalesce(tariff_ordinal, 1) > 1 "
-                "AND regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') LIKE '99%'")
-    adcvd, = one("SELECT count(DISTINCT entry_number) FROM lines WHERE entry_type IN ('03', '3')")
-    facts["adcvd_301_232"].append(f"{ch99:,} Chapter 99 tariff lines (e.g. Section 301/232) are reported on the "
-                                  f"entries; {adcvd:,} entries are AD/CVD entries (type 03).")
+    (ch99,) = one(
+        "SELECT count(*) FROM entry_lines WHERE coalesce(tariff_ordinal, 1) > 1 "
+        "AND regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') LIKE '99%'"
+    )
+    (adcvd,) = one("SELECT count(DISTINCT entry_number) FROM lines WHERE entry_type IN ('03', '3')")
+    facts["adcvd_301_232"].append(
+        f"{ch99:,} Chapter 99 tariff lines (e.g. Section 301/232) are reported on the "
+        f"entries; {adcvd:,} entries are AD/CVD entries (type 03)."
+    )
 
-    reviewed, = one("SELECT count(DISTINCT l.entry_number) FROM lines l JOIN broker_reviews r USING (entry_number)")
-    facts["broker"].append(f"{reviewed:,} of {n_entries:,} entries ({_pct(reviewed, n_entries)}) have a review recorded "
-                           "in the broker review log.")
+    (reviewed,) = one("SELECT count(DISTINCT l.entry_number) FROM lines l JOIN broker_reviews r USING (entry_number)")
+    facts["broker"].append(
+        f"{reviewed:,} of {n_entries:,} entries ({_pct(reviewed, n_entries)}) have a review recorded "
+        "in the broker review log."
+    )
 
     since = years_before(settings.today, settings.checks.retention_years)
     in_retention, complete = one(
@@ -233,25 +278,31 @@ def records_facts(con, settings: Settings, run) -> dict[str, list[str]]:
                 k AS (SELECT de.entry_number, count(DISTINCT d.kind) AS kinds FROM document_entries de
                       JOIN documents d USING (path)
                       WHERE d.kind IN ('commercial_invoice', 'packing_list', 'entry_summary') GROUP BY 1)
-           SELECT count(*), count(*) FILTER (WHERE k.kinds = 3) FROM e LEFT JOIN k USING (entry_number)""", since)
+           SELECT count(*), count(*) FILTER (WHERE k.kinds = 3) FROM e LEFT JOIN k USING (entry_number)""",
+        since,
+    )
     facts["recordkeeping"].append(
         f"{complete:,} of the {in_retention:,} entries of the last {settings.checks.retention_years} years "
-        f"({_pct(complete, in_retention)}) have a commercial invoice, packing list and entry summary on file.")
+        f"({_pct(complete, in_retention)}) have a commercial invoice, packing list and entry summary on file."
+    )
 
     psc_lines, psc_entries = one("SELECT count(*), count(DISTINCT entry_number) FROM lines WHERE psc")
-    facts["corrective_action"].append(f"Post-summary corrections are recorded on {psc_lines:,} lines of "
-                                      f"{psc_entries:,} entries.")
+    facts["corrective_action"].append(
+        f"Post-summary corrections are recorded on {psc_lines:,} lines of {psc_entries:,} entries."
+    )
     facts["internal_audit"].append(error_rate_fact(run, n_lines))
     return facts
 
 
 def error_rate_fact(run, n_lines: int) -> str:
     """The share of entry lines a revenue check flags: the records' own error rate."""
-    from assistant.audit import LINE_CHECKS
+    from assistant.checks.audit import LINE_CHECKS
 
     flagged = {(ll.entry, ll.line) for f in run.findings if f.check in LINE_CHECKS for ll in f.lines}
-    return (f"The checks flag {len(flagged):,} of {n_lines:,} entry lines ({_pct(len(flagged), n_lines)}) with a "
-            "classification, value or origin error: the records' own error rate, before any review.")
+    return (
+        f"The checks flag {len(flagged):,} of {n_lines:,} entry lines ({_pct(len(flagged), n_lines)}) with a "
+        "classification, value or origin error: the records' own error rate, before any review."
+    )
 
 
 # --- the survey ----------------------------------------------------------------------------------
@@ -260,7 +311,7 @@ def error_rate_fact(run, n_lines: int) -> str:
 def shares_a_term(question: str):
     """A test that a sentence shares a term of the question beyond the domain's common words, compared
     by their first five letters (broker/brokers, instructed/instruction, review/reviews)."""
-    from assistant.lexical import STOPWORDS, tokenize
+    from assistant.stores.lexical import STOPWORDS, tokenize
 
     stems = {t[:5] for t in tokenize(question) if t not in STOPWORDS and t not in DOMAIN_WORDS}
     return lambda text: bool(stems & {t[:5] for t in tokenize(text)})
@@ -268,13 +319,14 @@ def shares_a_term(question: str):
 
 def draft_survey(settings: Settings, questionnaire: Path | None = None, assistant=None) -> Survey:
     """A draft answer for every question; ``assistant`` (an open ``Assistant``) is reused when given."""
-    from assistant import services
-    from assistant.ask import Assistant
+    from assistant.answering.ask import Assistant
+    from assistant.checks import check_workspace
     from assistant.checks.base import prepare
+    from assistant.stores.records import open_records
 
     name, questions = load_questionnaire(questionnaire)
-    run = services.run_checks(settings)
-    with services._records(settings) as rec:
+    run = check_workspace(settings)
+    with open_records(settings) as rec:
         prepare(rec.con)
         facts = records_facts(rec.con, settings, run)
     by_check: dict[str, list] = {}
@@ -287,18 +339,25 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
     try:
         answers = [_answer(q, assistant, facts, by_check, titles) for q in questions]
         if assistant.llm is not None:
-            rewrite_all(assistant.llm, "answer to a pre-assessment survey question", answers,
-                        lambda a: finding_ids_in(a.answer))
+            rewrite_all(
+                assistant.llm, "answer to a pre-assessment survey question", answers, lambda a: finding_ids_in(a.answer)
+            )
     finally:
         if own:
             assistant.close()
-    return Survey(workspace=settings.workspace, as_of=settings.today, questionnaire=name, answers=answers,
-                  mode="llm" if assistant.llm is not None else "extractive")
+    return Survey(
+        workspace=settings.workspace,
+        as_of=settings.today,
+        questionnaire=name,
+        answers=answers,
+        mode="llm" if assistant.llm is not None else "extractive",
+    )
 
 
 def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnswer:
-    policy = assistant.answer_from_documents(q.question, Filters(kinds=POLICY_KINDS), gap=POLICY_GAP,
-                                             keep=shares_a_term(q.question))
+    policy = assistant.answer_from_documents(
+        q.question, Filters(kinds=POLICY_KINDS), gap=POLICY_GAP, keep=shares_a_term(q.question)
+    )
     parts, gaps = [], []
     if policy.citations:
         parts.append(phrase("survey_policy", text=policy.answer.removeprefix("From the records: ").split("\n\n")[0]))
@@ -317,22 +376,33 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
     text = "\n\n".join(parts)
     if q.area == "classification" or ans.LEGAL_NOTE in policy.answer:
         text += "\n\n" + ans.LEGAL_NOTE
-    return SurveyAnswer(question_id=q.id, question=q.question, area=q.area, answer=text, citations=policy.citations,
-                        facts=area_facts, exceptions=exceptions, gaps=gaps, flags=policy.flags)
+    return SurveyAnswer(
+        question_id=q.id,
+        question=q.question,
+        area=q.area,
+        answer=text,
+        citations=policy.citations,
+        facts=area_facts,
+        exceptions=exceptions,
+        gaps=gaps,
+        flags=policy.flags,
+    )
 
 
 def rewrite_all(model, document: str, items, finding_ids_of) -> None:
     """With a language model: each item's ``answer`` rewritten and checked (``llm.rewrite``), its
     citations renumbered and the checks' flags added; when the model fails, the extractive draft is kept
     and a flag says why. ``items`` have ``answer``, ``citations``, ``flags``."""
-    from assistant import llm
+    from assistant.answering import llm
 
     for item in items:
         try:
             text, citations, flags = llm.rewrite(model, document, item.answer, item.citations, finding_ids_of(item))
         except Exception as exc:  # a remote model can fail in many ways; the draft stands
-            item.flags.append(f"the language model did not rewrite this answer ({type(exc).__name__}: "
-                              f"{str(exc)[:160]}); the extractive draft is kept")
+            item.flags.append(
+                f"the language model did not rewrite this answer ({type(exc).__name__}: "
+                f"{str(exc)[:160]}); the extractive draft is kept"
+            )
             continue
         item.answer, item.citations = text, citations
         item.flags += flags
@@ -364,12 +434,14 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
     doc = Document()
     doc.add_heading("Focused Assessment Pre-Assessment Survey: draft answers", level=0)
     doc.add_paragraph(f"Importer: {importer_name(settings, survey)}")
-    doc.add_paragraph(f"Date: {survey.as_of.isoformat()}    Questionnaire: {survey.questionnaire}")
+    doc.add_paragraph(f"Date: {day(survey.as_of)}    Questionnaire: {survey.questionnaire}")
     note = doc.add_paragraph()
     note.add_run("Draft for review. " + survey.note).italic = True
     gapped = [a for a in survey.answers if a.gaps]
-    doc.add_paragraph(f"{len(survey.answers)} questions: {len(survey.answers) - len(gapped)} answered from written "
-                      f"procedures, {len(gapped)} with gaps (highlighted).")
+    doc.add_paragraph(
+        f"{len(survey.answers)} questions: {len(survey.answers) - len(gapped)} answered from written "
+        f"procedures, {len(gapped)} with gaps (highlighted)."
+    )
     for a in survey.answers:
         doc.add_heading(f"{a.question_id}. {a.question}", level=2)
         for block in a.answer.split("\n\n"):

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.errors import Busy, UploadRefused
+from assistant.stores.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +33,6 @@ REPORT_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,150}$")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 GATE_WAIT_S = 600.0
-
-
-class Busy(RuntimeError):
-    """The stores are held by an ingest longer than a reader will wait."""
-
-
-class UploadRefused(ValueError):
-    """An uploaded file faprep will not store: ``status`` is the HTTP status (413 size, 422 the rest)."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 def safe_upload_name(name: str | None, allowed: tuple[str, ...] = UPLOAD_SUFFIXES) -> str:
@@ -122,7 +112,11 @@ class Job:
 
     def public(self) -> dict:
         d = dict(self.__dict__)
-        d["progress"] = round(self.files_done / self.files_total, 3) if self.files_total else (1.0 if self.status == "done" else 0.0)
+        d["progress"] = (
+            round(self.files_done / self.files_total, 3)
+            if self.files_total
+            else (1.0 if self.status == "done" else 0.0)
+        )
         return d
 
 
@@ -148,9 +142,9 @@ class _JobProgress:
 class Server:
     def __init__(self, settings: Settings):
         self.settings = settings
-        ws = settings.workspace_dir
-        self.uploads = ws / "uploads"
-        self.outputs = ws / "outputs"
+        self.workspace = Workspace.of(settings)
+        self.uploads = self.workspace.uploads
+        self.outputs = self.workspace.outputs
         self.gate = Gate()
         self.jobs: dict[str, Job] = {}
         self._askers: queue.LifoQueue = queue.LifoQueue()
@@ -175,7 +169,7 @@ class Server:
     @contextmanager
     def asker(self):
         """An ``Assistant`` for one question: up to ``serve_askers`` exist, each used by one thread at a time."""
-        from assistant.ask import Assistant
+        from assistant.answering.ask import Assistant
 
         with self.gate.read():
             try:
@@ -237,36 +231,38 @@ class Server:
             return services.audit(self.settings, **kw)
 
     def draft_survey(self, questionnaire: Path | None = None):
-        from assistant import drafting
+        from assistant.drafting import survey as drafting
 
         with self.asker() as a:
             return drafting.draft_survey(self.settings, questionnaire, assistant=a)
 
     def draft_rebuttal(self, report: Path):
-        from assistant import rebuttal
+        from assistant.drafting import rebuttal
 
         with self.asker() as a:
             return rebuttal.draft_rebuttal(self.settings, report, assistant=a)
 
-    def _rows(self, sql: str, params: list) -> list[tuple]:
-        """A read-only query of the workspace's records under the read gate; none before the first ingest."""
-        from assistant.records import Records
+    @contextmanager
+    def _records(self):
+        """The workspace's records, read-only, under the read gate; None before the first ingest."""
+        from assistant.stores.records import Records
 
-        db = self.settings.workspace_dir / "records.duckdb"
-        if not db.exists():
-            return []
-        with self.gate.read(), Records(db, read_only=True) as rec:
-            return rec.con.execute(sql, params).fetchall()
+        if not self.workspace.has_records():
+            yield None
+            return
+        with self.gate.read(), Records(self.workspace.records, read_only=True) as rec:
+            yield rec
 
     def source_file(self, path: str) -> Path | None:
         """The original file of an ingested document (by its key), if it is still on disk."""
-        rows = self._rows("SELECT abs_path FROM files WHERE path = ? AND category = 'document'", [path])
-        p = Path(rows[0][0]) if rows and rows[0][0] else None
+        with self._records() as rec:
+            p = rec.document_file(path) if rec else None
         return p if p and p.is_file() else None
 
     def documents(self, kind: str) -> list[str]:
         """Keys of the ingested documents of one kind (e.g. the FA draft reports)."""
-        return [r[0] for r in self._rows("SELECT path FROM documents WHERE kind = ? ORDER BY path", [kind])]
+        with self._records() as rec:
+            return rec.documents_of_kind(kind) if rec else []
 
     # --- outputs ------------------------------------------------------------------------------
 
@@ -285,7 +281,7 @@ class Server:
 
     def export_findings(self, fmt: str, **filters) -> Path:
         """The checks' findings report (xlsx, md or json) in the outputs folder."""
-        from assistant import report
+        from assistant.checks import report
 
         path = self.output_path("findings", f".{fmt}")
         report.write(self.checks(**filters), path)
@@ -316,7 +312,9 @@ class Server:
                 for chunk in chunks:
                     size += len(chunk)
                     if size > self.upload_limit:
-                        raise UploadRefused(f"{name}: larger than the upload limit of {self.settings.max_upload_mb:g} MB", 413)
+                        raise UploadRefused(
+                            f"{name}: larger than the upload limit of {self.settings.max_upload_mb:g} MB", status=413
+                        )
                     fh.write(chunk)
             tmp.replace(target)
         finally:
@@ -363,7 +361,7 @@ class Server:
                 self._save_job(job)
 
     def _save_job(self, job: Job) -> None:
-        folder = self.settings.workspace_dir / "jobs"
+        folder = self.workspace.jobs
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{job.id}.json").write_text(json.dumps(job.public(), indent=1, default=str))
 
@@ -372,7 +370,7 @@ class Server:
             return self.jobs[job_id]
         if not re.fullmatch(r"[0-9a-f]{12}", job_id or ""):
             return None
-        path = self.settings.workspace_dir / "jobs" / f"{job_id}.json"
+        path = self.workspace.jobs / f"{job_id}.json"
         if path.is_file():
             d = json.loads(path.read_text())
             d.pop("progress", None)

@@ -6,19 +6,53 @@ turning results into tables, charts and HTML.
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import gradio as gr
 import pandas as pd
 
-from assistant.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, file_chunks, safe_upload_name
+import prompts
+from assistant.errors import FaprepError
+from assistant.formats import money
+from assistant.web.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, file_chunks, safe_upload_name
+from assistant.web.stream import sentences
 
-LEGAL_NOTE = ("Classification outputs are flags for review by the importer and its licensed customs broker, "
-              "not classification decisions (19 USC 1641). Drafts are drafts: review them before they reach CBP.")
+LEGAL_NOTE = prompts.LEGAL_NOTE + " Drafts are drafts: review them before they reach CBP."
+log = logging.getLogger(__name__)
 SEVERITIES = ("high", "medium", "low")
+
+
+def error_text(exc: BaseException) -> str:
+    """What the UI shows for a failure: a ``FaprepError``'s message; for anything else a reference to
+    the server log (where the details are), never a traceback. The UI's one error renderer."""
+    if isinstance(exc, FaprepError):
+        return exc.message
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error %s in the UI", ref, exc_info=exc)
+    return f"internal error (reference {ref}; the server log has the details)"
+
+
+def shown(fn):
+    """A UI callback whose failures reach the user as ``error_text`` in Gradio's error toast."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure is shown, the unexpected ones logged
+            raise gr.Error(error_text(exc)) from None
+
+    return run
+
+
 _CSS = """
 #legal-note {border-left: 4px solid #d97706; padding: .4rem .8rem; background: #fffbeb; color: #78350f}
 #citations mark {background: #fde68a; padding: 0 .1rem}
@@ -26,11 +60,8 @@ _CSS = """
 """
 
 
-def _money(x) -> str:
-    return "n/a" if x is None else f"${x:,.2f}"
-
-
 # --- chat ------------------------------------------------------------------------------------------
+
 
 def citations_html(server: Server, result) -> str:
     if not result.citations:
@@ -44,17 +75,21 @@ def citations_html(server: Server, result) -> str:
             link += f"#page={c.page}"
         where = html.escape(c.source) + (f", page {c.page}" if c.page is not None else "")
         ruling = f", {html.escape(c.ruling_number)}" if c.ruling_number else ""
-        items.append(f'<li class="citation" data-n="{c.n}"><strong>[{c.n}]</strong> '
-                     f'<a href="{link}" target="_blank" rel="noopener">{where}</a> ({html.escape(c.kind)}{ruling})'
-                     f"<br><mark>{html.escape(' '.join(c.quote.split()))}</mark></li>")
+        items.append(
+            f'<li class="citation" data-n="{c.n}"><strong>[{c.n}]</strong> '
+            f'<a href="{link}" target="_blank" rel="noopener">{where}</a> ({html.escape(c.kind)}{ruling})'
+            f"<br><mark>{html.escape(' '.join(c.quote.split()))}</mark></li>"
+        )
     flags = "".join(f"<li>{html.escape(f)}</li>" for f in result.flags)
-    return ("<h3>Sources</h3><ol class='citations'>" + "".join(items) + "</ol>"
-            + (f"<h4>Flags</h4><ul>{flags}</ul>" if flags else ""))
+    return (
+        "<h3>Sources</h3><ol class='citations'>"
+        + "".join(items)
+        + "</ol>"
+        + (f"<h4>Flags</h4><ul>{flags}</ul>" if flags else "")
+    )
 
 
 def _chat(server: Server):
-    from assistant.api import _sentences
-
     def respond(question: str, history: list, session_id: str | None):
         history = list(history or [])
         question = (question or "").strip()
@@ -67,27 +102,41 @@ def _chat(server: Server):
         try:
             result = server.ask(question, session_id=session_id)
         except Exception as exc:  # noqa: BLE001 - shown to the user as the answer
-            history[-1] = {"role": "assistant", "content": f"Error: {exc}"}
+            history[-1] = {"role": "assistant", "content": f"Error: {error_text(exc)}"}
             yield history, "", session_id, ""
             return
         history.pop()
         if result.tools_called:
-            history.append({"role": "assistant", "content": "Ran: " + ", ".join(result.tools_called),
-                            "metadata": {"title": "Tools called: " + ", ".join(result.tools_called)}})
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": "Ran: " + ", ".join(result.tools_called),
+                    "metadata": {"title": "Tools called: " + ", ".join(result.tools_called)},
+                }
+            )
         history.append({"role": "assistant", "content": ""})
         cites = citations_html(server, result)
-        for piece in _sentences(result.answer):
+        for piece in sentences(result.answer):
             history[-1] = {"role": "assistant", "content": history[-1]["content"] + piece}
             yield history, "", result.session_id, gr.skip()
         yield history, "", result.session_id, cites
 
     with gr.Row():
         with gr.Column(scale=3):
-            chat = gr.Chatbot(label="Assistant", height=480, elem_id="chat", feedback_options=None,
-                              placeholder="Ask about your rulings, manuals, entries or findings.")
+            chat = gr.Chatbot(
+                label="Assistant",
+                height=480,
+                elem_id="chat",
+                feedback_options=None,
+                placeholder="Ask about your rulings, manuals, entries or findings.",
+            )
             with gr.Row():
-                box = gr.Textbox(show_label=False, placeholder="e.g. How long must entry records be kept?",
-                                 elem_id="question", scale=5)
+                box = gr.Textbox(
+                    show_label=False,
+                    placeholder="e.g. How long must entry records be kept?",
+                    elem_id="question",
+                    scale=5,
+                )
                 send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
             new = gr.Button("New conversation", size="sm")
         with gr.Column(scale=2):
@@ -100,13 +149,17 @@ def _chat(server: Server):
 
 # --- documents -------------------------------------------------------------------------------------
 
+
 def _status_tables(server: Server):
     st = server.status()
     files = pd.DataFrame(st.get("files_by_kind", []), columns=["category", "kind", "status", "files"])
     rejected = pd.DataFrame(st.get("rejected_files", []), columns=["path", "reason"])
     tables = st.get("tables", {})
-    summary = (f"Workspace `{st['workspace']}`: " + ", ".join(f"{k} {v:,}" for k, v in tables.items())
-               if tables else f"Workspace `{st['workspace']}` is empty: upload a case's files.")
+    summary = (
+        f"Workspace `{st['workspace']}`: " + ", ".join(f"{k} {v:,}" for k, v in tables.items())
+        if tables
+        else f"Workspace `{st['workspace']}` is empty: upload a case's files."
+    )
     return summary, files, rejected
 
 
@@ -115,9 +168,11 @@ def report_markdown(job) -> str:
         return f"**Ingest failed:** {job.error}"
     r = job.report or {}
     t = r.get("totals", {})
-    lines = [f"**Ingest {job.id}: {job.status}** — {t.get('files', 0)} file(s): {t.get('ingested', 0)} ingested, "
-             f"{t.get('skipped', 0)} unchanged, {t.get('rejected', 0)} rejected; {t.get('rows', 0):,} rows "
-             f"({t.get('rejected_rows', 0):,} rejected), {t.get('chunks', 0):,} chunks."]
+    lines = [
+        f"**Ingest {job.id}: {job.status}** — {t.get('files', 0)} file(s): {t.get('ingested', 0)} ingested, "
+        f"{t.get('skipped', 0)} unchanged, {t.get('rejected', 0)} rejected; {t.get('rows', 0):,} rows "
+        f"({t.get('rejected_rows', 0):,} rejected), {t.get('chunks', 0):,} chunks."
+    ]
     for f in r.get("files", []):
         if f["status"] in ("rejected", "partial"):
             lines.append(f"- `{f['path']}` **{f['status']}**: {f['reason']}")
@@ -127,9 +182,12 @@ def report_markdown(job) -> str:
 
 
 def _documents(server: Server):
+
+    @shown
     def ingest(files, progress=gr.Progress()):
         if not files:
             return ("Choose files first.",) + _status_tables(server)
+
         def opened():  # each file open while the server stores it
             for f in files:
                 path = Path(f if isinstance(f, str) else f.name)
@@ -148,8 +206,12 @@ def _documents(server: Server):
         return (text,) + _status_tables(server)
 
     with gr.Row():
-        upload = gr.File(label="Case files (PDF, DOCX, TXT, MD, CSV, XLSX)", file_count="multiple",
-                         file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+        upload = gr.File(
+            label="Case files (PDF, DOCX, TXT, MD, CSV, XLSX)",
+            file_count="multiple",
+            file_types=list(UPLOAD_SUFFIXES),
+            elem_id="upload",
+        )
         with gr.Column():
             go = gr.Button("Ingest", variant="primary", elem_id="ingest")
             refresh = gr.Button("Refresh", size="sm")
@@ -164,20 +226,34 @@ def _documents(server: Server):
 
 # --- findings --------------------------------------------------------------------------------------
 
+
 def _findings(server: Server):
     columns = ["severity", "check", "title", "duty at stake", "id"]
 
+    @shown
     def run(severity: str):
         result = server.checks(severity=None if severity == "all" else severity)
-        rows = [[f.severity, f.check, f.title, _money(f.amount_at_risk), f.id]
-                for sev in SEVERITIES for f in result.by_severity().get(sev, [])]
+        rows = [
+            [f.severity, f.check, f.title, money(f.amount_at_risk), f.id]
+            for sev in SEVERITIES
+            for f in result.by_severity().get(sev, [])
+        ]
         table = pd.DataFrame(rows, columns=columns)
-        by_check = pd.DataFrame([{"check": c, "findings": sum(1 for f in result.findings if f.check == c),
-                                  "duty at stake": sum(f.amount_at_risk or 0 for f in result.findings if f.check == c)}
-                                 for c in sorted({f.check for f in result.findings})],
-                                columns=["check", "findings", "duty at stake"])
-        head = (f"**{len(result.findings)} finding(s)**, duty at stake {_money(result.amount_at_risk)} where computable "
-                f"(as of {result.as_of}). " + " ".join(result.notes))
+        by_check = pd.DataFrame(
+            [
+                {
+                    "check": c,
+                    "findings": sum(1 for f in result.findings if f.check == c),
+                    "duty at stake": sum(f.amount_at_risk or 0 for f in result.findings if f.check == c),
+                }
+                for c in sorted({f.check for f in result.findings})
+            ],
+            columns=["check", "findings", "duty at stake"],
+        )
+        head = (
+            f"**{len(result.findings)} finding(s)**, duty at stake {money(result.amount_at_risk)} where computable "
+            f"(as of {result.as_of}). " + " ".join(result.notes)
+        )
         store = {f.id: f.model_dump(mode="json") for f in result.findings}
         return head, table, by_check, by_check, store
 
@@ -186,8 +262,11 @@ def _findings(server: Server):
         f = (store or {}).get(row[-1]) if row else None
         if not f:
             return "Select a finding to see its evidence."
-        out = [f"### {f['title']}", f"*{f['severity']}* · `{f['check']}` · duty at stake {_money(f['amount_at_risk'])}"
-               + (f" ({f['amount_basis']})" if f.get("amount_basis") else "")]
+        out = [
+            f"### {f['title']}",
+            f"*{f['severity']}* · `{f['check']}` · duty at stake {money(f['amount_at_risk'])}"
+            + (f" ({f['amount_basis']})" if f.get("amount_basis") else ""),
+        ]
         out += ["**Evidence**", "\n".join(f"- {e}" for e in f["evidence"])]
         if f.get("legal_basis"):
             out += ["**Legal basis:** " + "; ".join(f["legal_basis"])]
@@ -195,21 +274,35 @@ def _findings(server: Server):
             out += [f"**Recommendation:** {f['recommendation']}"]
         return "\n\n".join(out)
 
+    @shown
     def audit(sample: float, seed: float):
         r = server.audit(sample=int(sample), seed=int(seed))
         if not r.population_lines:
             return "No entry lines with a value in the review period.", "", pd.DataFrame()
         lo, hi = r.compliance_ci95
         plo, phi = r.projected_loss_ci95
-        text = (f"**Compliance rate {r.compliance_rate:.1%}** (95% interval {lo:.1%} – {hi:.1%}); "
-                f"{len(r.errors)} of {r.sample_size} sampled lines in error. Projected loss of revenue "
-                f"**{_money(r.projected_loss)}** (95% interval {_money(plo)} – {_money(phi)}). "
-                f"Entry lines {r.period_start} to {r.period_end}, seed {r.seed}.")
-        strata = pd.DataFrame([{"stratum": s.stratum, "value range": f"{_money(s.value_from)} – {_money(s.value_to)}",
-                                "lines": s.population_lines, "sampled": s.sample_lines, "errors": s.errors,
-                                "loss found": _money(s.sample_loss)} for s in r.strata])
+        text = (
+            f"**Compliance rate {r.compliance_rate:.1%}** (95% interval {lo:.1%} – {hi:.1%}); "
+            f"{len(r.errors)} of {r.sample_size} sampled lines in error. Projected loss of revenue "
+            f"**{money(r.projected_loss)}** (95% interval {money(plo)} – {money(phi)}). "
+            f"Entry lines {r.period_start} to {r.period_end}, seed {r.seed}."
+        )
+        strata = pd.DataFrame(
+            [
+                {
+                    "stratum": s.stratum,
+                    "value range": f"{money(s.value_from)} – {money(s.value_to)}",
+                    "lines": s.population_lines,
+                    "sampled": s.sample_lines,
+                    "errors": s.errors,
+                    "loss found": money(s.sample_loss),
+                }
+                for s in r.strata
+            ]
+        )
         return text, interval_html(r.compliance_rate, lo, hi), strata
 
+    @shown
     def export(fmt: str):
         return str(server.export_findings(fmt))
 
@@ -220,14 +313,25 @@ def _findings(server: Server):
         md = gr.Button("Export Markdown", scale=1)
     exported = gr.File(label="Report", interactive=False)
     head = gr.Markdown()
-    table = gr.Dataframe(headers=columns, label="Findings by severity (select one for its evidence)", interactive=False,
-                         elem_id="findings")
+    table = gr.Dataframe(
+        headers=columns,
+        label="Findings by severity (select one for its evidence)",
+        interactive=False,
+        elem_id="findings",
+    )
     detail = gr.Markdown("Select a finding to see its evidence.", elem_id="evidence")
     with gr.Row():
-        count_plot = gr.BarPlot(x="check", y="findings", title="Findings by check", y_lim=[0, None],
-                                x_label_angle=-40, height=360)
-        amount_plot = gr.BarPlot(x="check", y="duty at stake", title="Duty at stake by check (USD, where computable)",
-                                 y_lim=[0, None], x_label_angle=-40, height=360)
+        count_plot = gr.BarPlot(
+            x="check", y="findings", title="Findings by check", y_lim=[0, None], x_label_angle=-40, height=360
+        )
+        amount_plot = gr.BarPlot(
+            x="check",
+            y="duty at stake",
+            title="Duty at stake by check (USD, where computable)",
+            y_lim=[0, None],
+            x_label_angle=-40,
+            height=360,
+        )
     store = gr.State({})
     go.click(run, severity, [head, table, count_plot, amount_plot, store])
     table.select(evidence, store, detail)
@@ -247,26 +351,30 @@ def _findings(server: Server):
 def interval_html(rate: float, lo: float, hi: float) -> str:
     """The compliance rate on a 0–100% scale, its 95% interval shaded (no chart library needed)."""
     pct = lambda x: f"{max(0.0, min(1.0, x)) * 100:.1f}%"  # noqa: E731
-    return (f'<div class="ci-chart" title="compliance rate {rate:.1%}, 95% interval {lo:.1%} – {hi:.1%}">'
-            '<div style="font-size:.85rem;margin-bottom:.2rem">Compliance rate and its 95% interval</div>'
-            '<div style="position:relative;height:22px;background:#e5e7eb;border-radius:3px">'
-            f'<div class="ci-band" style="position:absolute;left:{pct(lo)};width:{(min(hi, 1) - max(lo, 0)) * 100:.1f}%;'
-            'height:100%;background:#93c5fd"></div>'
-            f'<div class="ci-mark" style="position:absolute;left:{pct(rate)};width:3px;margin-left:-1px;height:100%;'
-            'background:#1e3a8a"></div></div>'
-            '<div style="display:flex;justify-content:space-between;font-size:.75rem"><span>0%</span>'
-            f'<span>{lo:.1%} – <b>{rate:.1%}</b> – {hi:.1%}</span><span>100%</span></div></div>')
+    return (
+        f'<div class="ci-chart" title="compliance rate {rate:.1%}, 95% interval {lo:.1%} – {hi:.1%}">'
+        '<div style="font-size:.85rem;margin-bottom:.2rem">Compliance rate and its 95% interval</div>'
+        '<div style="position:relative;height:22px;background:#e5e7eb;border-radius:3px">'
+        f'<div class="ci-band" style="position:absolute;left:{pct(lo)};width:{(min(hi, 1) - max(lo, 0)) * 100:.1f}%;'
+        'height:100%;background:#93c5fd"></div>'
+        f'<div class="ci-mark" style="position:absolute;left:{pct(rate)};width:3px;margin-left:-1px;height:100%;'
+        'background:#1e3a8a"></div></div>'
+        '<div style="display:flex;justify-content:space-between;font-size:.75rem"><span>0%</span>'
+        f"<span>{lo:.1%} – <b>{rate:.1%}</b> – {hi:.1%}</span><span>100%</span></div></div>"
+    )
 
 
 # --- drafts ----------------------------------------------------------------------------------------
 
+
 def _drafts(server: Server):
-    from assistant.drafting import markdown_docx, survey_markdown, write_survey
-    from assistant.rebuttal import rebuttal_markdown, write_rebuttal
+    from assistant.drafting.rebuttal import rebuttal_markdown, write_rebuttal
+    from assistant.drafting.survey import markdown_docx, survey_markdown, write_survey
 
     def _docx(draft, write, stem):
         return str(server.save_draft(draft, write, stem, suffixes=(".docx",))["docx"])
 
+    @shown
     def survey(questionnaire):
         q = Path(questionnaire) if questionnaire else None
         if q is not None:
@@ -274,6 +382,7 @@ def _drafts(server: Server):
         draft = server.draft_survey(q)
         return survey_markdown(draft, server.settings), _docx(draft, write_survey, "survey")
 
+    @shown
     def rebuttal(upload, document):
         if upload:
             safe_upload_name(Path(upload).name, REPORT_SUFFIXES)
@@ -287,6 +396,7 @@ def _drafts(server: Server):
         draft = server.draft_rebuttal(path)
         return rebuttal_markdown(draft, server.settings), _docx(draft, write_rebuttal, "rebuttal")
 
+    @shown
     def edited(text: str, stem: str):
         if not (text or "").strip():
             raise gr.Error("Nothing to save: draft first.")
@@ -300,8 +410,10 @@ def _drafts(server: Server):
 
     gr.Markdown(LEGAL_NOTE)
     with gr.Tab("Pre-assessment survey"):
-        questionnaire = gr.File(label="Your own questionnaire (optional; the 22 built-in questions otherwise)",
-                                file_types=list(REPORT_SUFFIXES))
+        questionnaire = gr.File(
+            label="Your own questionnaire (optional; the 22 built-in questions otherwise)",
+            file_types=list(REPORT_SUFFIXES),
+        )
         go = gr.Button("Draft survey answers", variant="primary", elem_id="draft-survey")
         text = gr.Textbox(label="Draft (editable Markdown)", lines=22, max_lines=60, elem_id="survey-text")
         with gr.Row():
@@ -350,8 +462,13 @@ def mount(app, server: Server) -> None:
     if server.key:
         auth = lambda _user, password: server.key_ok(password)  # noqa: E731
     gr.mount_gradio_app(
-        app, build(server), path="/", auth=auth,
+        app,
+        build(server),
+        path="/",
+        auth=auth,
         auth_message="Enter any user name, and the API key (FAPREP_API_KEY) as the password." if auth else None,
-        max_file_size=server.upload_limit, css=_CSS, footer_links=["api"],
+        max_file_size=server.upload_limit,
+        css=_CSS,
+        footer_links=["api"],
         allowed_paths=[str(server.outputs)],
     )

@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.config import Settings
-from assistant.records import Records
+from assistant.stores.records import open_records
+from assistant.stores.workspace import Workspace
 
 RRF_K = 60
 CANDIDATES = 40  # per list, before fusion
@@ -68,6 +70,7 @@ def rrf(ranked_lists: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 
 def convex(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], alpha: float = 0.5) -> dict[str, float]:
     """alpha * dense similarity + (1 - alpha) * lexical score, each min-max normalised over its list."""
+
     def norm(pairs):
         if not pairs:
             return {}
@@ -83,21 +86,16 @@ class Retriever:
     """Holds the stores open for repeated queries (one per process or server)."""
 
     def __init__(self, settings: Settings):
-        from assistant.embeddings import get_embedder
-        from assistant.lexical import LexicalIndex
-        from assistant.vectors import VectorStore
+        from assistant.stores.embeddings import get_embedder
+        from assistant.stores.lexical import LexicalIndex
+        from assistant.stores.vectors import VectorStore
 
         self.settings = settings
-        db = settings.workspace_dir / "records.duckdb"
-        if not db.exists():
-            from assistant.services import NoRecords
-
-            raise NoRecords(f"workspace {settings.workspace_dir} holds no documents: run `faprep ingest CASE_FOLDER` first")
-        self.records = Records(db, read_only=True)
+        self.records = open_records(settings, "documents")
         self.con = self.records.con
         self.embedder = get_embedder(settings)
         self.vectors = VectorStore(settings)
-        self.lexical = LexicalIndex(settings.workspace_dir / "lexical")
+        self.lexical = LexicalIndex(Workspace.of(settings).lexical)
         self.known_parts, self.known_invoices = self.records.known_references()
 
     def close(self) -> None:
@@ -114,21 +112,26 @@ class Retriever:
     def allowed(self, f: Filters | None) -> set[str] | None:
         if not f or not f.active():
             return None
-        conds, params = [], []
+        conds: list[str] = []
+        params: list[Any] = []
         if f.kinds:
             conds.append("c.kind IN (SELECT unnest(?))")
             params.append(list(f.kinds))
         if f.ruling:
-            conds.append("(c.path IN (SELECT path FROM rulings WHERE ruling_number = ?) OR c.chunk_id IN "
-                         "(SELECT chunk_id FROM identifiers WHERE id_kind = 'ruling' AND value = ?))")
+            conds.append(
+                "(c.path IN (SELECT path FROM rulings WHERE ruling_number = ?) OR c.chunk_id IN "
+                "(SELECT chunk_id FROM identifiers WHERE id_kind = 'ruling' AND value = ?))"
+            )
             params += [f.ruling.upper(), f.ruling.upper()]
         if f.entry:
             conds.append("c.path IN (SELECT path FROM document_entries WHERE entry_number = ?)")
             params.append(f.entry)
         if f.part:
-            conds.append("(c.path IN (SELECT path FROM identifiers WHERE id_kind = 'part' AND value = ?) OR c.path IN "
-                         "(SELECT de.path FROM document_entries de JOIN entry_lines e USING (entry_number) "
-                         "WHERE e.part_number = ?))")
+            conds.append(
+                "(c.path IN (SELECT path FROM identifiers WHERE id_kind = 'part' AND value = ?) OR c.path IN "
+                "(SELECT de.path FROM document_entries de JOIN entry_lines e USING (entry_number) "
+                "WHERE e.part_number = ?))"
+            )
             params += [f.part.upper(), f.part.upper()]
         if f.since or f.until:
             # a document's date: a ruling's date, or the earliest entry date of the entries it belongs to
@@ -146,7 +149,8 @@ class Retriever:
         if not pairs:
             return []
         kinds, values = [k for k, _ in pairs], [v for _, v in pairs]
-        rows = self.con.execute("""
+        rows = self.con.execute(
+            """
             WITH wanted AS (SELECT unnest(?) AS id_kind, unnest(?) AS value),
             hits AS (
                 SELECT i.chunk_id, w.value FROM identifiers i JOIN wanted w USING (id_kind, value)
@@ -161,7 +165,9 @@ class Retriever:
                 SELECT c.chunk_id, w.value FROM identifiers i JOIN wanted w USING (id_kind, value)
                 JOIN chunks c ON c.path = i.path WHERE i.chunk_id IS NULL)
             SELECT chunk_id, count(DISTINCT value) AS n FROM hits GROUP BY chunk_id ORDER BY n DESC, chunk_id
-        """, [kinds, values]).fetchall()
+        """,
+            [kinds, values],
+        ).fetchall()
         return [(cid, int(n)) for cid, n in rows]
 
     def dense(self, emb, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
@@ -174,8 +180,15 @@ class Retriever:
 
     # --- the whole ------------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 8, filters: Filters | None = None, fusion: str | None = None,
-               use_ids: bool = True, query_vec=None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        filters: Filters | None = None,
+        fusion: str | None = None,
+        use_ids: bool = True,
+        query_vec=None,
+    ) -> list[Passage]:
         """Top ``k`` passages; ``query_vec`` is the query's embedding when the caller already has it."""
         fusion = fusion or self.settings.fusion
         allowed = self.allowed(filters)
@@ -208,14 +221,19 @@ class Retriever:
     def passages(self, chunk_ids: list[str]) -> list[Passage]:
         if not chunk_ids:
             return []
-        rows = self.con.execute("""
+        rows = self.con.execute(
+            """
             SELECT c.chunk_id, c.path, c.page, c.kind, coalesce(d.title, c.path), c.text, c.char_start, c.char_end,
                    (SELECT min(r.ruling_number) FROM rulings r WHERE r.path = c.path)
             FROM chunks c LEFT JOIN documents d USING (path) WHERE c.chunk_id IN (SELECT unnest(?))
-        """, [chunk_ids]).fetchall()
+        """,
+            [chunk_ids],
+        ).fetchall()
         by_id = {r[0]: Passage(*r) for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def page_text(self, path: str, page: int | None) -> str:
-        row = self.con.execute("SELECT text FROM pages WHERE path = ? AND page IS NOT DISTINCT FROM ?", [path, page]).fetchone()
+        row = self.con.execute(
+            "SELECT text FROM pages WHERE path = ? AND page IS NOT DISTINCT FROM ?", [path, page]
+        ).fetchone()
         return row[0] if row else ""

@@ -27,10 +27,12 @@ import shutil
 import threading
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.config import MINILM_SHA256, Settings
+from assistant.errors import ModelIntegrityError
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,6 @@ PROBES = [
     "Assists supplied free of charge to the foreign manufacturer are part of the transaction value. " * 8,
 ]
 MAX_EXPORT_DIFF = 1e-4
-
-
-class ModelIntegrityError(RuntimeError):
-    pass
 
 
 def model_dir_of(settings: Settings) -> Path:
@@ -100,7 +98,11 @@ def _pooling(model_dir: Path) -> tuple[str, bool] | None:
     except (OSError, ValueError):
         return None
     enabled = [k for k, v in cfg.items() if k.startswith("pooling_mode") and v]
-    mode = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(enabled[0]) if len(enabled) == 1 else None
+    mode = (
+        {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(enabled[0])
+        if len(enabled) == 1
+        else None
+    )
     return (mode, "Normalize" in types) if mode else None
 
 
@@ -123,8 +125,9 @@ class TorchEmbedder:
 
     def embed(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
         """``max_tokens`` is accepted for the ONNX runtime's interface; torch reads up to the model's limit."""
-        return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False)
+        return self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
@@ -165,12 +168,12 @@ class OnnxEmbedder:
         with self._lock:  # a tokenizer object is not to be shared by threads mid-call
             encodings = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         if max_tokens:
-            encodings = [ids if len(ids) <= max_tokens else ids[:max_tokens - 1] + ids[-1:] for ids in encodings]
+            encodings = [ids if len(ids) <= max_tokens else ids[: max_tokens - 1] + ids[-1:] for ids in encodings]
         lengths = np.array([len(e) for e in encodings])
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i in range(0, len(texts), self.batch_size):
-            idx = order[i:i + self.batch_size]
+            idx = order[i : i + self.batch_size]
             width = int(lengths[idx].max())
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros_like(ids)
@@ -219,7 +222,7 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
     if pooling is None:
         raise ModelIntegrityError(f"{model_dir}: only Transformer + mean/CLS pooling models can run on ONNX")
     st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-    transformer = st[0].auto_model.eval()
+    transformer = st[0].auto_model.eval()  # type: ignore[union-attr]  # a Transformer module
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in st.tokenizer.model_input_names]
 
     class Graph(torch.nn.Module):
@@ -237,13 +240,25 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
     axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]}
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
-        torch.onnx.export(Graph(transformer), tuple(sample if n != "token_type_ids" else torch.zeros_like(sample) for n in names),
-                          str(tmp / "model.onnx"), input_names=names, output_names=["last_hidden_state"],
-                          dynamic_axes=axes, opset_version=17, dynamo=False)
-    meta = {
-        "source": str(model_dir), "source_sha256": weights_sha, "onnx_sha256": sha256_file(tmp / "model.onnx"),
-        "max_seq_length": st.max_seq_length, "dimension": st.get_embedding_dimension(),
-        "pooling": pooling[0], "normalize": pooling[1], "torch": torch.__version__,
+        torch.onnx.export(
+            Graph(transformer),
+            tuple(sample if n != "token_type_ids" else torch.zeros_like(sample) for n in names),
+            str(tmp / "model.onnx"),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    meta: dict[str, Any] = {
+        "source": str(model_dir),
+        "source_sha256": weights_sha,
+        "onnx_sha256": sha256_file(tmp / "model.onnx"),
+        "max_seq_length": st.max_seq_length,
+        "dimension": st.get_embedding_dimension(),
+        "pooling": pooling[0],
+        "normalize": pooling[1],
+        "torch": torch.__version__,
         "exported_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
@@ -292,8 +307,13 @@ _cache: dict[tuple, object] = {}
 
 def get_embedder(settings: Settings):
     """One model per process (loading costs time); keyed by the model and runtime configured."""
-    key = (str(settings.embedding_model), settings.embedding_sha256, settings.embed_batch_size,
-           settings.embedding_backend, str(model_cache(settings)))
+    key = (
+        str(settings.embedding_model),
+        settings.embedding_sha256,
+        settings.embed_batch_size,
+        settings.embedding_backend,
+        str(model_cache(settings)),
+    )
     with _lock:
         if key not in _cache:
             _cache[key] = load_embedder(settings)

@@ -27,13 +27,21 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant import answer as ans
+from assistant.answering import answer as ans
+from assistant.answering.retrieval import Filters
+from assistant.answering.routing import PAYMENT_RE
+from assistant.checks.base import CLASSIFICATION_CHECKS, hts_digits, hts_match
 from assistant.config import Settings
-from assistant.drafting import (Draft, document_text, docx_flags_and_sources, finding_ids_in, rewrite_all,
-                                write_draft)
-from assistant.checks.base import hts_digits, hts_match
-from assistant.retrieval import Filters
-from assistant.routing import PAYMENT_RE
+from assistant.drafting.survey import (
+    Draft,
+    document_text,
+    docx_flags_and_sources,
+    finding_ids_in,
+    rewrite_all,
+    write_draft,
+)
+from assistant.errors import RebuttalError
+from assistant.formats import day
 from prompts import phrase
 
 _FINDING = re.compile(r"^\s*(?:#{1,6}\s*)?Finding\s+(?:No\.?\s*)?(\d+)\s*[:.\-–]?\s*(.*)$", re.I)
@@ -44,14 +52,19 @@ TOPICS = [  # (topic, words in the finding), first match wins
     ("usmca", r"USMCA|preferen|special program|certification of origin"),
     ("origin", r"country of origin|\borigin\b|marking"),
 ]
-DOC_KINDS = {"packing list": "packing_list", "invoice": "commercial_invoice", "entry summar": "entry_summary",
-             "7501": "entry_summary", "bill of lading": "bill_of_lading"}
-KIND_NAMES = {"packing_list": "packing list", "commercial_invoice": "commercial invoice",
-              "entry_summary": "entry summary (CBP Form 7501)", "bill_of_lading": "bill of lading"}
-
-
-class RebuttalError(ValueError):
-    pass
+DOC_KINDS = {
+    "packing list": "packing_list",
+    "invoice": "commercial_invoice",
+    "entry summar": "entry_summary",
+    "7501": "entry_summary",
+    "bill of lading": "bill_of_lading",
+}
+KIND_NAMES = {
+    "packing_list": "packing list",
+    "commercial_invoice": "commercial invoice",
+    "entry_summary": "entry summary (CBP Form 7501)",
+    "bill_of_lading": "bill of lading",
+}
 
 
 class ReportFinding(BaseModel):
@@ -92,8 +105,10 @@ def split_findings(text: str, source: str) -> list[ReportFinding]:
             found[-1][2].append(line.strip())
     if not found:
         raise RebuttalError(f"{source}: no findings found (expected headings like 'Finding 1: Classification')")
-    return [ReportFinding(number=n, title=title or f"Finding {n}", text=" ".join(" ".join(body).split()))
-            for n, title, body in found]
+    return [
+        ReportFinding(number=n, title=title or f"Finding {n}", text=" ".join(" ".join(body).split()))
+        for n, title, body in found
+    ]
 
 
 def read_report(path: Path) -> list[ReportFinding]:
@@ -124,13 +139,18 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
     named_hts = sorted(ids.get("hts", set()))
     evidence, citations, flags, position = [], [], [], None
     supported, unsupported = [], []
-    checks = ["hts_inconsistency", "hts_master_mismatch", "ruling_conflict"]
+    checks = list(CLASSIFICATION_CHECKS)
     every_declared: dict[str, set[str]] = {}  # part -> HTS numbers on any tariff line (Chapter 99 included)
     for part in parts:
-        row = ctx.con.execute("SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
-                              "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1", [part]).fetchone()
-        lines = ctx.con.execute("SELECT DISTINCT hts, coalesce(tariff_ordinal, 1) = 1 FROM entry_lines "
-                                "WHERE part_number = ? ORDER BY 1", [part]).fetchall()
+        row = ctx.con.execute(
+            "SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
+            "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1",
+            [part],
+        ).fetchone()
+        lines = ctx.con.execute(
+            "SELECT DISTINCT hts, coalesce(tariff_ordinal, 1) = 1 FROM entry_lines WHERE part_number = ? ORDER BY 1",
+            [part],
+        ).fetchall()
         every_declared[part] = {h for h, _ in lines}
         declared = sorted({h for h, main in lines if main and h})
         if declared:
@@ -140,20 +160,26 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
             evidence.append(f"{part} is not in the product master.")
             continue
         desc, hts, ruling, rationale, src, src_row = row
-        evidence.append(f"Product master ({src} row {src_row}): {part} '{desc}', HTS {hts}, ruling "
-                        f"{ruling or 'none'}, rationale: {(rationale or 'none recorded').rstrip('.')}.")
+        evidence.append(
+            f"Product master ({src} row {src_row}): {part} '{desc}', HTS {hts}, ruling "
+            f"{ruling or 'none'}, rationale: {(rationale or 'none recorded').rstrip('.')}."
+        )
         tariffs = []
         if ruling:
-            r = ctx.con.execute("SELECT tariff_numbers, ruling_date, subject FROM rulings WHERE ruling_number = ?",
-                                [ruling]).fetchone()
+            r = ctx.con.execute(
+                "SELECT tariff_numbers, ruling_date, subject FROM rulings WHERE ruling_number = ?", [ruling]
+            ).fetchone()
             if r is None:
                 flags.append(f"ruling {ruling} cited in the product master is not among the ingested rulings")
             else:
                 tariffs = list(r[0] or [])
                 evidence.append(f"CBP ruling {ruling} ({r[1]}), '{r[2]}', classifies under {', '.join(tariffs)}.")
                 quote = ctx.assistant.answer_from_documents(
-                    f"The applicable subheading for {desc} will be {hts}", Filters(ruling=ruling), gap=0.2,
-                    keep=lambda t, ts=tariffs: any(hts_digits(x) in hts_digits(t) for x in ts))
+                    f"The applicable subheading for {desc} will be {hts}",
+                    Filters(ruling=ruling),
+                    gap=0.2,
+                    keep=lambda t, ts=tariffs: any(hts_digits(x) in hts_digits(t) for x in ts),
+                )
                 citations += quote.citations
         if tariffs and all(hts_match(d, tariffs[0]) for d in declared) and hts_match(hts, tariffs[0]):
             supported.append(part)
@@ -168,21 +194,38 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
         answer = phrase("classification_disagree", parts=supported, proposed=proposed)
     elif parts:
         position = "partial" if supported else "agree"
-        answer = phrase("classification_not_supported", supported=supported, unsupported=unsupported,
-                        flagged_parts=sorted({str(x.subject.get("part_number", "")) for x in flagged}),
-                        flagged=[f"{x.title} [{x.id}]" for x in flagged], cited=bool(citations))
+        answer = phrase(
+            "classification_not_supported",
+            supported=supported,
+            unsupported=unsupported,
+            flagged_parts=sorted({str(x.subject.get("part_number", "")) for x in flagged}),
+            flagged=[f"{x.title} [{x.id}]" for x in flagged],
+            cited=bool(citations),
+        )
     else:
         position = "partial"
         answer = phrase("untested")
     answer += "\n\n" + ans.LEGAL_NOTE
-    return Response(finding=f.text, number=f.number, title=f.title, topic="classification", position=position,
-                    answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence, flags=flags)
+    return Response(
+        finding=f.text,
+        number=f.number,
+        title=f.title,
+        topic="classification",
+        position=position,
+        answer=answer,
+        citations=_renumber(citations),
+        checks_run=checks,
+        evidence=evidence,
+        flags=flags,
+    )
 
 
 def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.Citation | None:
     """The line of the document that names the entry or its reference (else its first line), as a
     citation whose quote is verified against the first page's text."""
-    row = ctx.con.execute("SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]).fetchone()
+    row = ctx.con.execute(
+        "SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]
+    ).fetchone()
     if not row:
         return None
     page, text = row
@@ -192,23 +235,42 @@ def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.C
     span = ans.verify_quote(text, line, 0)
     if span is None:
         return None
-    chunk = ctx.con.execute("SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
-                            "AND char_start <= ? ORDER BY char_start DESC LIMIT 1", [path, page, span[0]]).fetchone()
+    chunk = ctx.con.execute(
+        "SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
+        "AND char_start <= ? ORDER BY char_start DESC LIMIT 1",
+        [path, page, span[0]],
+    ).fetchone()
     passage = next(iter(ctx.assistant.retriever.passages([chunk[0]] if chunk else [])), None)
-    return ans.Citation(n=1, source=path, page=page, kind=kind, quote=line, chunk_id=passage.chunk_id if passage else "",
-                        chunk_sha256=passage.sha256 if passage else "", char_start=span[0], char_end=span[1])
+    return ans.Citation(
+        n=1,
+        source=path,
+        page=page,
+        kind=kind,
+        quote=line,
+        chunk_id=passage.chunk_id if passage else "",
+        chunk_sha256=passage.sha256 if passage else "",
+        char_start=span[0],
+        char_end=span[1],
+    )
 
 
 def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
     entries = sorted(ctx.ids(f.text).get("entry", set()))
     text = f.text.lower()
     claimed = sorted({kind for word, kind in DOC_KINDS.items() if word in text}) or [
-        "commercial_invoice", "packing_list", "entry_summary"]
+        "commercial_invoice",
+        "packing_list",
+        "entry_summary",
+    ]
     evidence, citations, found, missing = [], [], [], []
     for entry in entries:
-        on_file = {k: p for p, k in ctx.con.execute(
-            "SELECT d.path, d.kind FROM document_entries de JOIN documents d USING (path) WHERE de.entry_number = ?",
-            [entry]).fetchall()}
+        on_file = {
+            k: p
+            for p, k in ctx.con.execute(
+                "SELECT d.path, d.kind FROM document_entries de JOIN documents d USING (path) WHERE de.entry_number = ?",
+                [entry],
+            ).fetchall()
+        }
         for kind in claimed:
             name = KIND_NAMES.get(kind, kind)
             if kind in on_file:
@@ -234,22 +296,39 @@ def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
     if marks:
         answer += " " + phrase("records_on_file", marks=marks)
     corrective = phrase("records_corrective") if missing else ""
-    return Response(finding=f.text, number=f.number, title=f.title, topic="recordkeeping", position=position,
-                    answer=answer, citations=_renumber(citations), checks_run=checks, evidence=evidence,
-                    corrective_action=corrective)
+    return Response(
+        finding=f.text,
+        number=f.number,
+        title=f.title,
+        topic="recordkeeping",
+        position=position,
+        answer=answer,
+        citations=_renumber(citations),
+        checks_run=checks,
+        evidence=evidence,
+        corrective_action=corrective,
+    )
 
 
 def _assists(f: ReportFinding, ctx: _Context) -> Response:
     ids = ctx.ids(f.text)
     payments = set(ids.get("payment", set()))
     parts = ids.get("part", set())
-    vendors = [(pid, name) for pid, name in ctx.con.execute(
-        "SELECT payment_id, vendor_name FROM payments WHERE vendor_name IS NOT NULL").fetchall()
-        if name and name.lower() in f.text.lower()]
+    vendors = [
+        (pid, name)
+        for pid, name in ctx.con.execute(
+            "SELECT payment_id, vendor_name FROM payments WHERE vendor_name IS NOT NULL"
+        ).fetchall()
+        if name and name.lower() in f.text.lower()
+    ]
     payments |= {pid for pid, _ in vendors}
     checks = ["undeclared_assist", "royalty_omission"]
-    hits = [x for x in ctx.run.findings if x.check in checks and (
-        any(x.concerns(payment_id=p) for p in payments) or any(x.concerns(part_number=p) for p in parts))]
+    hits = [
+        x
+        for x in ctx.run.findings
+        if x.check in checks
+        and (any(x.concerns(payment_id=p) for p in payments) or any(x.concerns(part_number=p) for p in parts))
+    ]
     if payments and parts:  # both named: the payments that concern a named part
         by_part = [x for x in hits if any(x.concerns(part_number=p) for p in parts)]
         hits = by_part or hits
@@ -257,20 +336,34 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
     flags = []
     if hits:
         position = "agree"
-        answer = phrase("confirmed", items=[f"{x.title} [{x.id}]" for x in hits],
-                        at_stake=sum(x.amount_at_risk or 0 for x in hits))
+        answer = phrase(
+            "confirmed", items=[f"{x.title} [{x.id}]" for x in hits], at_stake=sum(x.amount_at_risk or 0 for x in hits)
+        )
         corrective = _without_prior_disclosure(hits) + phrase("duty_and_disclosure")
     elif payments:
         position = "disagree"
-        rows = ctx.con.execute("SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
-                               "WHERE payment_id IN (SELECT unnest(?))", [sorted(payments)]).fetchall()
+        rows = ctx.con.execute(
+            "SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
+            "WHERE payment_id IN (SELECT unnest(?))",
+            [sorted(payments)],
+        ).fetchall()
         evidence += [f"Payment {p} ${a:,.2f} to {v}: included in the price: {inc}" for p, a, v, inc in rows]
         answer, corrective = phrase("payments_declared"), ""
     else:
         position, answer, corrective = "partial", phrase("no_payment"), ""
         flags.append("no payment matched: the position needs review")
-    return Response(finding=f.text, number=f.number, title=f.title, topic="assists", position=position, answer=answer,
-                    checks_run=checks, evidence=evidence, corrective_action=corrective.strip(), flags=flags)
+    return Response(
+        finding=f.text,
+        number=f.number,
+        title=f.title,
+        topic="assists",
+        position=position,
+        answer=answer,
+        checks_run=checks,
+        evidence=evidence,
+        corrective_action=corrective.strip(),
+        flags=flags,
+    )
 
 
 def _without_prior_disclosure(hits) -> str:
@@ -286,18 +379,41 @@ def _without_prior_disclosure(hits) -> str:
 
 def _by_checks(f: ReportFinding, ctx: _Context, topic: str, checks: list[str]) -> Response:
     ids = ctx.ids(f.text)
-    hits = [x for x in ctx.run.findings if x.check in checks and (
-        any(x.concerns(part_number=p) for p in ids.get("part", set()))
-        or any(x.concerns(entry=e) for e in ids.get("entry", set())))]
+    hits = [
+        x
+        for x in ctx.run.findings
+        if x.check in checks
+        and (
+            any(x.concerns(part_number=p) for p in ids.get("part", set()))
+            or any(x.concerns(entry=e) for e in ids.get("entry", set()))
+        )
+    ]
     if hits:
-        return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="agree",
-                        answer=phrase("confirmed", items=[f"{x.title} [{x.id}]" for x in hits],
-                                      at_stake=sum(x.amount_at_risk or 0 for x in hits)),
-                        checks_run=checks, evidence=[e for x in hits for e in x.evidence],
-                        corrective_action=" ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation)))
-    return Response(finding=f.text, number=f.number, title=f.title, topic=topic, position="partial",
-                    answer=phrase("checks_found_nothing"),
-                    checks_run=checks, flags=["the checks found nothing for this finding: the position needs review"])
+        return Response(
+            finding=f.text,
+            number=f.number,
+            title=f.title,
+            topic=topic,
+            position="agree",
+            answer=phrase(
+                "confirmed",
+                items=[f"{x.title} [{x.id}]" for x in hits],
+                at_stake=sum(x.amount_at_risk or 0 for x in hits),
+            ),
+            checks_run=checks,
+            evidence=[e for x in hits for e in x.evidence],
+            corrective_action=" ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation)),
+        )
+    return Response(
+        finding=f.text,
+        number=f.number,
+        title=f.title,
+        topic=topic,
+        position="partial",
+        answer=phrase("checks_found_nothing"),
+        checks_run=checks,
+        flags=["the checks found nothing for this finding: the position needs review"],
+    )
 
 
 def _states(position: str, text: str) -> bool:
@@ -320,15 +436,16 @@ def _renumber(citations: list[ans.Citation]) -> list[ans.Citation]:
 
 
 def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal:
-    from assistant import services
-    from assistant.ask import Assistant
+    from assistant.answering.ask import Assistant
+    from assistant.checks import check_workspace
+    from assistant.stores.records import open_records
 
     findings = read_report(report)
-    run = services.run_checks(settings)
+    run = check_workspace(settings)
     own = assistant is None
     assistant = assistant or Assistant(settings)
     try:
-        with services._records(settings) as rec:
+        with open_records(settings) as rec:
             ctx = _Context(settings, assistant, rec.con, run)
             responses = []
             for f in findings:
@@ -344,20 +461,37 @@ def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal
                 elif topic == "origin":
                     responses.append(_by_checks(f, ctx, topic, ["origin_mismatch"]))
                 else:
-                    responses.append(Response(finding=f.text, number=f.number, title=f.title, topic="other",
-                                              position="partial", answer=phrase("no_test"),
-                                              flags=["not tested against the records: the position needs review"]))
+                    responses.append(
+                        Response(
+                            finding=f.text,
+                            number=f.number,
+                            title=f.title,
+                            topic="other",
+                            position="partial",
+                            answer=phrase("no_test"),
+                            flags=["not tested against the records: the position needs review"],
+                        )
+                    )
         if assistant.llm is not None:
-            rewrite_all(assistant.llm, "response to a finding of a CBP Focused Assessment draft report", responses,
-                        lambda r: finding_ids_in(r.answer))
+            rewrite_all(
+                assistant.llm,
+                "response to a finding of a CBP Focused Assessment draft report",
+                responses,
+                lambda r: finding_ids_in(r.answer),
+            )
             for r in responses:  # the position is faprep's, from the records; the prose must not turn it
                 if not _states(r.position, r.answer):
                     r.flags.append(f"the rewritten response does not state the position '{r.position}': review")
     finally:
         if own:
             assistant.close()
-    return Rebuttal(workspace=settings.workspace, as_of=settings.today, report=str(report), responses=responses,
-                    mode="llm" if assistant.llm is not None else "extractive")
+    return Rebuttal(
+        workspace=settings.workspace,
+        as_of=settings.today,
+        report=str(report),
+        responses=responses,
+        mode="llm" if assistant.llm is not None else "extractive",
+    )
 
 
 # --- outputs ---------------------------------------------------------------------------------------
@@ -375,9 +509,10 @@ def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
     doc = Document()
     doc.add_heading("Response to the Focused Assessment draft report", level=0)
     doc.add_paragraph(f"Importer: {settings.importer_name or 'workspace ' + rebuttal.workspace}")
-    doc.add_paragraph(f"Date: {rebuttal.as_of.isoformat()}    Draft report: {Path(rebuttal.report).name}")
-    doc.add_paragraph().add_run("Draft for review by the importer, its licensed customs broker and counsel. "
-                                + rebuttal.note).italic = True
+    doc.add_paragraph(f"Date: {day(rebuttal.as_of)}    Draft report: {Path(rebuttal.report).name}")
+    doc.add_paragraph().add_run(
+        "Draft for review by the importer, its licensed customs broker and counsel. " + rebuttal.note
+    ).italic = True
     for r in rebuttal.responses:
         doc.add_heading(f"Finding {r.number}: {r.title}", level=2)
         p = doc.add_paragraph()
@@ -401,5 +536,6 @@ def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
 
 
 def write_rebuttal(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
-    write_draft(path, rebuttal, lambda p: rebuttal_docx(rebuttal, settings, p),
-                lambda: rebuttal_markdown(rebuttal, settings))
+    write_draft(
+        path, rebuttal, lambda p: rebuttal_docx(rebuttal, settings, p), lambda: rebuttal_markdown(rebuttal, settings)
+    )

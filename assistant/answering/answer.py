@@ -17,15 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.lexical import STOPWORDS, tokenize
-from assistant.retrieval import Passage
+import prompts
+from assistant.answering.retrieval import Passage
+from assistant.stores.lexical import STOPWORDS, tokenize
 
-LEGAL_NOTE = ("Classification information here is for review by the importer and its licensed customs broker; "
-              "it is not a classification decision (19 USC 1641).")
+LEGAL_NOTE = prompts.LEGAL_NOTE
 NO_ANSWER = "I found nothing in the ingested records and documents that answers this question."
-GENERIC = STOPWORDS | frozenset("please tell me show list give find about there documents document records record "
-                                "file files say says said".split())
-_ABBREV = frozenset("no nos inc co corp ltd sec secs u.s u.s.c c.f.r v vs e.g i.e mr ms mrs dr st art fig p pp ch seq".split())
+GENERIC = STOPWORDS | frozenset(
+    "please tell me show list give find about there documents document records record file files say says said".split()
+)
+_ABBREV = frozenset(
+    "no nos inc co corp ltd sec secs u.s u.s.c c.f.r v vs e.g i.e mr ms mrs dr st art fig p pp ch seq".split()
+)
 # a line that starts a new item, not the rest of a wrapped sentence: "Item 2:", "Part No: ...", "5. Valuation"
 _NEW_ITEM = re.compile(r"^(?:[^\s:]+(?: [^\s:]+){0,3}:|\d+[.)]\s|[-*•#]|[A-Z0-9 .,&/-]+$)")
 _HTS = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2,4})?\b")
@@ -76,7 +79,7 @@ class Sentence:
 
     @property
     def text(self) -> str:
-        return self.passage.text[self.start:self.end]
+        return self.passage.text[self.start : self.end]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -87,11 +90,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         cut = None
         if ch == "\n":
             # a line break ends a sentence unless it wraps prose: a long line without end punctuation
-            line = text[text.rfind("\n", 0, i) + 1:i].rstrip()
-            nxt_line = text[i + 1:i + 2]
-            following = text[i + 1:text.find("\n", i + 1) if "\n" in text[i + 1:] else n]
-            wrapped = len(line) >= 60 and line[-1:] not in ".!?:;" and (
-                nxt_line.islower() or nxt_line.isdigit() or (nxt_line.isupper() and not _NEW_ITEM.match(following)))
+            line = text[text.rfind("\n", 0, i) + 1 : i].rstrip()
+            nxt_line = text[i + 1 : i + 2]
+            following = text[i + 1 : text.find("\n", i + 1) if "\n" in text[i + 1 :] else n]
+            wrapped = (
+                len(line) >= 60
+                and line[-1:] not in ".!?:;"
+                and (
+                    nxt_line.islower() or nxt_line.isdigit() or (nxt_line.isupper() and not _NEW_ITEM.match(following))
+                )
+            )
             cut = None if wrapped else i
         elif ch in ".!?" and i + 1 < n:
             nxt = text[i + 1]
@@ -99,8 +107,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             abbrev = word and (word.group(1).lower().strip(".") in _ABBREV or len(word.group(1).strip(".")) == 1)
             if nxt.isspace() and not abbrev:
                 cut = i + 1
-            elif (ch == "." and nxt.isupper() and i > 0 and text[i - 1].islower() and i + 2 < n
-                  and text[i + 2].islower() and not abbrev):
+            elif (
+                ch == "."
+                and nxt.isupper()
+                and i > 0
+                and text[i - 1].islower()
+                and i + 2 < n
+                and text[i + 2].islower()
+                and not abbrev
+            ):
                 cut = i + 1  # "ruling.Images were": sentences run together in some sources
         if cut is not None:
             spans.append((start, cut))
@@ -118,7 +133,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def supports(s: "Sentence", floor: float) -> bool:
+def supports(s: Sentence, floor: float) -> bool:
     """Close enough to answer: names an identifier asked about, or is similar in meaning and in words."""
     return s.names_id or s.sim >= floor + 0.15 or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
 
@@ -131,8 +146,16 @@ def is_classification(question: str, passages: list[Passage]) -> bool:
     return bool(_CLASSIFICATION.search(question)) or any(p.kind == "ruling" for p in passages[:3])
 
 
-def select_sentences(question: str, passages: list[Passage], embedder, query_vec, question_ids: set[str],
-                     max_sentences: int = 4, per_passage: int = 2, max_candidates: int = 16) -> list[Sentence]:
+def select_sentences(
+    question: str,
+    passages: list[Passage],
+    embedder,
+    query_vec,
+    question_ids: set[str],
+    max_sentences: int = 4,
+    per_passage: int = 2,
+    max_candidates: int = 16,
+) -> list[Sentence]:
     """Score every sentence of the passages and keep the best, at most ``per_passage`` from one passage."""
     candidates, seen_spans = [], set()
     for r, p in enumerate(passages):
@@ -193,7 +216,9 @@ def verify_quote(page_text: str, quote: str, hint: int) -> tuple[int, int] | Non
 
 def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[str], list[str]]:
     """Citations (numbered in order of appearance), the answer's parts with markers, and flags."""
-    citations, parts, flags = [], [], []
+    citations: list[Citation] = []
+    parts: list[str] = []
+    flags: list[str] = []
     for s in sentences:
         p = s.passage
         quote = s.text
@@ -202,9 +227,21 @@ def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[
             flags.append(f"quote from {p.path} p.{p.page} is not verbatim in the source: dropped")
             continue
         n = len(citations) + 1
-        citations.append(Citation(n=n, source=p.path, page=p.page, kind=p.kind, ruling_number=p.ruling_number,
-                                  quote=quote, title=p.title, chunk_id=p.chunk_id, chunk_sha256=p.sha256,
-                                  char_start=span[0], char_end=span[1]))
+        citations.append(
+            Citation(
+                n=n,
+                source=p.path,
+                page=p.page,
+                kind=p.kind,
+                ruling_number=p.ruling_number,
+                quote=quote,
+                title=p.title,
+                chunk_id=p.chunk_id,
+                chunk_sha256=p.sha256,
+                char_start=span[0],
+                char_end=span[1],
+            )
+        )
         parts.append(f"{_sentence_for_answer(quote)} [{n}]")
     return citations, parts, flags
 

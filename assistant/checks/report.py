@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import prompts
 from assistant.checks import CheckRun
+from assistant.errors import BadInput
 
-LEGAL_NOTE = ("Classification findings are flags for review by the importer and its licensed customs broker, "
-              "not classification decisions (19 USC 1641).")
+LEGAL_NOTE = prompts.LEGAL_NOTE
 
 
 def to_markdown(run: CheckRun) -> str:
@@ -45,13 +46,34 @@ def to_xlsx(run: CheckRun, path: Path) -> None:
     summary["A1"].font = Font(bold=True, size=13)
     summary.append([LEGAL_NOTE])
     summary.append([])
-    header = ["severity", "check", "id", "title", "entries", "duty at stake", "how computed", "legal basis", "recommendation"]
+    header = [
+        "severity",
+        "check",
+        "id",
+        "title",
+        "entries",
+        "duty at stake",
+        "how computed",
+        "legal basis",
+        "recommendation",
+    ]
     summary.append(header)
     for c in summary[4]:
         c.font = bold
     for f in run.findings:
-        summary.append([f.severity, f.check, f.id, f.title, ", ".join(f.entries), f.amount_at_risk, f.amount_basis,
-                        "; ".join(f.legal_basis), f.recommendation])
+        summary.append(
+            [
+                f.severity,
+                f.check,
+                f.id,
+                f.title,
+                ", ".join(f.entries),
+                f.amount_at_risk,
+                f.amount_basis,
+                "; ".join(f.legal_basis),
+                f.recommendation,
+            ]
+        )
         row = summary.max_row
         summary.cell(row, 1).fill = PatternFill("solid", fgColor=fills[f.severity])
         summary.cell(row, 6).number_format = '"$"#,##0.00'
@@ -70,9 +92,21 @@ def to_xlsx(run: CheckRun, path: Path) -> None:
         rows = [[f.id, f.severity] + [r.get(k) for k in keys] for f in items for r in f.evidence_rows]
         sheet(c.id, ["finding", "severity", *keys], rows)
 
-    sheet("Checks", ["check", "findings", "what counts", "legal basis", "parameters"],
-          [[c.id, c.findings, c.description, "; ".join(c.legal_basis), "; ".join(f"{k} = {v}" for k, v in c.parameters.items())]
-           for c in run.checks], {3: 90, 4: 35, 5: 60})
+    sheet(
+        "Checks",
+        ["check", "findings", "what counts", "legal basis", "parameters"],
+        [
+            [
+                c.id,
+                c.findings,
+                c.description,
+                "; ".join(c.legal_basis),
+                "; ".join(f"{k} = {v}" for k, v in c.parameters.items()),
+            ]
+            for c in run.checks
+        ],
+        {3: 90, 4: 35, 5: 60},
+    )
     sheet("Notes", ["note"], [[n] for n in run.notes] or [["none"]], {1: 120})
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -90,7 +124,7 @@ def write(run: CheckRun, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(run.model_dump_json(indent=2))
     else:
-        raise ValueError(f"{path}: unknown report format {suffix or '(none)'}; use .xlsx, .md or .json")
+        raise BadInput(f"{path}: unknown report format {suffix or '(none)'}; use .xlsx, .md or .json", field="format")
     return path
 
 

@@ -1,0 +1,115 @@
+"""Which questions are answered by the deterministic checks, and with which arguments.
+
+A question that asks for a check's kind of answer ("which parts have inconsistent
+classifications?", "are there undeclared assists?", "is entry X complete?") is routed to the check
+tools; their findings, with evidence rows, are the answer. The patterns are deliberately narrow: a
+question about what a ruling or the manual says goes to retrieval, not to a check. So does a question
+about a rule or a procedure ("When are blanket USMCA certifications renewed?", "Must tooling we send
+to a supplier be added to the entered value?") unless it also asks about the importer's data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ALL = "*"
+ROUTES: list[tuple[str, re.Pattern]] = [
+    (check, re.compile(p, re.I))
+    for check, p in [
+        (
+            "hts_inconsistency",
+            r"\b(inconsistent|different|conflicting|varying|several|multiple|more than one)\s+"
+            r"(hts|classifications?|tariff (numbers?|classifications?)|subheadings?)\b"
+            r"|\bclassified (differently|inconsistently)\b|\binconsistent(ly)? classif",
+        ),
+        (
+            "hts_master_mismatch",
+            r"\b(product )?master\b.*\b(hts|classif\w*)\b.*\b(differ|match|mismatch|disagree|deviat)"
+            r"|\b(hts|classif\w*)\b.*\b(differ\w*|deviat\w*|mismatch\w*) from\b.*\bmaster\b",
+        ),
+        (
+            "ruling_conflict",
+            r"\b(conflict\w*|contradict\w*|inconsistent)\b.*\brulings?\b.*\b(entries|declared|master|classif\w*)"
+            r"|\bentries\b.*\b(conflict\w*|contradict\w*)\b.*\brulings?\b",
+        ),
+        (
+            "undeclared_assist",
+            r"\b(undeclared|unreported|missing|omitted|undisclosed)\s+assists?\b"
+            r"|\bassists?\b.*\b(declared|reported|added|included|dutiable)\b"
+            r"|\b(molds?|moulds?|tooling|dies)\b.*\b(suppl\w*|provid\w*|paid)\b.*\b(declar\w*|value)",
+        ),
+        ("royalty_omission", r"\broyalt(y|ies)\b|\blicen[cs]e fees?\b.*\b(dutiable|declared|value|added)"),
+        (
+            "value_outlier",
+            r"\bundervalu\w*|\bvalue outliers?\b|\bunusual(ly)? (low|high) (prices?|values?)\b|\bprice outliers?\b",
+        ),
+        (
+            "spi_without_certificate",
+            r"\busmca\b.*\b(certif\w*|claims?|support\w*)\b|\bcertif\w*\b.*\busmca\b"
+            r"|\b(spi|preference|preferential) claims?\b.*\b(certif\w*|support\w*)\b",
+        ),
+        (
+            "origin_mismatch",
+            r"\b(country of )?origin\b.*\b(mismatch\w*|wrong|inconsistent|differ\w*|conflict\w*)\b"
+            r"|\bmids?\b.*\b(origin|country)\b",
+        ),
+        (
+            "missing_records",
+            r"\b(is|are) (the )?entr(y|ies)\b.*\bcomplete\b|\bentr(y|ies)\b.*\bcomplete\b"
+            r"|\bmissing (records|documents|invoices|packing lists?|entry summar(y|ies))\b"
+            r"|\brecordkeeping gaps?\b|\b(records|documents) (on file|missing)\b",
+        ),
+        (
+            "broker_review_missing",
+            r"\bbroker reviews?\b.*\b(missing|without|no|not|lack\w*)\b|\bnot reviewed by\b"
+            r"|\b(entries|which)\b.*\b(without|lack\w*|missing)\b.*\breview",
+        ),
+        ("psc_pattern", r"\bpost[- ]summary corrections?\b|\bpscs?\b"),
+        (
+            ALL,
+            r"\b(all|any|what|which) (findings|problems|issues|errors|compliance (issues|problems|gaps))\b"
+            r"|\brun (all )?(the )?checks\b",
+        ),
+    ]
+]
+PAYMENT_RE = re.compile(r"\bPAY-\d+\b", re.I)
+# A question about a rule or a procedure, not about what the records show ...
+POLICY = re.compile(
+    r"^\s*(when|why|who|whom|to whom|where|must|should|shall|may|can|could|"
+    r"how (is|are|do|does|should|must|can|long|often)|"
+    r"what (happens|does|do|must|should|is required|are the rules?|is the rule|is the procedure)|"
+    r"do (we|i) (need|have) to|according to|under what)\b",
+    re.I,
+)
+# ... unless it also asks about the data: findings, entries, lines, parts, payments, "are there", "any".
+DATA = re.compile(
+    r"\b(findings?|problems?|issues?|errors? (in|on)|entries|entry lines?|lines|which parts|"
+    r"our (parts|claims|payments|entries)|are there|is there|any|did we|have we|do we have)\b",
+    re.I,
+)
+
+
+@dataclass
+class Route:
+    checks: list[str]
+    args: dict[str, str] = field(default_factory=dict)
+
+
+def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
+    """The checks a question asks for (``None``: not a check question), with filters from its identifiers."""
+    checks = [check for check, pattern in ROUTES if pattern.search(question)]
+    if not checks or (POLICY.search(question) and not DATA.search(question) and not identifiers):
+        return None
+    if ALL in checks:
+        from assistant.checks import ORDER
+
+        checks = list(ORDER)
+    args = {}
+    if identifiers.get("entry"):
+        args["entry"] = sorted(identifiers["entry"])[0]
+    if identifiers.get("part"):
+        args["part_number"] = sorted(identifiers["part"])[0]
+    if m := PAYMENT_RE.search(question):
+        args["payment_id"] = m.group(0).upper()
+    return Route(checks, args)

@@ -1,0 +1,29 @@
+"""The mock transaction test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from assistant.web.deps import get_server
+from assistant.web.server import Server
+
+router = APIRouter(prefix="/api", tags=["checks"])
+
+
+class AuditRequest(BaseModel):
+    sample: int = Field(ge=2, le=100_000, description="entry lines to sample")
+    seed: int = 1
+    strata: int = Field(default=3, ge=1, le=20)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@router.post("/audit")
+def audit(body: AuditRequest, server: Server = Depends(get_server)) -> dict:
+    """Mock transaction test: stratified sample, line-level checks, projected compliance and loss."""
+    return server.audit(
+        sample=body.sample, seed=body.seed, strata=body.strata, since=body.since, until=body.until
+    ).model_dump(mode="json")

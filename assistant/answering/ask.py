@@ -193,7 +193,16 @@ class Assistant:
         from assistant.answering import llm
 
         try:
-            return llm.run(self, question, turns, filters, record)
+            return llm.run(
+                self.llm,
+                self.settings,
+                self.retriever,
+                list(self.check_tools.values()),
+                question,
+                turns,
+                filters,
+                record,
+            )
         except Exception as exc:  # a remote model can fail in many ways; the question is still answered
             reason = f"{type(exc).__name__}: {str(exc)[:200]}"
             record.update(tool_calls=[], llm_error=reason)

@@ -290,20 +290,29 @@ def quote_for(passage: Passage, claims: list[str], embedder) -> tuple[int, int, 
 # --- the agent -----------------------------------------------------------------------------------
 
 
-def run(assistant, question: str, history: list[dict], filters: Filters | None, record: dict) -> ans.Answer:
-    """Answer with the agent; raises whatever the model raises (the caller falls back)."""
+def run(
+    model,
+    settings: Settings,
+    retriever,
+    check_tools: list,
+    question: str,
+    history: list[dict],
+    filters: Filters | None,
+    record: dict,
+) -> ans.Answer:
+    """Answer with the agent: ``model`` (a LangChain chat model) with the search tool over ``retriever``
+    and ``check_tools``; raises whatever the model raises (the caller falls back)."""
     from langchain.agents import create_agent
     from langchain.agents.middleware import ModelCallLimitMiddleware
     from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-    s = assistant.settings
-    retriever = assistant.retriever
+    s = settings
     book = PassageBook()
-    checks = list(assistant.check_tools.values())
+    checks = list(check_tools)
     tools = [search_tool(retriever, book, filters, s.answer_passages), *checks]
     prompt = system_prompt(s, [t.name for t in checks])
     agent = create_agent(
-        assistant.llm,
+        model,
         tools=tools,
         system_prompt=prompt,
         middleware=[ModelCallLimitMiddleware(run_limit=s.llm_max_calls, exit_behavior="error")],

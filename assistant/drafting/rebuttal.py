@@ -42,6 +42,7 @@ from assistant.drafting.survey import (
 )
 from assistant.errors import RebuttalError
 from assistant.formats import day
+from assistant.stores.records import Records
 from prompts import phrase
 
 _FINDING = re.compile(r"^\s*(?:#{1,6}\s*)?Finding\s+(?:No\.?\s*)?(\d+)\s*[:.\-–]?\s*(.*)$", re.I)
@@ -124,8 +125,8 @@ def topic_of(finding: ReportFinding) -> str:
 
 
 class _Context:
-    def __init__(self, settings: Settings, assistant, con, run):
-        self.settings, self.assistant, self.con, self.run = settings, assistant, con, run
+    def __init__(self, settings: Settings, assistant, rec: Records, run):
+        self.settings, self.assistant, self.rec, self.run = settings, assistant, rec, run
 
     def ids(self, text: str) -> dict[str, set[str]]:
         found = self.assistant.retriever.identifiers_in(text)
@@ -142,15 +143,8 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
     checks = list(CLASSIFICATION_CHECKS)
     every_declared: dict[str, set[str]] = {}  # part -> HTS numbers on any tariff line (Chapter 99 included)
     for part in parts:
-        row = ctx.con.execute(
-            "SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
-            "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1",
-            [part],
-        ).fetchone()
-        lines = ctx.con.execute(
-            "SELECT DISTINCT hts, coalesce(tariff_ordinal, 1) = 1 FROM entry_lines WHERE part_number = ? ORDER BY 1",
-            [part],
-        ).fetchall()
+        row = ctx.rec.product(part)
+        lines = ctx.rec.declared_hts(part)
         every_declared[part] = {h for h, _ in lines}
         declared = sorted({h for h, main in lines if main and h})
         if declared:
@@ -166,9 +160,7 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
         )
         tariffs = []
         if ruling:
-            r = ctx.con.execute(
-                "SELECT tariff_numbers, ruling_date, subject FROM rulings WHERE ruling_number = ?", [ruling]
-            ).fetchone()
+            r = ctx.rec.ruling(ruling)
             if r is None:
                 flags.append(f"ruling {ruling} cited in the product master is not among the ingested rulings")
             else:
@@ -223,9 +215,7 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
 def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.Citation | None:
     """The line of the document that names the entry or its reference (else its first line), as a
     citation whose quote is verified against the first page's text."""
-    row = ctx.con.execute(
-        "SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]
-    ).fetchone()
+    row = ctx.rec.first_page(path)
     if not row:
         return None
     page, text = row
@@ -235,12 +225,8 @@ def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.C
     span = ans.verify_quote(text, line, 0)
     if span is None:
         return None
-    chunk = ctx.con.execute(
-        "SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
-        "AND char_start <= ? ORDER BY char_start DESC LIMIT 1",
-        [path, page, span[0]],
-    ).fetchone()
-    passage = next(iter(ctx.assistant.retriever.passages([chunk[0]] if chunk else [])), None)
+    chunk = ctx.rec.chunk_at(path, page, span[0])
+    passage = next(iter(ctx.assistant.retriever.passages([chunk] if chunk else [])), None)
     return ans.Citation(
         n=1,
         source=path,
@@ -264,13 +250,7 @@ def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
     ]
     evidence, citations, found, missing = [], [], [], []
     for entry in entries:
-        on_file = {
-            k: p
-            for p, k in ctx.con.execute(
-                "SELECT d.path, d.kind FROM document_entries de JOIN documents d USING (path) WHERE de.entry_number = ?",
-                [entry],
-            ).fetchall()
-        }
+        on_file = {k: p for p, k in ctx.rec.documents_on_file(entry)}
         for kind in claimed:
             name = KIND_NAMES.get(kind, kind)
             if kind in on_file:
@@ -314,13 +294,7 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
     ids = ctx.ids(f.text)
     payments = set(ids.get("payment", set()))
     parts = ids.get("part", set())
-    vendors = [
-        (pid, name)
-        for pid, name in ctx.con.execute(
-            "SELECT payment_id, vendor_name FROM payments WHERE vendor_name IS NOT NULL"
-        ).fetchall()
-        if name and name.lower() in f.text.lower()
-    ]
+    vendors = [(pid, name) for pid, name in ctx.rec.payment_vendors() if name and name.lower() in f.text.lower()]
     payments |= {pid for pid, _ in vendors}
     checks = ["undeclared_assist", "royalty_omission"]
     hits = [
@@ -342,11 +316,7 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
         corrective = _without_prior_disclosure(hits) + phrase("duty_and_disclosure")
     elif payments:
         position = "disagree"
-        rows = ctx.con.execute(
-            "SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
-            "WHERE payment_id IN (SELECT unnest(?))",
-            [sorted(payments)],
-        ).fetchall()
+        rows = ctx.rec.payments(sorted(payments))
         evidence += [f"Payment {p} ${a:,.2f} to {v}: included in the price: {inc}" for p, a, v, inc in rows]
         answer, corrective = phrase("payments_declared"), ""
     else:
@@ -446,7 +416,7 @@ def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal
     assistant = assistant or Assistant(settings)
     try:
         with open_records(settings) as rec:
-            ctx = _Context(settings, assistant, rec.con, run)
+            ctx = _Context(settings, assistant, rec, run)
             responses = []
             for f in findings:
                 topic = topic_of(f)

@@ -129,6 +129,64 @@ class Records:
             r[0] for r in self.con.execute("SELECT path FROM documents WHERE kind = ? ORDER BY path", [kind]).fetchall()
         ]
 
+    # --- lookups for the drafts (read-only) ---------------------------------------------------------
+
+    def product(self, part: str) -> tuple | None:
+        """The product master's row of ``part`` (the last one ingested): description, hts, ruling_number,
+        rationale, source_file, source_row."""
+        return self.con.execute(
+            "SELECT description, hts, ruling_number, rationale, source_file, source_row FROM products "
+            "WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1",
+            [part],
+        ).fetchone()
+
+    def declared_hts(self, part: str) -> list[tuple[str, bool]]:
+        """Every HTS number ``part`` was declared under: (hts, on the main tariff ordinal)."""
+        return self.con.execute(
+            "SELECT DISTINCT hts, coalesce(tariff_ordinal, 1) = 1 FROM entry_lines WHERE part_number = ? ORDER BY 1",
+            [part],
+        ).fetchall()
+
+    def ruling(self, number: str) -> tuple | None:
+        """An ingested ruling's tariff_numbers, ruling_date and subject."""
+        return self.con.execute(
+            "SELECT tariff_numbers, ruling_date, subject FROM rulings WHERE ruling_number = ?", [number]
+        ).fetchone()
+
+    def first_page(self, path: str) -> tuple | None:
+        """(page, text) of a document's first page."""
+        return self.con.execute(
+            "SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST LIMIT 1", [path]
+        ).fetchone()
+
+    def chunk_at(self, path: str, page: int | None, offset: int) -> str | None:
+        """The id of the chunk of ``path`` (on ``page``) that holds the character at ``offset``."""
+        return scalar(
+            self.con,
+            "SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? "
+            "AND char_start <= ? ORDER BY char_start DESC LIMIT 1",
+            [path, page, offset],
+        )
+
+    def documents_on_file(self, entry: str) -> list[tuple[str, str]]:
+        """(path, kind) of the documents linked to ``entry``."""
+        return self.con.execute(
+            "SELECT d.path, d.kind FROM document_entries de JOIN documents d USING (path) WHERE de.entry_number = ?",
+            [entry],
+        ).fetchall()
+
+    def payment_vendors(self) -> list[tuple[str, str]]:
+        """(payment_id, vendor_name) of every payment that names its vendor."""
+        return self.con.execute("SELECT payment_id, vendor_name FROM payments WHERE vendor_name IS NOT NULL").fetchall()
+
+    def payments(self, ids: list[str]) -> list[tuple]:
+        """(payment_id, amount, vendor_name, included_in_price) of these payments."""
+        return self.con.execute(
+            "SELECT payment_id, amount, vendor_name, included_in_price FROM payments "
+            "WHERE payment_id IN (SELECT unnest(?))",
+            [sorted(ids)],
+        ).fetchall()
+
     def get_meta(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None

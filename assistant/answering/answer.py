@@ -37,17 +37,49 @@ _CLASSIFICATION = re.compile(r"\b(classif\w*|hts\w*|tariff|heading|subheading|ch
 
 
 class Citation(BaseModel):
+    """A source of the answer: a passage of a document (``quote`` verbatim at ``char_start``), or, with
+    ``kind == "record"``, rows of an ingested file (``rows``, ``fields`` as stored, the ``value`` stated
+    and ``how`` it was computed; DATA-FORMATS section 5)."""
+
     n: int
     source: str
-    page: int | None
+    page: int | None = None
     kind: str
     ruling_number: str | None = None
-    quote: str
+    quote: str = ""
     title: str = ""
     chunk_id: str = ""
     chunk_sha256: str = ""
     char_start: int = Field(0, description="start of the quote in the page's extracted text")
     char_end: int = 0
+    table: str = ""
+    rows: list[int] = []
+    row_count: int = 0
+    fields: dict = {}
+    value: str = ""
+    how: str = ""
+
+    @property
+    def is_record(self) -> bool:
+        return self.kind == "record"
+
+    def public(self) -> dict:
+        """The citation as ``--json`` and the API give it: a record's own shape, or a passage's."""
+        if self.is_record:
+            out = {
+                "n": self.n,
+                "kind": "record",
+                "source": self.source,
+                "rows": self.rows,
+                "table": self.table,
+                "fields": self.fields,
+                "value": self.value,
+                "how": self.how,
+            }
+            if self.row_count > len(self.rows):
+                out["row_count"] = self.row_count
+            return out
+        return self.model_dump(mode="json", exclude={"table", "rows", "row_count", "fields", "value", "how"})
 
 
 class Answer(BaseModel):
@@ -62,7 +94,9 @@ class Answer(BaseModel):
 
     def public(self) -> dict:
         """The JSON of ``faprep ask --json`` (DATA-FORMATS section 5, plus ids, findings and flags)."""
-        return self.model_dump(mode="json")
+        out = self.model_dump(mode="json", exclude={"citations"})
+        out["citations"] = [c.public() for c in self.citations]
+        return out
 
 
 @dataclass
@@ -80,6 +114,27 @@ class Sentence:
     @property
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
+
+
+_LEADS_ON = re.compile(
+    r"\b(be|is|are|was|were|under|in|into|of|for|to|at|by|and|or|the|an?|as|subheading|heading|number|no\.)$", re.I
+)
+
+
+def _continues(text: str, start: int, i: int) -> bool:
+    """Whether the sentence begun at ``start`` goes on past the line break at ``i``, over blank lines too,
+    as hard-wrapped letters (CBP's CROSS rulings) break them: it has no end punctuation yet and the next
+    line starts in lower case, or with a number after a word that leads on to one ("will be\n\n3924...")."""
+    sentence = text[start:i].rstrip()
+    if not sentence or sentence[-1] in ".!?:;" or len(sentence.split()) < 3:
+        return False
+    j = i
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j >= len(text) or text.count("\n", i, j) > 3:
+        return False
+    nxt = text[j]
+    return nxt.islower() or (nxt.isdigit() and bool(_LEADS_ON.search(sentence)))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -100,7 +155,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                     nxt_line.islower() or nxt_line.isdigit() or (nxt_line.isupper() and not _NEW_ITEM.match(following))
                 )
             )
-            cut = None if wrapped else i
+            cut = None if wrapped or _continues(text, start, i) else i
         elif ch in ".!?" and i + 1 < n:
             nxt = text[i + 1]
             word = re.search(r"([A-Za-z.]+)$", text[start:i])
@@ -249,6 +304,11 @@ def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[
 def _sentence_for_answer(quote: str) -> str:
     text = " ".join(quote.split())
     return text if text[-1:] in ".!?:;" else text + "."
+
+
+def states_hts(text: str) -> bool:
+    """The text states an HTS number (``3924.90.1050``, ``3924.90``)."""
+    return bool(_HTS.search(text))
 
 
 def compose(parts: list[str], classification: bool) -> str:

@@ -113,6 +113,17 @@ class Assistant:
         self.sessions = Sessions(ws.sessions)
         self.log = AuditLog(ws.answers_log)
         self._tools = None
+        self._facts = None
+
+    @property
+    def facts(self):
+        """The record facts (``assistant.answering.facts``), built on first use: the ids the records hold
+        and the fact kinds' description vectors."""
+        if self._facts is None:
+            from assistant.answering.facts import RecordFacts
+
+            self._facts = RecordFacts(self.retriever.con, self.settings, self.retriever.embedder)
+        return self._facts
 
     def close(self) -> None:
         self.retriever.close()
@@ -149,7 +160,10 @@ class Assistant:
             if routed:
                 result = self._from_checks(routed, record)
             else:
-                result = self._extractive(question, query, ids, filters, record)
+                qvec = self.retriever.embedder.embed_query(query)
+                result = self._from_records(question, query, ids, filters, record, qvec)
+                if result is None:
+                    result = self._extractive(question, query, ids, filters, record, qvec=qvec)
             result.flags[:0] = record.get("fallback", [])
 
         result.session_id = session_id
@@ -209,11 +223,112 @@ class Assistant:
             record["fallback"] = [f"the language model did not answer ({reason}); answered without it"]
             return None
 
+    def _from_records(self, question: str, query: str, ids, filters, record, qvec) -> ans.Answer | None:
+        """The facts the records hold about what the question names, the value asked for first, then the
+        documents' sentences that support it; None when the records do not answer the question."""
+        if filters is not None and filters.active():
+            return None  # a search restricted to some documents asks the documents
+        found = self.facts.answer(question, qvec, ids)
+        if found is None:
+            return None
+        record["facts"] = {"kind": found.kind, "score": round(found.score, 4), "refusal": found.refusal}
+        if not found.facts:
+            if found.refusal and not found.kind:
+                return ans.Answer(answer=found.refusal)  # names only things the records do not hold
+            return None
+        citations: list[ans.Citation] = []
+        sentences = []
+        for fact in found.facts:
+            marks = []
+            for s in fact.sources:
+                citations.append(
+                    ans.Citation(
+                        n=len(citations) + 1,
+                        source=s.file,
+                        kind="record",
+                        table=s.table,
+                        rows=s.rows,
+                        row_count=s.row_count,
+                        fields=s.fields,
+                        value=s.value,
+                        how=s.how,
+                    )
+                )
+                marks.append(f"[{len(citations)}]")
+            text = fact.text.format(*marks) if marks else fact.text
+            for path, pattern in fact.documents:
+                c = self._quote(path, pattern, len(citations) + 1)
+                if c is not None:
+                    citations.append(c)
+                    text = text[:-1] + f" [{c.n}]." if text.endswith(".") else f"{text} [{c.n}]"
+            sentences.append(" ".join(text.split()))
+        answer = " ".join(([found.refusal] if found.refusal else []) + sentences)
+        support = self._support(found, question, query, ids, record, qvec)
+        flags = list(support.flags)
+        if support.citations:
+            k = len(citations)
+            body = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + k}]", support.answer)
+            body = body.replace(ans.LEGAL_NOTE, "").strip().removeprefix("From the records: ")
+            citations += [c.model_copy(update={"n": c.n + k}) for c in support.citations]
+            answer += "\n\nFrom the documents: " + body
+        classification = (found.kind or "").startswith(("part_hts", "part_ruling", "ruling_", "hts_", "entry_hts"))
+        if classification or ans.LEGAL_NOTE in support.answer:
+            answer += "\n\n" + ans.LEGAL_NOTE
+        return ans.Answer(answer=answer, citations=citations, flags=flags)
+
+    def _support(self, found, question: str, query: str, ids, record, qvec) -> ans.Answer:
+        """The documents' sentences that support the facts: for a ruling, the letter's sentence stating the
+        subheading; otherwise sentences that name what the question names (none for a period alone)."""
+        ruling = found.support_query(self.facts.look)
+        if ruling is not None:
+            number, text = ruling
+            return self._extractive(
+                text, text, {"ruling": {number}}, Filters(ruling=number), {}, gap=0.2, keep=ans.states_hts
+            )
+        flat = {v.upper() for values in ids.values() for v in values}
+        if not flat:
+            return ans.Answer(answer=ans.NO_ANSWER)
+
+        def names_one(text: str) -> bool:
+            t = text.upper()
+            return any(v in t or v.replace("-", "") in t.replace("-", "") for v in flat)
+
+        return self._extractive(question, query, ids, None, record, qvec=qvec, keep=names_one)
+
+    def _quote(self, path: str, pattern: str, n: int) -> ans.Citation | None:
+        """A document citation quoting the first text of ``path`` that matches ``pattern`` (verbatim)."""
+        look = self.facts.look
+        for page, text in look.pages(path):
+            m = re.search(pattern, text or "")
+            if not m:
+                continue
+            quote = m.group(0).strip()
+            start = text.index(quote, m.start())
+            chunk = look.chunk_at(path, page, start)
+            passage = next(iter(self.retriever.passages([chunk] if chunk else [])), None)
+            if passage is None:
+                return None
+            return ans.Citation(
+                n=n,
+                source=path,
+                page=page,
+                kind=passage.kind,
+                ruling_number=passage.ruling_number,
+                quote=quote,
+                title=passage.title,
+                chunk_id=passage.chunk_id,
+                chunk_sha256=passage.sha256,
+                char_start=start,
+                char_end=start + len(quote),
+            )
+        return None
+
     def _extractive(
-        self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP, keep=None
+        self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP, keep=None, qvec=None
     ) -> ans.Answer:
         s = self.settings
-        qvec = self.retriever.embedder.embed_query(query)
+        if qvec is None:
+            qvec = self.retriever.embedder.embed_query(query)
         passages = self.retriever.search(query, k=s.answer_passages, filters=filters, query_vec=qvec)
         record["passages"] = [
             {
@@ -273,7 +388,9 @@ class Assistant:
             "answer": result.answer,
             "mode": result.mode,
             "citations": [
-                {
+                c.public()
+                if c.is_record
+                else {
                     "n": c.n,
                     "chunk_id": c.chunk_id,
                     "chunk_sha256": c.chunk_sha256,
@@ -286,6 +403,7 @@ class Assistant:
                 for c in result.citations
             ],
             "tools_called": record["tool_calls"],
+            "facts": record.get("facts"),
             "flags": result.flags,
             "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
             "model_answer": record.get("model_answer"),

@@ -58,7 +58,7 @@ def ask_stream(body: AskRequest, server: Server = Depends(get_server)):
         for piece in sentences(result.answer):
             yield sse("delta", {"text": piece})
         for c in result.citations:
-            yield sse("citation", c.model_dump(mode="json"))
+            yield sse("citation", c.public())
         yield sse("done", result.public())
 
     return StreamingResponse(

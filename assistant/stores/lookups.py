@@ -1,0 +1,201 @@
+"""Read-only lookups over the records, each row with its provenance.
+
+Every row comes back as a dict of its typed columns plus ``source_file``, ``source_row`` (1 = the
+first data row after the header) and ``raw`` (the row as it was read, original headers and text),
+so whatever is stated from it can be cited and checked against the stored row. The answering layer
+(``assistant.answering.facts``) turns these rows into stated facts; nothing here formats text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant import normalize as nz
+from assistant.stores.schema import SPEC_BY_KIND
+
+
+@dataclass
+class Known:
+    """The identifiers the records hold, to recognise them in a question."""
+
+    parts: set[str] = field(default_factory=set)
+    entries: set[str] = field(default_factory=set)
+    payments: set[str] = field(default_factory=set)
+    certificates: set[str] = field(default_factory=set)
+    mids: set[str] = field(default_factory=set)
+    invoices: set[str] = field(default_factory=set)
+    rulings: set[str] = field(default_factory=set)
+    vendors: set[str] = field(default_factory=set)
+
+
+def header_of(table: str, column: str, raw: dict) -> str | None:
+    """The file's own header that was read into ``table.column`` (e.g. ``SKU`` for part_number)."""
+    spec = SPEC_BY_KIND.get(table)
+    col = next((c for c in spec.columns if c.name == column), None) if spec else None
+    if col is None:
+        return None
+    keys = col.keys()
+    return next((h for h in raw if nz.header_key(h) in keys), None)
+
+
+def fields_of(table: str, row: dict, columns: list[str]) -> dict[str, Any]:
+    """{original header: value as stored in the raw row} for ``columns`` of one row."""
+    out = {}
+    raw = row.get("raw") or {}
+    for c in columns:
+        h = header_of(table, c, raw)
+        if h is not None:
+            out[h] = raw.get(h)
+    return out
+
+
+class Lookups:
+    """Queries over one open records connection (read-only use)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        out = []
+        for r in cur.fetchall():
+            d = dict(zip(cols, r))
+            if isinstance(d.get("raw"), str):
+                d["raw"] = json.loads(d["raw"])
+            out.append(d)
+        return out
+
+    def _set(self, sql: str) -> set[str]:
+        return {r[0] for r in self.con.execute(sql).fetchall() if r[0]}
+
+    def known(self) -> Known:
+        return Known(
+            parts=self._set(
+                "SELECT part_number FROM products UNION SELECT part_number FROM entry_lines "
+                "UNION SELECT part_number FROM payments UNION SELECT part_number FROM certificates"
+            ),
+            entries=self._set("SELECT DISTINCT entry_number FROM entry_lines"),
+            payments=self._set("SELECT payment_id FROM payments"),
+            certificates=self._set("SELECT certificate_id FROM certificates"),
+            mids=self._set("SELECT mid FROM entry_lines UNION SELECT mid FROM payments"),
+            invoices=self._set("SELECT DISTINCT invoice_number FROM entry_lines"),
+            rulings=self._set("SELECT ruling_number FROM rulings"),
+            vendors=self._set("SELECT vendor_name FROM payments UNION SELECT producer FROM certificates"),
+        )
+
+    # --- parts --------------------------------------------------------------------------------
+
+    def product(self, part: str) -> dict | None:
+        rows = self.rows(
+            "SELECT * FROM products WHERE part_number = ? ORDER BY source_file DESC, source_row DESC LIMIT 1", [part]
+        )
+        return rows[0] if rows else None
+
+    def part_lines(self, part: str) -> list[dict]:
+        """The part's entry lines on the main tariff ordinal, oldest first."""
+        return self.rows(
+            "SELECT * FROM entry_lines WHERE part_number = ? AND coalesce(tariff_ordinal, 1) = 1 "
+            "ORDER BY entry_summary_date, entry_number, line_number",
+            [part],
+        )
+
+    def parts_under(self, hts: str) -> tuple[list[dict], list[dict]]:
+        """Product master rows with this HTS, and main-ordinal entry lines declared under it."""
+        master = self.rows("SELECT * FROM products WHERE hts = ? ORDER BY part_number", [hts])
+        lines = self.rows(
+            "SELECT * FROM entry_lines WHERE hts = ? AND coalesce(tariff_ordinal, 1) = 1 "
+            "ORDER BY part_number, entry_summary_date",
+            [hts],
+        )
+        return master, lines
+
+    # --- entries ------------------------------------------------------------------------------
+
+    def entry_lines(self, entry: str) -> list[dict]:
+        """Every row of the entry (all tariff ordinals), in line order."""
+        return self.rows(
+            "SELECT * FROM entry_lines WHERE entry_number = ? ORDER BY line_number, coalesce(tariff_ordinal, 1)",
+            [entry],
+        )
+
+    def entry_documents(self, entry: str) -> list[tuple[str, str]]:
+        return self.con.execute(
+            "SELECT DISTINCT d.kind, d.path FROM document_entries de JOIN documents d USING (path) "
+            "WHERE de.entry_number = ? ORDER BY 1, 2",
+            [entry],
+        ).fetchall()
+
+    def entry_reviews(self, entry: str) -> list[dict]:
+        return self.rows("SELECT * FROM broker_reviews WHERE entry_number = ? ORDER BY review_date", [entry])
+
+    def mid_lines(self, mid: str) -> list[dict]:
+        return self.rows(
+            "SELECT * FROM entry_lines WHERE mid = ? AND coalesce(tariff_ordinal, 1) = 1 "
+            "ORDER BY entry_summary_date, entry_number, line_number",
+            [mid],
+        )
+
+    def lines_between(self, start: dt.date, end: dt.date) -> list[dict]:
+        """Every row (all ordinals) of the entries summarized between ``start`` and ``end`` inclusive."""
+        return self.rows(
+            "SELECT * FROM entry_lines WHERE entry_summary_date BETWEEN ? AND ? "
+            "ORDER BY entry_summary_date, entry_number, line_number, coalesce(tariff_ordinal, 1)",
+            [start, end],
+        )
+
+    # --- payments, vendors, certificates ------------------------------------------------------
+
+    def payment(self, payment_id: str) -> dict | None:
+        rows = self.rows("SELECT * FROM payments WHERE payment_id = ?", [payment_id])
+        return rows[0] if rows else None
+
+    def payments_to(self, vendors: list[str]) -> list[dict]:
+        return self.rows(
+            "SELECT * FROM payments WHERE list_contains(?, vendor_name) ORDER BY payment_date, payment_id", [vendors]
+        )
+
+    def payments_between(self, start: dt.date, end: dt.date) -> list[dict]:
+        return self.rows(
+            "SELECT * FROM payments WHERE payment_date BETWEEN ? AND ? ORDER BY payment_date, payment_id", [start, end]
+        )
+
+    def payments_for_part(self, part: str) -> list[dict]:
+        return self.rows("SELECT * FROM payments WHERE part_number = ? ORDER BY payment_date", [part])
+
+    def certificates_for(self, part: str) -> list[dict]:
+        return self.rows("SELECT * FROM certificates WHERE part_number = ? ORDER BY blanket_start", [part])
+
+    def certificate(self, certificate_id: str) -> dict | None:
+        rows = self.rows("SELECT * FROM certificates WHERE certificate_id = ?", [certificate_id])
+        return rows[0] if rows else None
+
+    def vendor_mids(self, vendors: list[str]) -> list[str]:
+        rows = self.con.execute(
+            "SELECT DISTINCT mid FROM payments WHERE list_contains(?, vendor_name) AND mid IS NOT NULL", [vendors]
+        ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def pages(self, path: str) -> list[tuple[int | None, str]]:
+        return self.con.execute(
+            "SELECT page, text FROM pages WHERE path = ? ORDER BY page NULLS FIRST", [path]
+        ).fetchall()
+
+    def chunk_at(self, path: str, page: int | None, offset: int) -> str | None:
+        row = self.con.execute(
+            "SELECT chunk_id FROM chunks WHERE path = ? AND page IS NOT DISTINCT FROM ? AND char_start <= ? "
+            "ORDER BY char_start DESC LIMIT 1",
+            [path, page, offset],
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- rulings ------------------------------------------------------------------------------
+
+    def ruling(self, number: str) -> dict | None:
+        rows = self.rows("SELECT * FROM rulings WHERE ruling_number = ?", [number])
+        return rows[0] if rows else None

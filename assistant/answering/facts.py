@@ -1130,12 +1130,20 @@ class RecordFacts:
             tariffs = ", ".join(r["tariff_numbers"] or []) or "no tariff number read"
             subject = (r["subject"] or "(no subject line read)").rstrip(" .")
             date = day(r["ruling_date"]) or "(no date read)"
-            text = {
+            # each kind leads with what was asked and states the other two parsed fields too
+            lead = {
                 "subject": f"Ruling {number} ({date}) is about: {subject}.",
-                "date": f"Ruling {number} was issued on {date} ({subject}).",
-                "tariff": f"Ruling {number} ({date}) classifies under {tariffs}: {subject}.",
+                "date": f"Ruling {number} was issued on {date}.",
+                "tariff": f"Ruling {number} ({date}) classifies under {tariffs}.",
             }[what]
-            out.append(Fact(f"ruling_{what}", text, [], documents=[(r["path"], RULING_QUOTES[what])]))
+            rest = {
+                "subject": f"It classifies under {tariffs}.",
+                "date": f"Subject: {subject}; tariff number(s) {tariffs}.",
+                "tariff": f"Subject: {subject}.",
+            }[what]
+            others = [k for k in ("subject", "date", "tariff") if k != what]
+            out.append(Fact(f"ruling_{what}", lead, [], documents=[(r["path"], RULING_QUOTES[what])]))
+            out.append(Fact("ruling", rest, [], documents=[(r["path"], RULING_QUOTES[k]) for k in others]))
         return out
 
     def _ruling_subject(self, named: Named) -> list[Fact]:

@@ -46,7 +46,9 @@ ROUTES: list[tuple[str, re.Pattern]] = [
         ),
         (
             "spi_without_certificate",
-            r"\busmca\b.*\b(certif\w*|claims?|support\w*)\b|\bcertif\w*\b.*\busmca\b"
+            # the claims and their support; "what period does the USMCA certificate for X cover?" asks
+            # the records (answering.facts), not for findings
+            r"\busmca\b.*\b(claims?|claimed|claiming|support\w*|without)\b|\b(claims?|claimed|claiming)\b.*\busmca\b.*\b(certif\w*|without|support\w*)"
             r"|\b(spi|preference|preferential) claims?\b.*\b(certif\w*|support\w*)\b",
         ),
         (

@@ -386,6 +386,15 @@ def ask(
         return
     console.print(result.answer, markup=False, highlight=False)
     for c in result.citations:
+        if c.is_record:
+            more = f" of {c.row_count}" if c.row_count > len(c.rows) else ""
+            console.print(
+                f"[{c.n}] {c.source}, row(s) {', '.join(map(str, c.rows[:10]))}{' ...' if len(c.rows) > 10 else ''}"
+                f"{more} (record: {c.how} = {c.value})",
+                markup=False,
+                highlight=False,
+            )
+            continue
         where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "")
         console.print(
             f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''})",

@@ -157,6 +157,8 @@ def run_eval(
                         row["facts"] = has_facts(result.answer, q.facts)
                         facts_ok.append(row["facts"])
                     for c in result.citations:
+                        if c.is_record:
+                            continue  # record citations are measured with the record questions
                         cited += 1
                         page = r.page_text(c.source, c.page)
                         exact = page[c.char_start : c.char_end] == c.quote
@@ -176,6 +178,8 @@ def run_eval(
                 "ask_p50_ms": statistics.median(latencies) * 1000,
                 "ask_p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
             }
+            say("answers from the records")
+            records = _records(assistant, case)
             say("drafts: survey and response to the draft report")
             drafts = _drafts(settings, assistant, case, truth)
         finally:
@@ -215,6 +219,7 @@ def run_eval(
             "retrieval": retrieval,
             "by_category": by_category,
             "answers": answers,
+            "records": records,
             "checks": checks,
             "drafts": drafts,
             "per_question": per_question,
@@ -291,6 +296,60 @@ def _drafts(settings, assistant, case: Path, truth: dict) -> dict:
     return {"survey": survey_row, "rebuttal": rebuttal_row}
 
 
+def _records(assistant, case: Path) -> dict:
+    """The record questions (``evaluation/datasets/record_questions.py``): the exact value in the answer's
+    first paragraph, a record citation, every record citation's fields equal to its stored rows, and the
+    things the records do not hold refused by name."""
+    from evaluation.datasets.record_questions import build_record_questions
+
+    questions = build_record_questions(case)
+    con = assistant.retriever.con
+    exact = cited = refused = n_refusals = verified = n_cited = 0
+    latencies, misses = [], []
+    for q in questions:
+        t = time.perf_counter()
+        result = assistant.ask(q.question)
+        latencies.append(time.perf_counter() - t)
+        first = result.answer.split("\n")[0]
+        if q.refusal:
+            n_refusals += 1
+            ok = first.startswith("No ") and q.value in first and not result.citations
+            refused += ok
+        else:
+            records = [c for c in result.citations if c.is_record]
+            exact += q.value in first
+            cited += bool(records)
+            for c in records:
+                n_cited += 1
+                verified += _record_verified(con, c)
+            ok = q.value in first and bool(records)
+        if not ok:
+            misses.append(f"{q.id}: {q.question} (want {q.value})")
+    answerable = len(questions) - n_refusals
+    return {
+        "questions": len(questions),
+        "exact": exact / answerable if answerable else 1.0,
+        "cited": cited / answerable if answerable else 1.0,
+        "verified": verified / n_cited if n_cited else 0.0,
+        "record_citations": n_cited,
+        "refused": refused / n_refusals if n_refusals else 1.0,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
+        "misses": misses,
+    }
+
+
+def _record_verified(con, c) -> bool:
+    """Every field the citation gives equals the stored raw row of each row it cites."""
+    for row in c.rows:
+        raw = con.execute(
+            f"SELECT raw FROM {c.table} WHERE source_file = ? AND source_row = ?", [c.source, row]
+        ).fetchone()
+        if raw is None or any(json.loads(raw[0]).get(k) != v for k, v in c.fields.items()):
+            return False
+    return True
+
+
 def compare(result: dict, floors: dict) -> list[str]:
     """Every metric below its floor, as a line; the naive baseline must be beaten by the margin given."""
     failures = []
@@ -308,6 +367,9 @@ def compare(result: dict, floors: dict) -> list[str]:
                 failures.append(
                     f"retrieval {metric}: {ours[metric]:.3f} is not {margin} above naive {naive[metric]:.3f}"
                 )
+    for metric, floor in floors.get("records", {}).items():
+        if result["records"][metric] < floor:
+            failures.append(f"records {metric} {result['records'][metric]:.3f} < {floor}")
     for part, metrics in floors.get("drafts", {}).items():
         for metric, floor in metrics.items():
             value = result["drafts"][part][metric]
@@ -361,6 +423,20 @@ def render(result: dict, console) -> None:
         f"{a['ask_p50_ms']:.0f} / {a['ask_p95_ms']:.0f} ms",
     )
     console.print(t)
+    rc = result["records"]
+    t = Table(title=f"Answers from the records ({rc['questions']} questions)")
+    for col in ("exact value", "record citation", "citations verified", "refused by name", "p50 / p95"):
+        t.add_column(col, justify="right")
+    t.add_row(
+        f"{rc['exact']:.3f}",
+        f"{rc['cited']:.3f}",
+        f"{rc['verified']:.3f} ({rc['record_citations']})",
+        f"{rc['refused']:.3f}",
+        f"{rc['p50_ms']:.0f} / {rc['p95_ms']:.0f} ms",
+    )
+    console.print(t)
+    if rc["misses"]:
+        console.print("record questions missed: " + "; ".join(rc["misses"][:10]))
     d = result["drafts"]
     sv, rb = d["survey"], d["rebuttal"]
     t = Table(title="Drafts")

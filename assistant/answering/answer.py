@@ -50,7 +50,7 @@ class Citation(BaseModel):
     title: str = ""
     chunk_id: str = ""
     chunk_sha256: str = ""
-    char_start: int = Field(0, description="start of the quote in the page's extracted text")
+    char_start: int = Field(default=0, description="start of the quote in the page's extracted text")
     char_end: int = 0
     table: str = ""
     rows: list[int] = []

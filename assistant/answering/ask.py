@@ -212,6 +212,7 @@ class Assistant:
                 self.settings,
                 self.retriever,
                 list(self.check_tools.values()),
+                self.facts,
                 question,
                 turns,
                 filters,
@@ -285,15 +286,10 @@ class Assistant:
             return self._extractive(
                 text, text, {"ruling": {number}}, Filters(ruling=number), {}, gap=0.2, keep=ans.states_hts
             )
-        flat = {v.upper() for values in ids.values() for v in values}
-        if not flat:
+        if not ids:
             return ans.Answer(answer=ans.NO_ANSWER)
-
-        def names_one(text: str) -> bool:
-            t = text.upper()
-            return any(v in t or v.replace("-", "") in t.replace("-", "") for v in flat)
-
-        return self._extractive(question, query, ids, None, record, qvec=qvec, keep=names_one)
+        # only the documents the question's identifiers lead to (an entry's invoice, a part's packing lists)
+        return self._extractive(question, query, ids, None, record, qvec=qvec, only_identified=True)
 
     def _quote(self, path: str, pattern: str, n: int) -> ans.Citation | None:
         """A document citation quoting the first text of ``path`` that matches ``pattern`` (verbatim)."""
@@ -324,7 +320,16 @@ class Assistant:
         return None
 
     def _extractive(
-        self, question: str, query: str, ids, filters, record, gap: float = RUNNER_UP_GAP, keep=None, qvec=None
+        self,
+        question: str,
+        query: str,
+        ids,
+        filters,
+        record,
+        gap: float = RUNNER_UP_GAP,
+        keep=None,
+        qvec=None,
+        only_identified: bool = False,
     ) -> ans.Answer:
         s = self.settings
         if qvec is None:
@@ -343,6 +348,8 @@ class Assistant:
         ]
         if any("id" in p.via for p in passages):
             passages = [p for p in passages if "id" in p.via]  # the question names them: answer from them
+        elif only_identified:
+            return ans.Answer(answer=ans.NO_ANSWER)
         flat_ids = {v for values in ids.values() for v in values}
         sentences = ans.select_sentences(
             query, passages, self.retriever.embedder, qvec, flat_ids, max_sentences=s.answer_sentences

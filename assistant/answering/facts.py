@@ -566,7 +566,8 @@ class RecordFacts:
         groups: dict[str, list[dict]] = defaultdict(list)
         for r in lines:
             groups[str(r[col] or "(blank)")].append(r)
-        parts, sources = [], []
+        parts: list[str] = []
+        sources: list[Source] = []
         for value, rs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
             entries = {r["entry_number"] for r in rs}
             how = f"entry lines of {part} (main tariff ordinal) declaring {label} {value}, counted"

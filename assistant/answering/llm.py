@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import numpy as np
@@ -43,6 +44,29 @@ WEAK_SUPPORT = 0.3  # a claim this far (cosine) from every sentence of the passa
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _FINDING_MARKER = re.compile(r"\[([a-z_]+:[^\]\s]+)\]")
+_RECORD_MARKER = re.compile(r"\[R(\d+)\]")
+_NUMBER = re.compile(r"(?<![\w.\-/])\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.\-/])\$?\d+(?:\.\d+)?(?![\w\-/]|\.\d)")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers of ``text`` as plain decimals: ``$18,500.00`` and ``18500`` are both ``18500``."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0).lstrip("$").replace(",", "")
+        try:
+            out.add(format(Decimal(raw).normalize(), "f"))
+        except InvalidOperation:
+            continue
+    return out
+
+
+def unsupported_numbers(answer: str, sources: str) -> list[str]:
+    """Numbers the answer states that appear in no tool result and not in the question (markers aside)."""
+    text = _MARKER.sub("", _RECORD_MARKER.sub("", _FINDING_MARKER.sub("", answer)))
+    known = numbers_in(sources)
+    return sorted(n for n in numbers_in(text) if n not in known)
+
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+", re.I)
@@ -97,7 +121,7 @@ def describe(settings: Settings, model=None) -> dict | None:
     }
 
 
-def system_prompt(settings: Settings, check_names: list[str]) -> str:
+def system_prompt(settings: Settings, check_names: list[str], record_names: list[str] | None = None) -> str:
     from prompts import render
 
     return render(
@@ -105,6 +129,7 @@ def system_prompt(settings: Settings, check_names: list[str]) -> str:
         workspace=settings.workspace,
         today=day(settings.today),
         check_tools=check_names,
+        record_tools=record_names or [],
         legal_note=ans.LEGAL_NOTE,
     ).strip()
 
@@ -295,6 +320,7 @@ def run(
     settings: Settings,
     retriever,
     check_tools: list,
+    facts,
     question: str,
     history: list[dict],
     filters: Filters | None,
@@ -309,8 +335,12 @@ def run(
     s = settings
     book = PassageBook()
     checks = list(check_tools)
-    tools = [search_tool(retriever, book, filters, s.answer_passages), *checks]
-    prompt = system_prompt(s, [t.name for t in checks])
+    from assistant.answering.record_tools import RecordRefs, record_tools
+
+    refs = RecordRefs()
+    lookups = record_tools(facts, refs) if facts is not None else []
+    tools = [search_tool(retriever, book, filters, s.answer_passages), *lookups, *checks]
+    prompt = system_prompt(s, [t.name for t in checks], [t.name for t in lookups])
     agent = create_agent(
         model,
         tools=tools,
@@ -329,6 +359,7 @@ def run(
     finding_ids: set[str] = set()
     flags: list[str] = []
     known = {t.name for t in tools}
+    record_names = {t.name for t in lookups}
     for m in produced:
         if isinstance(m, AIMessage):
             for call in m.tool_calls:
@@ -342,6 +373,8 @@ def run(
                 tools_called.append(str(m.name))
             if m.name == SEARCH_TOOL:
                 entry["output"] = [{"n": n, "chunk_id": p.chunk_id, "sha256": p.sha256} for n, p in m.artifact or []]
+            elif m.name in record_names:
+                entry["output"] = str(m.content)[:4000]
             else:
                 run_ = m.artifact
                 entry["output"] = [f.id for f in run_.findings]
@@ -393,9 +426,12 @@ def run(
                 char_end=span[1],
             )
         )
+    text = record_citations(checked.text, refs, citations, flags)
+    tool_text = "\n".join(str(m.content) for m in produced if isinstance(m, ToolMessage))
+    for number in unsupported_numbers(text, question + "\n" + tool_text):
+        flags.append(f"the number {number} appears in no tool result and not in the question: check it")
     if not citations and not findings:
         flags.append("the answer cites no retrieved passage and no check finding: it is not grounded in the records")
-    text = checked.text
     classification = ans.is_classification(question, [book.passages[n] for n in checked.order]) or any(
         c in CLASSIFICATION_CHECKS for c in tools_called
     )
@@ -404,6 +440,36 @@ def run(
     return ans.Answer(
         answer=text, citations=citations, tools_called=tools_called, mode="llm", findings=findings, flags=flags
     )
+
+
+def record_citations(text: str, refs, citations: list, flags: list[str]) -> str:
+    """``[R#]`` markers → record citations numbered after the passages'; unknown ones ``[?]`` and flagged."""
+    numbers: dict[int, int] = {}
+
+    def swap(m):
+        r = int(m.group(1))
+        s = refs.sources.get(r)
+        if s is None:
+            flags.append(f"citation [R{r}] does not refer to a record returned for this answer: shown as [?]")
+            return "[?]"
+        if r not in numbers:
+            numbers[r] = len(citations) + 1
+            citations.append(
+                ans.Citation(
+                    n=numbers[r],
+                    source=s.file,
+                    kind="record",
+                    table=s.table,
+                    rows=s.rows,
+                    row_count=s.row_count,
+                    fields=s.fields,
+                    value=s.value,
+                    how=s.how,
+                )
+            )
+        return f"[{numbers[r]}]"
+
+    return _RECORD_MARKER.sub(swap, text)
 
 
 def _call_args(messages, call_id: str) -> dict:

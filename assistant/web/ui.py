@@ -57,10 +57,28 @@ _CSS = """
 #legal-note {border-left: 4px solid #d97706; padding: .4rem .8rem; background: #fffbeb; color: #78350f}
 #citations mark {background: #fde68a; padding: 0 .1rem}
 #citations li {margin-bottom: .7rem}
+#citations table.record-fields {font-size: .85rem; margin-top: .2rem}
+#citations table.record-fields th {text-align: left; padding-right: .6rem; font-weight: 600}
 """
 
 
 # --- chat ------------------------------------------------------------------------------------------
+
+
+def record_html(c) -> str:
+    """A record citation as a small table: the stored fields of its rows, the value stated and how."""
+    rows = ", ".join(map(str, c.rows[:20])) + (" ..." if len(c.rows) > 20 else "")
+    count = f" ({c.row_count} rows)" if c.row_count > 1 else ""
+    cells = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in c.fields.items()
+    )
+    return (
+        f'<li class="citation record" data-n="{c.n}"><strong>[{c.n}]</strong> {html.escape(c.source)}, '
+        f"row(s) {html.escape(rows)}{count} (record)"
+        f'<table class="record-fields">{cells}'
+        f"<tr><th>value</th><td><mark>{html.escape(c.value)}</mark></td></tr>"
+        f"<tr><th>how</th><td>{html.escape(c.how)}</td></tr></table></li>"
+    )
 
 
 def citations_html(server: Server, result) -> str:
@@ -68,6 +86,9 @@ def citations_html(server: Server, result) -> str:
         return "<p><em>No sources cited.</em></p>"
     items = []
     for c in result.citations:
+        if c.is_record:
+            items.append(record_html(c))
+            continue
         link = f"/api/sources/{quote(c.source)}"
         if server.key:
             link += f"?t={server.source_token(c.source)}"

@@ -35,6 +35,11 @@ QUESTIONS = [
     ("no answer", "What is the airspeed velocity of an unladen swallow?"),
     ("check", "Are there undeclared assists?"),
     ("check", "Which parts have inconsistent classifications?"),
+    ("record", "What HTS number is part {part} classified under in our product master?"),
+    ("record", "What is the total entered value of entry {entry}?"),
+    ("record", "How much duty did we pay in {year}?"),
+    ("record", "What was payment {payment} for?"),
+    ("record", "What is ruling N361443 about?"),
 ]
 
 
@@ -48,10 +53,16 @@ def warm(settings, rounds: int) -> dict:
             "SELECT entry_number, regexp_extract(path, 'invoice_(.*)\\.pdf', 1) FROM document_entries "
             "JOIN documents USING (path) WHERE kind = 'commercial_invoice' ORDER BY entry_number LIMIT 1"
         ).fetchone()
-    questions = [(k, q.format(entry=entry, invoice=invoice)) for k, q in QUESTIONS]
+        part, year = rec.con.execute(
+            "SELECT min(part_number), max(year(entry_summary_date)) FROM entry_lines WHERE part_number IS NOT NULL"
+        ).fetchone()
+        payment = rec.con.execute("SELECT min(payment_id) FROM payments").fetchone()[0]
+    fill = {"entry": entry, "invoice": invoice, "part": part, "year": year, "payment": payment}
+    questions = [(k, q.format(**fill)) for k, q in QUESTIONS]
     t0 = time.perf_counter()
     a = Assistant(settings)
     a.ask("warm up")  # loads the model and the check registry once
+    _ = a.facts  # and the record facts (ids on record, the fact kinds' vectors)
     startup = time.perf_counter() - t0
     times: dict[str, list[float]] = {}
     try:

@@ -903,6 +903,22 @@ class RecordFacts:
                     src,
                 )
             )
+            psc = [x for x in self._entry_rows(e) if x.get("psc")]
+            if psc:
+                s = _cite(
+                    "entry_lines",
+                    psc,
+                    ["entry_number", "psc"],
+                    str(len(psc)),
+                    "the entry's lines with the Post Summary Correction Indicator Y",
+                )
+                out.append(
+                    Fact(
+                        "entry_psc",
+                        f"A post-summary correction is indicated on {len(psc)} of its rows {_markers(s)}.",
+                        s,
+                    )
+                )
         return out
 
     def _entry_invoice(self, named: Named) -> list[Fact]:

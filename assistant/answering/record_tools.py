@@ -22,6 +22,16 @@ from pydantic import BaseModel, Field
 from assistant.answering.facts import Fact, Named, Period, RecordFacts, Source
 from assistant.stores.schema import SPECS
 
+# the tools, in the order the model is given them
+RECORD_TOOLS = (
+    "lookup_part",
+    "lookup_entry",
+    "lookup_payment",
+    "lookup_vendor",
+    "lookup_ruling",
+    "period_totals",
+    "query_records",
+)
 ROW_CAP = 200
 TIME_LIMIT_S = 5.0
 _EXTRA_TABLES = {
@@ -247,6 +257,7 @@ def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
             "(tariff_ordinal 1 = the main HTS line). No other tables and no file, network or settings functions.",
         ),
     ]
+    assert tuple(name for _, name, _, _ in specs) == RECORD_TOOLS
     return [
         StructuredTool.from_function(
             func=fn,

@@ -14,6 +14,7 @@ from assistant import services
 from assistant.answering.answer import LEGAL_NOTE
 from assistant.answering.ask import Assistant
 from assistant.answering.llm import SEARCH_TOOL, system_prompt
+from assistant.answering.record_tools import RECORD_TOOLS
 from assistant.answering.retrieval import Filters
 from assistant.stores.records import Records
 from tests.conftest import make_settings
@@ -180,7 +181,7 @@ def test_planted_injection_cannot_change_the_prompt_call_tools_or_exfiltrate(sam
     )
 
     # the system prompt is the template, the same on every call, and the only system message
-    prompt = system_prompt(settings, list(a.check_tools))
+    prompt = system_prompt(settings, list(a.check_tools), list(RECORD_TOOLS))
     for messages in model.calls:
         system = [m for m in messages if isinstance(m, SystemMessage)]
         assert len(system) == 1 and messages[0] is system[0] and system[0].content == prompt
@@ -192,7 +193,7 @@ def test_planted_injection_cannot_change_the_prompt_call_tools_or_exfiltrate(sam
     assert refused and refused[0].status == "error"
     assert any("delete_records" in f and "refused" in f for f in result.flags)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
-    assert set(model.bound_tools) == {SEARCH_TOOL, *a.check_tools}
+    assert set(model.bound_tools) == {SEARCH_TOOL, *RECORD_TOOLS, *a.check_tools}  # all read-only
     # the search outside the question's filters returned nothing: no other document reached the model
     widened = [m for m in model.calls[2] if isinstance(m, ToolMessage) and m.name == SEARCH_TOOL][-1]
     assert "outside this question's filters" in widened.content and "<passage" not in widened.content

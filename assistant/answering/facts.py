@@ -31,6 +31,7 @@ from decimal import Decimal
 import numpy as np
 
 from assistant import normalize as nz
+from assistant.answering.routing import DATA, POLICY
 from assistant.formats import day, money
 from assistant.stores.lookups import Known, Lookups, fields_of
 
@@ -147,7 +148,8 @@ INTENTS: dict[str, tuple[str, list[str]]] = {
 _GENERIC_NAME_WORDS = frozenset(
     "co co. corp corporation company ltd ltd. limited inc inc. llc gmbh ag sa s.a. de c.v. cv srl spa bv plc "
     "the and of & trading industrial industries industry manufacturing manufacturer international group holdings "
-    "import export products product factory works enterprise enterprises technology technologies".split()
+    "import export products product factory works enterprise enterprises technology technologies supplier "
+    "suppliers vendor vendors manufacturer manufacturers company".split()
 )
 _ROLES = {
     "licensor": "royalty_words",
@@ -312,14 +314,16 @@ def _tokens(question: str) -> set[str]:
 
 
 def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
-    """{word: vendors whose name has it}, for the words of vendor names that are not legal-form filler."""
+    """{word: vendors whose name has it}, for the words of vendor names that single out one or two of them:
+    not legal-form filler, and not a word most names share ("Supplier of ...", "Trading")."""
     out: dict[str, set[str]] = defaultdict(set)
     for v in vendors:
         for w in re.findall(r"[A-Za-z][A-Za-z'&.-]{2,}", v):
             w = w.lower().strip(".")
             if w not in _GENERIC_NAME_WORDS and len(w) >= 4:
                 out[w].add(v)
-    return out
+    most = max(2, len(vendors) // 10)
+    return {w: vs for w, vs in out.items() if len(vs) <= most}
 
 
 def find_period(question: str, today: dt.date) -> Period | None:
@@ -523,6 +527,8 @@ class RecordFacts:
             return None
         refusal = "; ".join(named.unknown)
         kinds = named.kinds()
+        if kinds <= {"vendor", "period"} and POLICY.search(question) and not DATA.search(question):
+            return None  # a rule or a procedure ("When must payments to suppliers in 2024 be reported?")
         if not kinds:
             return FactAnswer(None, 0.0, [], refusal=refusal[0].upper() + refusal[1:] + ".")
         scores = self.intent_scores(qvec)

@@ -76,6 +76,26 @@ def test_ask_answers_with_verbatim_citations_and_keeps_the_session(client, inges
     assert follow["session_id"] == body["session_id"]
 
 
+def test_a_fact_from_the_records_comes_with_a_record_citation(client, ingested):
+    with Records(ingested[0].workspace_dir / "records.duckdb", read_only=True) as rec:
+        part, hts, row = rec.con.execute(
+            "SELECT part_number, hts, source_row FROM products ORDER BY part_number LIMIT 1"
+        ).fetchone()
+    body = client.post(
+        "/api/ask", json={"question": f"What HTS number is {part} classified under in our product master?"}
+    )
+    assert body.status_code == 200, body.text
+    first = body.json()["citations"][0]
+    assert set(first) == {"n", "kind", "source", "rows", "table", "fields", "value", "how"}
+    assert first["kind"] == "record" and first["rows"] == [row] and first["value"] == hts
+    assert body.json()["answer"].startswith(f"{part} is classified under {hts} in the product master [1]")
+    with client.stream(
+        "POST", "/api/ask/stream", json={"question": f"What HTS number is {part} classified under?"}
+    ) as r:
+        events = "".join(r.iter_text())
+    assert '"kind": "record"' in events
+
+
 def test_ask_streams_server_sent_events(client):
     with client.stream("POST", "/api/ask/stream", json={"question": "How long are entry records kept?"}) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")

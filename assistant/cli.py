@@ -397,7 +397,8 @@ def ask(
             continue
         where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "")
         console.print(
-            f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''})",
+            f"[{c.n}] {where} ({c.kind}{', ' + c.ruling_number if c.ruling_number else ''}"
+            f"{f', OCR, confidence {c.ocr_confidence:.2f}' if c.ocr_confidence is not None else ''})",
             markup=False,
             highlight=False,
         )
@@ -408,9 +409,10 @@ def ask(
 
 @_command(app)
 def model(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Verify the embedding model and prepare its runtime (the ONNX export, once); print what is used.
+    """Verify the embedding and OCR models and prepare the embedding runtime (the ONNX export, once).
 
-    `make install` runs it, so the first ingest does not pay the one-time export.
+    `make install` runs it, so the first ingest does not pay the one-time export, and a model file
+    that is missing or altered is found before any ingest.
 
     Example: faprep model --json
     """
@@ -429,6 +431,9 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
     }
     if emb.backend == "onnx":
         info["onnx_sha256"] = emb.onnx_sha256
+    from ingest.ocr import model_dir, verify_models
+
+    info["ocr_models"] = {"directory": str(model_dir()), **verify_models()}
     if as_json:
         print(json.dumps(info, indent=2))
         return

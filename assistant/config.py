@@ -125,6 +125,19 @@ class Settings(BaseSettings):
         description="where the checked ONNX export is kept (default `~/.cache/faprep/models`), shared by all workspaces",
     )
 
+    ocr: bool = Field(
+        default=True, description="read scanned PDF pages and image files (PNG, JPEG, TIFF) by OCR (RapidOCR, offline)"
+    )
+    ocr_dpi: int = Field(
+        default=200, ge=100, le=400, description="resolution a scanned PDF page is rendered at for OCR"
+    )
+    ocr_min_confidence: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="a page whose mean OCR confidence is lower is reported in the ingest report, not indexed",
+    )
+
     chunk_tokens: int = Field(default=240, description="chunk size in word pieces of the embedding model (at most 254)")
     chunk_overlap: int = Field(default=40, description="overlap between chunks, in word pieces")
 

@@ -1,7 +1,10 @@
 """Document loaders (one function per format) and the document kind recogniser.
 
 A loader turns a file into pages of text: ``[(page_number_or_None, text), ...]``. It raises
-``DocumentError`` with a reason a user understands (encrypted, no text layer, corrupt, empty).
+``DocumentError`` with a reason a user understands (encrypted, corrupt, empty, unreadable scan).
+Scanned pages (a PDF page without a text layer, an image file) are read by OCR (``ingest.ocr``);
+such a page is marked ``ocr`` with its mean confidence, and one below the minimum confidence is kept
+out of the index with the reason, not indexed as noise.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import DocumentError
+from ingest.ocr import ENGINE, IMAGE_SUFFIXES, MIN_TEXT_CHARS, OcrOptions, image_frames, render_pdf_page
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".text"}
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".text", *IMAGE_SUFFIXES}
 DOCUMENT_KINDS = (
     "commercial_invoice",
     "packing_list",
@@ -36,9 +40,33 @@ DOCUMENT_KINDS = (
 class Page:
     number: int | None  # 1-based PDF page, or page marker of a text file; None when unpaged
     text: str
+    ocr: bool = False  # the text was read by OCR from an image of the page
+    confidence: float | None = None  # OCR: mean recognition score of the page
+    skipped: str = ""  # why the page's text is not indexed (OCR confidence too low)
 
 
-def load_pdf(path: Path) -> list[Page]:
+def _ocr_page(image, number: int | None, options: OcrOptions) -> Page:
+    read = ENGINE.read(image)
+    page = Page(number, read.text, ocr=True, confidence=round(read.confidence, 4))
+    if not read.text.strip():
+        page.skipped = "OCR found no text"
+    elif read.confidence < options.min_confidence:
+        page.skipped = f"OCR confidence {read.confidence:.2f} below {options.min_confidence:.2f}"
+    if page.skipped:
+        page.text = ""
+    return page
+
+
+def _all_skipped(pages: list[Page]) -> None:
+    if pages and all(p.skipped for p in pages):
+        raise DocumentError(
+            "scanned, and OCR could not read it well enough on any page ("
+            + "; ".join(f"page {p.number or 1}: {p.skipped}" for p in pages[:5])
+            + "): rescan it at 200-300 dpi, or ingest a text copy"
+        )
+
+
+def load_pdf(path: Path, ocr: OcrOptions | None = None, progress=None) -> list[Page]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -63,10 +91,32 @@ def load_pdf(path: Path) -> list[Page]:
         ) from exc
     if not pages:
         raise DocumentError("the PDF has no pages")
-    if not any(p.text.strip() for p in pages):
+    scanned = [p for p in pages if len(p.text.strip()) < MIN_TEXT_CHARS]
+    if scanned and ocr is not None and ocr.enabled:
+        for k, p in enumerate(scanned, 1):
+            if progress:
+                progress(f"OCR {path.name} page {p.number} ({k}/{len(scanned)})")
+            read = _ocr_page(render_pdf_page(path, (p.number or 1) - 1, ocr.dpi), p.number, ocr)
+            pages[(p.number or 1) - 1] = read
+        _all_skipped(pages)
+    elif not any(p.text.strip() for p in pages):
         raise DocumentError(
-            f"no text layer in any of its {len(pages)} page(s): a scanned PDF; run OCR on it and ingest the result"
+            f"no text layer in any of its {len(pages)} page(s): a scanned PDF, and OCR is off (FAPREP_OCR=false)"
         )
+    return pages
+
+
+def load_image(path: Path, ocr: OcrOptions | None = None, progress=None) -> list[Page]:
+    """An image file (a scan or a photo of a document): every frame read by OCR, one page each."""
+    if ocr is None or not ocr.enabled:
+        raise DocumentError("an image file, and OCR is off (FAPREP_OCR=false)")
+    frames = image_frames(path)
+    pages = []
+    for i, frame in enumerate(frames, 1):
+        if progress:
+            progress(f"OCR {path.name} page {i}/{len(frames)}")
+        pages.append(_ocr_page(frame, i if len(frames) > 1 else 1, ocr))
+    _all_skipped(pages)
     return pages
 
 
@@ -137,10 +187,16 @@ def load_text(path: Path) -> list[Page]:
 LOADERS = {".pdf": load_pdf, ".docx": load_docx}
 
 
-def load_document(path: Path) -> list[Page]:
+def load_document(path: Path, ocr: OcrOptions | None = OcrOptions(), progress=None) -> list[Page]:
+    """The pages of a document; ``ocr`` reads scanned pages and image files (None: no OCR)."""
     if path.stat().st_size == 0:
         raise DocumentError("the file is empty")
-    loader = LOADERS.get(path.suffix.lower(), load_text)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return load_pdf(path, ocr, progress)
+    if suffix in IMAGE_SUFFIXES:
+        return load_image(path, ocr, progress)
+    loader = LOADERS.get(suffix, load_text)
     return loader(path)
 
 
@@ -191,15 +247,20 @@ _KIND_RULES: list[tuple[str, list[str], list[str]]] = [
 ]
 
 
+def _spaced(pattern: str) -> str:
+    """A pattern whose spaces may be missing: OCR often reads "COMMERCIAL INVOICE" as "COMMERCIALINVOICE"."""
+    return pattern.replace(" ", r"\s*")
+
+
 def recognise_kind(text: str, filename: str = "") -> str:
     head = text[:600]
     for kind, title_patterns, _ in _KIND_RULES:
-        if any(re.search(p, head, re.I | re.M) for p in title_patterns):
+        if any(re.search(_spaced(p), head, re.I | re.M) for p in title_patterns):
             return kind
     body = text[:6000]
     best, best_score = "other", 0
     for kind, _, body_patterns in _KIND_RULES:
-        score = sum(len(re.findall(p, body, re.I)) for p in body_patterns)
+        score = sum(len(re.findall(_spaced(p), body, re.I)) for p in body_patterns)
         if score > best_score and score >= 3:
             best, best_score = kind, score
     return best

@@ -33,6 +33,7 @@ from assistant.stores.workspace import Workspace
 from ingest import identifiers as ids
 from ingest.chunking import Chunker, load_tokenizer
 from ingest.documents import DOCUMENT_SUFFIXES, Page, load_document, recognise_kind, title_of
+from ingest.ocr import OcrOptions
 from ingest.rulings import parse_ruling
 from ingest.tabular import load_structured
 
@@ -180,6 +181,7 @@ class Ingestor:
     def __init__(self, settings: Settings, progress: Progress | None = None):
         self.settings = settings
         self.progress = progress or _NoProgress()
+        self.ocr = OcrOptions(settings.ocr, settings.ocr_dpi, settings.ocr_min_confidence)
         self._embedder = None
         self._vectors = None
         self._chunker = None
@@ -381,7 +383,7 @@ class Ingestor:
     def _parse_document(self, s: Source, sha: str, size: int, chunker: Chunker, known_parts, known_invoices):
         """Pure work, run on the parse thread: no database access here."""
         try:
-            pages = load_document(s.abs_path)
+            pages = load_document(s.abs_path, self.ocr, progress=self.progress.phase)
         except DocumentError as exc:
             return FileOutcome(s.key, "rejected", category="document", reason=str(exc)), None
         except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the other files
@@ -405,12 +407,22 @@ class Ingestor:
                         "text": text,
                         "n_tokens": span.n_tokens,
                         "ids": found,
+                        "ocr": page.ocr,
+                        "ocr_confidence": page.confidence,
                     }
                 )
-        note = ""
-        blank = [str(p.number) for p in pages if p.number is not None and not p.text.strip()]
+        notes = []
+        read = [p for p in pages if p.ocr and not p.skipped]
+        if read:
+            mean = sum(p.confidence or 0 for p in read) / len(read)
+            notes.append(
+                f"OCR on page(s) {', '.join(str(p.number or 1) for p in read[:10])} (mean confidence {mean:.2f})"
+            )
+        notes += [f"page {p.number or 1} not indexed: {p.skipped}" for p in pages if p.skipped]
+        blank = [str(p.number) for p in pages if p.number is not None and not p.text.strip() and not p.skipped]
         if blank and len(pages) > 1:
-            note = f"no text layer on page(s) {', '.join(blank[:10])}"
+            notes.append(f"no text layer on page(s) {', '.join(blank[:10])}")
+        note = "; ".join(notes)
         file_ids = ids.extract(Path(s.key).name.replace("_", " "), known_parts, known_invoices)
         return None, _ParsedDoc(s, sha, size, kind, title_of(pages, s.abs_path), pages, chunks, file_ids, ruling, note)
 
@@ -471,7 +483,17 @@ class Ingestor:
             ],
         )
         pages = [(d.source.key, p) for d in docs for p in d.pages]
-        insert_columns(con, "pages", [[k for k, _ in pages], [p.number for _, p in pages], [p.text for _, p in pages]])
+        insert_columns(
+            con,
+            "pages",
+            [
+                [k for k, _ in pages],
+                [p.number for _, p in pages],
+                [p.text for _, p in pages],
+                [p.ocr for _, p in pages],
+                [p.confidence for _, p in pages],
+            ],
+        )
         insert_columns(
             con,
             "chunks",
@@ -545,6 +567,9 @@ class Ingestor:
         meta = {"path": d.source.key, "kind": d.kind, "char_start": c["start"], "char_end": c["end"], "title": d.title}
         if c["page"] is not None:
             meta["page"] = c["page"]
+        if c.get("ocr"):
+            meta["ocr"] = True
+            meta["ocr_confidence"] = c["ocr_confidence"]
         if d.ruling is not None:
             meta["ruling_number"] = d.ruling.number
         for kind in ("entry", "invoice", "part", "hts", "ruling", "cite"):

@@ -52,6 +52,9 @@ class Citation(BaseModel):
     chunk_sha256: str = ""
     char_start: int = Field(default=0, description="start of the quote in the page's extracted text")
     char_end: int = 0
+    ocr_confidence: float | None = Field(
+        default=None, description="the quoted page was read by OCR: its mean confidence"
+    )
     table: str = ""
     rows: list[int] = []
     row_count: int = 0
@@ -79,7 +82,13 @@ class Citation(BaseModel):
             if self.row_count > len(self.rows):
                 out["row_count"] = self.row_count
             return out
-        return self.model_dump(mode="json", exclude={"table", "rows", "row_count", "fields", "value", "how"})
+        out = self.model_dump(
+            mode="json", exclude={"table", "rows", "row_count", "fields", "value", "how", "ocr_confidence"}
+        )
+        if self.ocr_confidence is not None:
+            out["ocr"] = True
+            out["ocr_confidence"] = self.ocr_confidence
+        return out
 
 
 class Answer(BaseModel):
@@ -293,6 +302,7 @@ def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[
                 title=p.title,
                 chunk_id=p.chunk_id,
                 chunk_sha256=p.sha256,
+                ocr_confidence=p.ocr_confidence,
                 char_start=span[0],
                 char_end=span[1],
             )

@@ -314,6 +314,7 @@ class Assistant:
                 title=passage.title,
                 chunk_id=passage.chunk_id,
                 chunk_sha256=passage.sha256,
+                ocr_confidence=passage.ocr_confidence,
                 char_start=start,
                 char_end=start + len(quote),
             )

@@ -422,6 +422,7 @@ def run(
                 title=p.title,
                 chunk_id=p.chunk_id,
                 chunk_sha256=p.sha256,
+                ocr_confidence=p.ocr_confidence,
                 char_start=span[0],
                 char_end=span[1],
             )

@@ -53,6 +53,7 @@ class Passage:
     ruling_number: str | None = None
     score: float = 0.0
     via: list[str] = field(default_factory=list)  # id, dense, lexical
+    ocr_confidence: float | None = None  # the page was read by OCR, with this mean confidence
 
     @property
     def sha256(self) -> str:
@@ -224,12 +225,18 @@ class Retriever:
         rows = self.con.execute(
             """
             SELECT c.chunk_id, c.path, c.page, c.kind, coalesce(d.title, c.path), c.text, c.char_start, c.char_end,
-                   (SELECT min(r.ruling_number) FROM rulings r WHERE r.path = c.path)
+                   (SELECT min(r.ruling_number) FROM rulings r WHERE r.path = c.path),
+                   (SELECT max(CASE WHEN pg.ocr THEN pg.ocr_confidence END) FROM pages pg
+                    WHERE pg.path = c.path AND pg.page IS NOT DISTINCT FROM c.page)
             FROM chunks c LEFT JOIN documents d USING (path) WHERE c.chunk_id IN (SELECT unnest(?))
         """,
             [chunk_ids],
         ).fetchall()
-        by_id = {r[0]: Passage(*r) for r in rows}
+        by_id = {}
+        for r in rows:
+            passage = Passage(*r[:9])
+            passage.ocr_confidence = r[9]
+            by_id[r[0]] = passage
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def page_text(self, path: str, page: int | None) -> str:

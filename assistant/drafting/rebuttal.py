@@ -235,6 +235,7 @@ def _document_citation(ctx: _Context, path: str, kind: str, entry: str) -> ans.C
         quote=line,
         chunk_id=passage.chunk_id if passage else "",
         chunk_sha256=passage.sha256 if passage else "",
+        ocr_confidence=passage.ocr_confidence if passage else None,
         char_start=span[0],
         char_end=span[1],
     )

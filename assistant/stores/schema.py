@@ -211,6 +211,14 @@ BASELINE = [
 Migration = tuple[int, str, list[str]]
 MIGRATIONS: list[Migration] = [
     (1, "records, document catalogue, manifest and run log", BASELINE),
+    (
+        2,
+        "pages read by OCR: the flag and the mean confidence",
+        [
+            "ALTER TABLE pages ADD COLUMN IF NOT EXISTS ocr BOOLEAN DEFAULT false",
+            "ALTER TABLE pages ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

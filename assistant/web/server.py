@@ -28,7 +28,7 @@ from assistant.stores.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".csv", ".xlsx")
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".csv", ".xlsx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 REPORT_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,150}$")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")

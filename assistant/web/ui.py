@@ -96,6 +96,8 @@ def citations_html(server: Server, result) -> str:
             link += f"#page={c.page}"
         where = html.escape(c.source) + (f", page {c.page}" if c.page is not None else "")
         ruling = f", {html.escape(c.ruling_number)}" if c.ruling_number else ""
+        if c.ocr_confidence is not None:
+            ruling += f", OCR, confidence {c.ocr_confidence:.2f}"
         items.append(
             f'<li class="citation" data-n="{c.n}"><strong>[{c.n}]</strong> '
             f'<a href="{link}" target="_blank" rel="noopener">{where}</a> ({html.escape(c.kind)}{ruling})'

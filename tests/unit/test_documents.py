@@ -22,17 +22,23 @@ def test_encrypted_pdf_rejected(tmp_path, pdf_writer):
         load_document(tmp_path / "enc.pdf")
 
 
-def test_scanned_pdf_without_text_layer_rejected(tmp_path):
+def test_a_blank_scan_is_rejected_with_the_reason(tmp_path):
+    """A scanned PDF is read by OCR (tests/unit/test_ocr.py); a blank one has nothing to read, and with
+    OCR off a scan is refused as before, saying so."""
     from fpdf import FPDF
     from PIL import Image
+
+    from ingest.ocr import OcrOptions
 
     Image.new("RGB", (200, 100), "white").save(tmp_path / "scan.png")
     pdf = FPDF()
     pdf.add_page()
     pdf.image(str(tmp_path / "scan.png"), x=10, y=10, w=100)
     pdf.output(str(tmp_path / "scan.pdf"))
-    with pytest.raises(DocumentError, match="no text layer"):
+    with pytest.raises(DocumentError, match="OCR found no text"):
         load_document(tmp_path / "scan.pdf")
+    with pytest.raises(DocumentError, match="no text layer.*OCR is off"):
+        load_document(tmp_path / "scan.pdf", OcrOptions(enabled=False))
 
 
 def test_truncated_and_random_pdf_rejected(tmp_path, pdf_writer):

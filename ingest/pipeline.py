@@ -354,6 +354,7 @@ class Ingestor:
         reason = f"{len(rejects)} row(s) rejected" if rejects else ""
         if result.rows == 0 and not rejects:
             reason = "header only: no data rows"
+        reason = "; ".join(x for x in [*result.notes, reason] if x)
         self._upsert_file(
             rec,
             s,

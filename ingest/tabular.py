@@ -9,10 +9,12 @@ million-row ES-003 export loads in seconds with bounded memory.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import normalize as nz
@@ -26,17 +28,42 @@ class HeaderMatch:
     mapping: dict[str, int]  # column name -> index in the file
     headers: list[str]
     delimiter: str
+    skip: int = 0  # lines above the header row (a report's title, run date, parameters, blank lines)
 
 
-def read_header(path: Path) -> tuple[list[str], str]:
-    """First row of a CSV and its delimiter (``,``, ``;``, tab or ``|``)."""
+HEADER_SEARCH_LINES = 30  # the header row is looked for within the first lines of a file or sheet
+# a line after the data that is a report's footer, not a record: "Total Records: 120", "Grand Total", "Page 3 of 3"
+FOOTER_RE = re.compile(
+    r"^\s*(grand\s+total|totals?|sum|count|record\s+count|total\s+(records|rows|lines|entries)|"
+    r"number\s+of\s+(records|rows|lines)|end\s+of\s+(report|file|data)|page\s+\d+|report\s+(generated|run)|"
+    r"run\s+(date|time)|printed|generated)\b",
+    re.I,
+)
+
+
+def find_header(path: Path) -> HeaderMatch:
+    """The header row of a CSV: the first of its first ``HEADER_SEARCH_LINES`` lines that faprep recognises
+    (title, run-date, filter and blank lines above it are skipped); ``HeaderError`` when none is."""
     with path.open("r", encoding="utf-8-sig", errors="strict", newline="") as fh:
-        first = fh.readline()
-    if not first.strip():
-        raise HeaderError("the file is empty or its first line is blank")
-    delimiter = max([",", ";", "\t", "|"], key=first.count)
-    headers = next(csv.reader([first], delimiter=delimiter))
-    return [h.strip() for h in headers], delimiter
+        head = [line for _, line in zip(range(HEADER_SEARCH_LINES), fh)]
+    if not any(line.strip() for line in head):
+        raise HeaderError("the file is empty or its first lines are blank")
+    first_error: HeaderError | None = None
+    for skip, line in enumerate(head):
+        if not line.strip():
+            continue
+        delimiter = max([",", ";", "\t", "|"], key=line.count)
+        headers = [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
+        if len([h for h in headers if h]) < 2:
+            continue  # a title or a "Run Date: ..." line
+        try:
+            match = match_header(headers, delimiter)
+        except HeaderError as exc:
+            first_error = first_error or exc
+            continue
+        match.skip = skip
+        return match
+    raise first_error or HeaderError("header row not recognised: no line of the first rows looks like a header")
 
 
 def match_header(headers: list[str], delimiter: str = ",") -> HeaderMatch:
@@ -69,19 +96,38 @@ def match_header(headers: list[str], delimiter: str = ",") -> HeaderMatch:
     return HeaderMatch(spec, mapping, headers, delimiter)
 
 
-def xlsx_to_csv(path: Path, out_dir: Path) -> Path:
-    """Stream the first sheet of an XLSX into a CSV so that one loader serves both."""
+def xlsx_to_csv(path: Path, out_dir: Path) -> tuple[Path, HeaderMatch, list[str]]:
+    """Stream the sheet of an XLSX that holds records into a CSV (one loader serves both): the first
+    sheet whose first rows contain a header faprep recognises; the other sheets (report parameters,
+    notes, pivots) are named in the notes returned."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb.worksheets[0]
-        out = out_dir / (path.stem + ".csv")
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            for row in ws.iter_rows(values_only=True):
-                writer.writerow(_xlsx_cell(v) for v in row)
-        return out
+        errors, notes = [], []
+        for ws in wb.worksheets:
+            out = out_dir / f"{path.stem}-{len(errors)}.csv"
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                for i, row in enumerate(ws.iter_rows(values_only=True)):
+                    writer.writerow(_xlsx_cell(v) for v in row)
+                    if i + 1 == HEADER_SEARCH_LINES:
+                        break
+            try:
+                find_header(out)
+            except HeaderError as exc:
+                errors.append((ws.title, str(exc)))
+                continue
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                for row in ws.iter_rows(values_only=True):
+                    writer.writerow(_xlsx_cell(v) for v in row)
+            others = [s.title for s in wb.worksheets if s.title != ws.title]
+            if others:
+                notes.append(f"read sheet '{ws.title}'; ignored sheet(s) {', '.join(repr(o) for o in others)}")
+            return out, find_header(out), notes
+        detail = "; ".join(f"sheet '{t}': {e}" for t, e in errors)
+        raise HeaderError(f"no sheet holds records faprep recognises ({detail})")
     finally:
         wb.close()
 
@@ -112,6 +158,7 @@ class LoadResult:
     kind: str
     rows: int
     rejects: list[RowReject]
+    notes: list[str] = field(default_factory=list)  # lines skipped (title, footer), sheets ignored
 
 
 _PARSERS = {
@@ -149,12 +196,15 @@ def load_csv(con, path: Path, match: HeaderMatch, source_name: str, csv_path: Pa
     con.execute(
         "CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _rn, * FROM read_csv(?, delim=?, header=true, "
         "all_varchar=true, names=?, parallel=false, store_rejects=true, rejects_table='_rej', rejects_scan='_rej_scan', "
-        "quote='\"', escape='\"', encoding='utf-8', null_padding=false)",
-        [str(src), match.delimiter, names],
+        "quote='\"', escape='\"', encoding='utf-8', null_padding=false, skip=?)",
+        [str(src), match.delimiter, names, match.skip],
     )
+    notes = []
+    if match.skip:
+        notes.append(f"skipped {match.skip} line(s) above the header row (report title, parameters, blank lines)")
     # DuckDB may log one malformed line several times: keep its first message.
     rejects: list[RowReject] = [
-        RowReject(int(line) - 1, None, f"malformed line: {msg}")
+        RowReject(int(line) - 1 - match.skip, None, f"malformed line: {msg}")
         for line, msg in con.execute(
             "SELECT line, first(error_message ORDER BY column_idx) FROM _rej GROUP BY line ORDER BY line"
         ).fetchall()
@@ -222,7 +272,35 @@ def load_csv(con, path: Path, match: HeaderMatch, source_name: str, csv_path: Pa
     for tmp in ("_bad", "_rej", "_rej_scan"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
     rejects.sort(key=lambda r: (r.row is None, r.row or 0))
-    return LoadResult(spec.kind, int(n_ok), rejects)
+    return LoadResult(spec.kind, int(n_ok), rejects, notes)
+
+
+def trailing_footer(path: Path, match: HeaderMatch, block: int = 1 << 16) -> tuple[list[str], int | None]:
+    """The lines after the data that are a report's footer ("Total Records: 120", "Grand Total,,,5,300.00",
+    "Page 3 of 3"), and the byte offset where they start (None: no footer)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - block))
+        tail = fh.read()
+    start = size - len(tail)
+    lines = tail.split(b"\n")
+    offsets, pos = [], start
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    footer, cut = [], None
+    limit = max(2, len(match.headers) // 3)
+    for k in range(len(lines) - 1, 0 if start else -1, -1):  # the first line of a partial block may be cut
+        text = lines[k].decode("utf-8", "replace").strip()
+        if not text:
+            continue
+        cells = [c.strip() for c in next(csv.reader([text], delimiter=match.delimiter)) if c.strip()]
+        if not cells or (len(cells) <= limit and any(FOOTER_RE.match(c) for c in cells)):  # a total, or ",,,,"
+            footer.append(text)
+            cut = offsets[k]
+            continue
+        break
+    return footer[::-1], cut
 
 
 def _sql_str(text: str) -> str:
@@ -233,24 +311,57 @@ def load_structured(con, path: Path, source_name: str) -> LoadResult:
     """Recognise and load one CSV or XLSX file. Raises HeaderError / UnicodeDecodeError / ValueError."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         with tempfile.TemporaryDirectory(prefix="faprep-xlsx-") as tmp:
-            csv_path = xlsx_to_csv(path, Path(tmp))
-            headers, delim = read_header(csv_path)
-            match = match_header(headers, delim)
-            return load_csv(con, path, match, source_name, csv_path=csv_path)
-    headers, delim = read_header(path)
-    match = match_header(headers, delim)
-    if not _mixed_line_endings(path):
-        return load_csv(con, path, match, source_name)
+            csv_path, match, sheet_notes = xlsx_to_csv(path, Path(tmp))
+            return _load_without_footer(con, path, csv_path, match, source_name, sheet_notes)
+    match = find_header(path)
+    return _load_without_footer(con, path, path, match, source_name, [])
+
+
+class _Head(io.RawIOBase):
+    """The first ``limit`` bytes of an open binary file, as a stream (the file is never read whole)."""
+
+    def __init__(self, fh, limit: int):
+        self.fh, self.left = fh, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = min(len(b), self.left)
+        if n <= 0:
+            return 0
+        data = self.fh.read(n)
+        b[: len(data)] = data
+        self.left -= len(data)
+        return len(data)
+
+
+def _load_without_footer(con, path: Path, data: Path, match: HeaderMatch, source_name: str, notes: list[str]):
+    """Load ``data`` (the file itself, or the CSV of an XLSX sheet) without a report footer after the
+    records; a copy is loaded when a footer is cut or the line endings are mixed."""
+    footer, cut = trailing_footer(data, match)
+    if footer:
+        shown = [f for f in footer if f.strip(match.delimiter + " ")][:3]
+        notes = [
+            *notes,
+            f"skipped {len(footer)} footer line(s) after the data"
+            + (": " + "; ".join(map(repr, shown)) if shown else ""),
+        ]
+    if cut is None and not _mixed_line_endings(data):
+        result = load_csv(con, path, match, source_name, csv_path=data)
+        result.notes[:0] = notes
+        return result
     # DuckDB's sniffer gives up on mixed CRLF/LF line endings (a hand-edited export): load a
-    # copy with normalised line endings, streamed.
+    # copy with normalised line endings (and without the footer), streamed.
     with tempfile.TemporaryDirectory(prefix="faprep-csv-") as tmp:
         copy = Path(tmp) / path.name
-        with (
-            path.open("r", encoding="utf-8-sig", newline=None) as src,
-            copy.open("w", encoding="utf-8", newline="\n") as dst,
-        ):
+        with data.open("rb") as raw, copy.open("w", encoding="utf-8", newline="\n") as dst:
+            limit = cut if cut is not None else data.stat().st_size
+            src = io.TextIOWrapper(io.BufferedReader(_Head(raw, limit)), encoding="utf-8-sig", newline=None)
             shutil.copyfileobj(src, dst, 1 << 20)
-        return load_csv(con, path, match, source_name, csv_path=copy)
+        result = load_csv(con, path, match, source_name, csv_path=copy)
+        result.notes[:0] = notes
+        return result
 
 
 def _mixed_line_endings(path: Path, block: int = 1 << 20) -> bool:

@@ -1,8 +1,10 @@
+import csv
 from decimal import Decimal
 
 import duckdb
 import pytest
 
+from assistant.errors import HeaderError
 from assistant.stores.records import Records
 from ingest import tabular as t
 
@@ -108,3 +110,61 @@ def test_empty_file_rejected(tmp_path):
     (tmp_path / "e.csv").write_text("")
     with pytest.raises(t.HeaderError, match="empty"):
         t.load_structured(duckdb.connect(), tmp_path / "e.csv", "e.csv")
+
+
+ES003_HEAD = (
+    "Entry Summary Number,Entry Summary Date,Entry Summary Line Number,HTS Number - Full,"
+    "Country of Origin Code,Line Tariff Goods Value Amount,Part Number"
+)
+
+
+def _rows(n: int) -> list[str]:
+    return [f"QRS-77{i:05d}-1,03/0{1 + i % 9}/2025,1,6116938800,VN,${100 + i:,.2f},GL-{i:03d}" for i in range(n)]
+
+
+def test_report_exports_with_title_rows_and_a_footer_load_like_the_clean_file(tmp_path):
+    clean = ES003_HEAD + "\n" + "\n".join(_rows(12)) + "\n"
+    report = (
+        "ES-003 Entry Summary Line Tariff Details\nRun Date: 12/01/2026\n"
+        "Filter: Importer Number = 12-3456789,,,,\n\n"
+        + clean
+        + ',,,,,,\nTotal Records: 12\nGrand Total,,,,,"$1,266.00",\n'
+    )
+    _, plain = _load(tmp_path, "clean.csv", clean)
+    rec, res = _load(tmp_path, "report.csv", report)
+    assert (res.kind, res.rows, res.rejects) == (plain.kind, plain.rows, [])
+    assert any("skipped 4 line(s) above the header" in n for n in res.notes), res.notes
+    assert any("footer" in n and "Total Records: 12" in n for n in res.notes), res.notes
+    first = rec.con.execute(
+        "SELECT source_row, entry_number FROM entry_lines WHERE source_file = 'report.csv' ORDER BY source_row LIMIT 1"
+    ).fetchone()
+    assert first == (1, "QRS-7700000-1")  # row 1 is the first data row after the header, as in the clean file
+
+
+def test_an_xlsx_report_reads_the_sheet_with_records_and_names_the_others(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    params = wb.active
+    params.title = "Parameters"
+    params.append(["Report", "ES-003"])
+    params.append(["Run by", "ACE Reports"])
+    data = wb.create_sheet("Line Details")
+    data.append(["ES-003 Entry Summary Line Tariff Details"])
+    data.append([])
+    for line in [ES003_HEAD, *_rows(7)]:
+        data.append(line.replace('"', "").split(",") if "$" not in line else next(csv.reader([line])))
+    data.append(["Total Records: 7"])
+    wb.save(tmp_path / "export.xlsx")
+    rec = Records(tmp_path / "r.duckdb")
+    res = t.load_structured(rec.con, tmp_path / "export.xlsx", "export.xlsx")
+    assert res.kind == "entry_lines" and res.rows == 7 and res.rejects == [], res.rejects
+    assert any("read sheet 'Line Details'" in n and "'Parameters'" in n for n in res.notes), res.notes
+    assert any("footer" in n for n in res.notes)
+
+
+def test_no_header_anywhere_is_still_a_clear_refusal(tmp_path):
+    (tmp_path / "notes.csv").write_text("Quarterly notes\nnothing,tabular,here\n")
+    rec = Records(tmp_path / "r.duckdb")
+    with pytest.raises(HeaderError, match="not recognised"):
+        t.load_structured(rec.con, tmp_path / "notes.csv", "notes.csv")

@@ -44,28 +44,108 @@ class CheckSettings(BaseSettings):
         default=["commercial_invoice", "packing_list", "entry_summary"],
         description="document kinds every entry in the retention period must have on file",
     )
-    assist_words: list[str] = Field(
+    # What a payment is, by the statute's categories (19 USC 1401a(h)(1)(A), (b)(1)(D)-(E)); whole words or
+    # phrases in the GL account's name or the memo. Override any list, e.g. FAPREP_CHECK_ASSIST_TOOLING_WORDS='["mold"]'.
+    assist_materials_words: list[str] = Field(
+        default=[
+            "materials supplied",
+            "material supplied",
+            "components supplied",
+            "parts supplied",
+            "supplied free of charge",
+            "free of charge",
+            "free-of-charge",
+            "foc",
+            "f.o.c.",
+            "no charge",
+            "at no cost",
+            "consigned",
+            "consignment",
+            "buyer-furnished",
+            "buyer furnished",
+            "customer-furnished",
+            "customer furnished",
+            "reduced cost",
+            "below cost",
+            "supplied materials",
+            "supplied components",
+        ],
+        description="assist (i): materials, components and parts supplied to the producer free or at reduced cost",
+    )
+    assist_tooling_words: list[str] = Field(
         default=[
             "tooling",
             "tool",
+            "tools",
             "mold",
+            "molds",
             "mould",
+            "moulds",
             "die",
             "dies",
             "jig",
+            "jigs",
             "fixture",
-            "engineering",
-            "design",
-            "artwork",
-            "development",
-            "materials supplied",
-            "components supplied",
+            "fixtures",
         ],
-        description="a payment is an assist when its GL account or memo contains one of these words",
+        description="assist (ii): tools, dies, molds and similar items used in production",
+    )
+    assist_consumed_words: list[str] = Field(
+        default=["consumed in production", "production consumables", "consumables supplied", "catalyst supplied"],
+        description="assist (iii): merchandise consumed in production",
+    )
+    assist_engineering_words: list[str] = Field(
+        default=[
+            "engineering",
+            "development",
+            "design",
+            "designs",
+            "artwork",
+            "art work",
+            "plans",
+            "sketches",
+            "drawings",
+            "prototype",
+            "prototyping",
+        ],
+        description="assist (iv): engineering, development, artwork, design work, plans and sketches (not when "
+        "bought from a vendor in the US)",
     )
     royalty_words: list[str] = Field(
-        default=["royalty", "royalties", "license fee", "licence fee", "licensing"],
+        default=[
+            "royalty",
+            "royalties",
+            "license fee",
+            "licence fee",
+            "licensing",
+            "trademark fee",
+            "brand fee",
+            "patent fee",
+        ],
         description="a payment is a royalty or licence fee when its GL account or memo contains one of these",
+    )
+    proceeds_words: list[str] = Field(
+        default=["resale proceeds", "proceeds of resale", "profit share", "profit sharing", "revenue share"],
+        description="a payment is proceeds of a subsequent resale (19 USC 1401a(b)(1)(E)) when it says one of these",
+    )
+    not_dutiable_words: list[str] = Field(
+        default=[
+            "freight",
+            "shipping",
+            "courier",
+            "buying commission",
+            "buying agent",
+            "buying agency",
+            "software",
+            "erp",
+            "saas",
+            "subscription",
+            "hosting",
+            "customs brokerage",
+            "brokerage fee",
+            "insurance",
+        ],
+        description="a payment that also says one of these is not read as an assist or royalty (listed in the notes)",
     )
     royalty_window_days: int = Field(
         default=365, description="entries within this many days after a royalty payment are its entries"

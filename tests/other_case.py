@@ -88,6 +88,7 @@ def _entries() -> list[dict]:
 
 
 PAYMENTS = [  # id, date, vendor, country, mid, amount, GL, memo, part, included
+    # fmt: off
     (
         "AP-55810",
         "2024-01-22",
@@ -98,6 +99,30 @@ PAYMENTS = [  # id, date, vendor, country, mid, amount, GL, memo, part, included
         "1450 · Molds & Dies",
         "Compression mould, floor mat 7731-AB, shipped to factory",
         "7731-AB",
+        "N",
+    ),
+    (
+        "AP-55790",
+        "2024-03-01",
+        "Kunshan Polymer Supply Co.",
+        "CN",
+        "",
+        5600.00,
+        "1390 Consigned materials",
+        "PU foam sheets sent to the mat maker for 7731-AB",
+        "7731-AB",
+        "N",
+    ),
+    (
+        "AP-55795",
+        "2024-03-15",
+        "Hanoi Trims JSC",
+        "VN",
+        "",
+        1800.00,
+        "5010 Purchases",
+        "Zippers and labels supplied FOC to Rio Bravo for 55-0192-X",
+        "55-0192-X",
         "N",
     ),
     (
@@ -125,6 +150,42 @@ PAYMENTS = [  # id, date, vendor, country, mid, amount, GL, memo, part, included
         "N",
     ),
     (
+        "AP-55910",
+        "2024-09-30",
+        "Harbor Buying Services Ltd.",
+        "HK",
+        "",
+        950.00,
+        "6150 Buying commissions",
+        "Q3 buying commission, sourcing of trekking poles",
+        "NW/310-B",
+        "N",
+    ),
+    (
+        "AP-55950",
+        "2024-10-15",
+        "CloudLedger Inc.",
+        "US",
+        "",
+        4200.00,
+        "6300 IT",
+        "Annual ERP licence fee and hosting",
+        "",
+        "N",
+    ),
+    (
+        "AP-56040",
+        "2025-02-11",
+        "Portland Design Collective",
+        "US",
+        "",
+        7300.00,
+        "5300 Product design",
+        "Design of the 2025 jacket line, 55-0192-X",
+        "55-0192-X",
+        "N",
+    ),
+    (
         "AP-56011",
         "2025-03-14",
         "Alpine Trail Brands AG",
@@ -148,6 +209,7 @@ PAYMENTS = [  # id, date, vendor, country, mid, amount, GL, memo, part, included
         "NW/310-B",
         "Y",
     ),
+    # fmt: on
 ]
 
 CERTIFICATES = [("CUSMA-2024-17", "USMCA", "55-0192-X", "Textiles Rio Bravo S.A. de C.V.", "2024-01-01", "2024-12-31")]

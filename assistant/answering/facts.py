@@ -152,16 +152,16 @@ _GENERIC_NAME_WORDS = frozenset(
     "suppliers vendor vendors manufacturer manufacturers company".split()
 )
 _ROLES = {
-    "licensor": "royalty_words",
-    "licenser": "royalty_words",
-    "licence holder": "royalty_words",
-    "license holder": "royalty_words",
-    "brand owner": "royalty_words",
-    "toolmaker": "assist_words",
-    "tool maker": "assist_words",
-    "mold maker": "assist_words",
-    "mould maker": "assist_words",
-    "tooling supplier": "assist_words",
+    "licensor": "royalty",
+    "licenser": "royalty",
+    "licence holder": "royalty",
+    "license holder": "royalty",
+    "brand owner": "royalty",
+    "toolmaker": "tooling",
+    "tool maker": "tooling",
+    "mold maker": "tooling",
+    "mould maker": "tooling",
+    "tooling supplier": "tooling",
 }
 _LABELLED = re.compile(
     r"\b(part|sku|item|style|article|payment|invoice|certificate|entry|ruling|mid|manufacturer id)"
@@ -493,20 +493,19 @@ class RecordFacts:
         self._intent_of = [k for k, _ in descriptions]
 
     def _role_vendors(self) -> dict[str, set[str]]:
+        """{payment category (royalty, tooling, ...): vendors paid for it}, read as the valuation checks read
+        payments; a role is a vendor paid for the imported goods (its payments name a part or a MID)."""
+        from assistant.checks.valuation import read_payment
+
+        matching: dict[str, list[dict]] = defaultdict(list)
+        for r in self.look.rows("SELECT * EXCLUDE (raw) FROM payments WHERE vendor_name IS NOT NULL"):
+            read = read_payment(r, self.settings.checks)
+            if read and read[0] != "excluded":
+                matching[read[1]].append(r)
         out: dict[str, set[str]] = {}
-        params = self.settings.checks
-        for key in ("royalty_words", "assist_words"):
-            words = getattr(params, key)
-            pattern = "|".join(re.escape(w) for w in words)
-            rows = self.look.rows(
-                "SELECT vendor_name, gl_account, memo, part_number, mid FROM payments WHERE vendor_name IS NOT NULL"
-            )
-            matching = [
-                r for r in rows if re.search(rf"\b({pattern})\b", f"{r['gl_account'] or ''} {r['memo'] or ''}", re.I)
-            ]
-            # a role is a vendor paid for the imported goods: its payments name a part or a manufacturer
-            related = {r["vendor_name"] for r in matching if r.get("part_number") or r.get("mid")}
-            out[key] = related or {r["vendor_name"] for r in matching}
+        for category, rows in matching.items():
+            related = {r["vendor_name"] for r in rows if r.get("part_number") or r.get("mid")}
+            out[category] = related or {r["vendor_name"] for r in rows}
         return out
 
     def named(self, question: str, ids: dict[str, set[str]]) -> Named:

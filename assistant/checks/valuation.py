@@ -2,11 +2,20 @@
 
 How a payment is read (payments.csv, one row per payment):
 
-* It is a **royalty** when its GL account or memo contains a royalty word (``royalty_words``:
-  royalty, license fee, ...), otherwise an **assist** when they contain an assist word
-  (``assist_words``: tooling, mold, die, engineering, design, artwork, ...). Words match whole words,
-  case-insensitively. Payments marked ``Included In Invoice Price = Y`` are already in the price
-  and are never findings.
+* Its GL account and memo are read against word lists **by the statute's categories** (each list a
+  setting, ``FAPREP_CHECK_<LIST>``): a **royalty** for royalties and licence fees (``royalty_words``,
+  19 USC 1401a(b)(1)(D)) or proceeds of a resale (``proceeds_words``, (b)(1)(E)); otherwise an
+  **assist** (19 USC 1401a(h)(1)(A)) for materials, components and parts supplied free or at reduced
+  cost (``assist_materials_words``: "supplied free of charge", "FOC", "consigned", ...; (i)), tools,
+  dies and molds (``assist_tooling_words``; (ii)), merchandise consumed in production
+  (``assist_consumed_words``; (iii)) or engineering, development, artwork, design work, plans and
+  sketches (``assist_engineering_words``; (iv)). Words match whole words, case-insensitively, in the
+  GL account's name as in the memo. A payment that also names something that is not part of the
+  price of the goods (``not_dutiable_words``: freight, buying commissions, software and ERP
+  licences, insurance, ...) is not read as either, and is listed in the notes; so is design work
+  bought from a vendor in the United States, which is not an assist ((iv) covers work undertaken
+  elsewhere). Payments marked ``Included In Invoice Price = Y`` are already in the price and are never
+  findings.
 * It is **linked to entry lines** by its part number when it gives one, otherwise by its
   manufacturer ID (MID). Lines are dated by their entry summary date, the day the value (additions
   included) is declared. An assist is linked to that part's or manufacturer's lines whose entry
@@ -47,7 +56,55 @@ ROYALTY_BASIS = ["19 USC 1401a(b)(1)(D)", "19 CFR 152.103", "19 USC 1484(a)(1)"]
 
 
 def _words(words: list[str]) -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")\b")
+    """Whole words or phrases, case-insensitive; punctuation inside a word is kept ("f.o.c.", "buyer-furnished")."""
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(w.lower()) for w in words) + r")(?![a-z0-9])")
+
+
+# (category, kind, the setting with its words, what the statute calls it, the provision)
+CATEGORIES = [
+    ("royalty", "royalty", "royalty_words", "royalties and licence fees", "19 USC 1401a(b)(1)(D)"),
+    ("proceeds", "royalty", "proceeds_words", "proceeds of a subsequent resale", "19 USC 1401a(b)(1)(E)"),
+    (
+        "materials",
+        "assist",
+        "assist_materials_words",
+        "materials, components, parts and similar items incorporated in the goods",
+        "19 USC 1401a(h)(1)(A)(i)",
+    ),
+    (
+        "tooling",
+        "assist",
+        "assist_tooling_words",
+        "tools, dies, molds and similar items used in production",
+        "19 USC 1401a(h)(1)(A)(ii)",
+    ),
+    ("consumed", "assist", "assist_consumed_words", "merchandise consumed in production", "19 USC 1401a(h)(1)(A)(iii)"),
+    (
+        "engineering",
+        "assist",
+        "assist_engineering_words",
+        "engineering, development, artwork, design work, plans and sketches",
+        "19 USC 1401a(h)(1)(A)(iv)",
+    ),
+]
+CATEGORY = {c[0]: c for c in CATEGORIES}
+
+
+def read_payment(row: dict, params) -> tuple[str, str, str] | None:
+    """How a payment reads: (kind, category, word matched); ("excluded", reason, word) for a payment that
+    names something not part of the price, or domestic design work; None when nothing matches."""
+    text = f"{row.get('gl_account') or ''} {row.get('memo') or ''}".lower()
+    for category, kind, setting, _label, _law in CATEGORIES:
+        m = _words(getattr(params, setting)).search(text)
+        if not m:
+            continue
+        veto = _words(params.not_dutiable_words).search(text)
+        if veto:
+            return "excluded", f"also names '{veto.group(1)}', which is not part of the price of the goods", m.group(1)
+        if category == "engineering" and (row.get("vendor_country") or "").upper() == "US":
+            return "excluded", "design or engineering work bought in the United States is not an assist", m.group(1)
+        return kind, category, m.group(1)
+    return None
 
 
 @dataclass
@@ -58,6 +115,7 @@ class Dutiable:
     kind: str  # assist | royalty
     key: str  # part_number | mid
     matched_word: str
+    category: str = ""  # materials | tooling | consumed | engineering | royalty | proceeds
     lines: list[dict] = field(default_factory=list)
     credited: list[tuple[dict, float]] = field(default_factory=list)
     key_on_lines: bool = False
@@ -74,21 +132,25 @@ class Dutiable:
 def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
     """Classify, link and credit every payment not included in the price (the rules in the module doc)."""
     p = ctx.params
-    royalty, assist = _words(p.royalty_words), _words(p.assist_words)
     out: list[Dutiable] = []
     for row in ctx.rows(
         "SELECT * EXCLUDE (raw) FROM payments WHERE payment_id IS NOT NULL ORDER BY payment_date, payment_id"
     ):
-        text = f"{row.get('gl_account') or ''} {row.get('memo') or ''}".lower()
-        m_roy, m_ass = royalty.search(text), assist.search(text)
-        if not (m_roy or m_ass) or row.get("included_in_price"):
+        read = read_payment(row, p)
+        if read is None or row.get("included_in_price"):
             continue
+        if read[0] == "excluded":
+            ctx.note(
+                f"{row['payment_id']} ({money(row['amount'])}, '{row.get('memo') or row.get('gl_account')}') says "
+                f"'{read[2]}' but {read[1]}: not tested [{row['source_file']} row {row['source_row']}]"
+            )
+            continue
+        kind, category, word = read
         if row["payment_date"] is None:
             ctx.note(
                 f"{row['payment_id']}: no payment date; cannot be matched to entry lines [{row['source_file']} row {row['source_row']}]"
             )
             continue
-        kind, word = ("royalty", m_roy.group(1)) if m_roy else ("assist", m_ass.group(1) if m_ass else "")
         key = "part_number" if row.get("part_number") else "mid" if row.get("mid") else None
         if key is None:
             ctx.note(
@@ -96,7 +158,7 @@ def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
                 f"{kind} but names no part or manufacturer: not related to imported goods, not tested"
             )
             continue
-        out.append(Dutiable(row, kind, key, word))
+        out.append(Dutiable(row, kind, key, word, category))
     _link(ctx, out)
     linked = []
     for d in out:
@@ -204,7 +266,8 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
         f"Payment {row['payment_id']} {row['payment_date']}: {money(d.amount)} to {row.get('vendor_name')} ({row.get('vendor_country') or 'n/a'}), "
         f"GL '{row.get('gl_account') or ''}', memo '{row.get('memo') or ''}', MID {row.get('mid') or 'n/a'}, included in price: "
         f"{'Y' if row.get('included_in_price') else 'N'} [{row['source_file']} row {row['source_row']}]",
-        f"Read as {d.kind}: the GL account or memo says '{d.matched_word}'",
+        f"Read as {d.kind}: the GL account or memo says '{d.matched_word}' ({CATEGORY[d.category][3]}, "
+        f"{CATEGORY[d.category][4]})",
         f"Linked entry lines ({'entry summary on or after the payment' if d.kind == 'assist' else f'within {ctx.params.royalty_window_days} days'}): "
         f"{len(d.lines)} line(s) on {len({ln['entry_number'] for ln in d.lines})} entries, value {money(value)}",
     ]
@@ -256,7 +319,13 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
     "undeclared_assist",
     title="Assist paid outside the price, not declared",
     legal_basis=ASSIST_BASIS,
-    params=["assist_words"],
+    params=[
+        "assist_materials_words",
+        "assist_tooling_words",
+        "assist_consumed_words",
+        "assist_engineering_words",
+        "not_dutiable_words",
+    ],
     severity="high",
     subject=["payment_id"],
 )
@@ -279,7 +348,7 @@ def undeclared_assist(ctx: CheckContext) -> list[Finding]:
     "royalty_omission",
     title="Royalty or licence fee not added to the price",
     legal_basis=ROYALTY_BASIS,
-    params=["royalty_words", "royalty_window_days"],
+    params=["royalty_words", "proceeds_words", "not_dutiable_words", "royalty_window_days"],
     severity="high",
     subject=["payment_id"],
 )

@@ -165,3 +165,24 @@ def test_report_record_question_results(other):  # printed with -s: what each re
         print(
             ("OK  " if value in out.answer.split("\n")[0] else "MISS"), question, "->", out.answer.split("\n")[0][:160]
         )
+
+
+def test_assists_and_royalties_by_the_statutes_categories_on_an_unseen_importer(other):
+    """Every planted undeclared assist is found (a mould, consigned materials, components supplied FOC),
+    the royalties too; freight, a buying commission, an ERP licence and design work bought in the US are
+    not findings, and the notes say why."""
+    settings, _assistant, _rows = other
+    run = services.run_checks(settings, checks=["undeclared_assist", "royalty_omission"])
+    found = {(f.check, f.subject["payment_id"]) for f in run.findings}
+    assert found == {
+        ("undeclared_assist", "AP-55810"),
+        ("undeclared_assist", "AP-55790"),
+        ("undeclared_assist", "AP-55795"),
+        ("royalty_omission", "AP-55871"),
+        ("royalty_omission", "AP-56011"),
+    }, found
+    consigned = next(f for f in run.findings if f.subject["payment_id"] == "AP-55790")
+    assert any("consigned" in e and "1401a(h)(1)(A)(i)" in e for e in consigned.evidence), consigned.evidence
+    notes = " ".join(run.notes)
+    # the buying commission reads as nothing dutiable at all: neither a finding nor a note
+    assert "AP-55950" in notes and "AP-56040" in notes and "United States" in notes

@@ -41,7 +41,7 @@ def test_vendors_by_a_distinctive_word_and_by_role():
     words = distinctive_words(vendors)
     assert "ltd" not in words and "works" not in words
     known = Known(vendors=vendors)
-    roles = {"royalty_words": {"Alpine Trail Brands AG"}, "assist_words": {"Dongguan Everbright Tooling Works"}}
+    roles = {"royalty": {"Alpine Trail Brands AG"}, "tooling": {"Dongguan Everbright Tooling Works"}}
     named = resolve("How much did we pay Formosa in total?", {}, known, words, roles, TODAY)
     assert named.vendors == ["Formosa Precision Poles Ltd."]
     both = resolve("How much did we pay Everbright?", {}, known, words, roles, TODAY)

@@ -45,11 +45,17 @@ class Page:
     skipped: str = ""  # why the page's text is not indexed (OCR confidence too low)
 
 
+MIN_LEGIBLE = 10  # letters and digits a scanned page must yield to be text, not speckle read as a character
+
+
 def _ocr_page(image, number: int | None, options: OcrOptions) -> Page:
     read = ENGINE.read(image)
     page = Page(number, read.text, ocr=True, confidence=round(read.confidence, 4))
+    legible = sum(c.isascii() and c.isalnum() for c in read.text)
     if not read.text.strip():
         page.skipped = "OCR found no text"
+    elif legible < MIN_LEGIBLE:
+        page.skipped = f"OCR found no legible text ({legible} letters or digits)"
     elif read.confidence < options.min_confidence:
         page.skipped = f"OCR confidence {read.confidence:.2f} below {options.min_confidence:.2f}"
     if page.skipped:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,18 @@ class _Engine:
                 from rapidocr_onnxruntime import RapidOCR
 
                 self._ocr = RapidOCR()
-            result, _ = self._ocr(np.asarray(image.convert("RGB")))
+            result, _ = self._ocr(np.asarray(_clean(image)))
         return _reading_order(result or [])
 
 
 ENGINE = _Engine()
+
+
+def _clean(image):
+    """A scan as the recogniser reads it best: grey, speckle removed (3x3 median), back to RGB."""
+    from PIL import ImageFilter
+
+    return image.convert("L").filter(ImageFilter.MedianFilter(3)).convert("RGB")
 
 
 _JOINED = [
@@ -101,6 +109,9 @@ _JOINED = [
     (re.compile(r"(?<=[A-Za-z.][:;])(?=[A-Za-z0-9$])"), " "),  # "No.:EV-2024001" (not "10:30")
     (re.compile(r"(?<=,)(?=[A-Za-z$])"), " "),  # "mat,HTS" (not "3,000")
     (re.compile(r"(?<=\d)(?=[a-z]{3,})"), " "),  # "KM-2040alphabet", "3,000pcs" (not "2nd", "10th")
+    (re.compile(r"(\d)([A-Z]) (?=[a-z]{2,})"), r"\1 \2"),  # "HL7-0102159-6E ntry type": a word's capital glued on
+    (re.compile(r"(?<=\d)(?=[A-Z][a-z]{2,})"), " "),  # "HL7-0102159-6Entry type", "2704Los Angeles"
+    (re.compile(r"(?<=[a-z]\.)(?=[A-Z][a-z])"), " "),  # "Inc.Filer code" (not "U.S.")
     (re.compile(r"(\d[-/][A-Z0-9]*[A-Z])(?=[a-z]{3,})"), r"\1 "),  # "7731-ABfloormat": an id, then a word
 ]
 
@@ -109,6 +120,7 @@ def respace(text: str) -> str:
     """Put back the spaces the recogniser tends to drop where a word visibly ends: a lower-case letter
     followed by a capital or a digit ("ForentryNWG-2024001-1" → "Forentry NWG-2024001-1"), and after
     ``:``, ``;`` or ``,``. Identifiers keep their shape: capitals and digits are never split apart."""
+    text = unicodedata.normalize("NFKC", text)  # full-width "，" "：" "（" the recogniser may return
     for pattern, repl in _JOINED:
         text = pattern.sub(repl, text)
     return text

@@ -59,3 +59,17 @@ def image_pdf(images: list, path: Path, dpi: int = 200) -> Path:
         path, "PDF", resolution=float(dpi), save_all=True, append_images=[i.convert("RGB") for i in images[1:]]
     )
     return path
+
+
+def scan_of_pdf_page(pdf: Path, index: int, dpi: int = 200, seed: int = 0, skew: float = 0.8):
+    """Page ``index`` of a digital PDF as a scanner returns it: printed on a noisy sheet, slightly skewed."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        clean = doc[index].render(scale=dpi / 72).to_pil().convert("L")
+    finally:
+        doc.close()
+    sheet = scan_image([], dpi=dpi, seed=seed, skew=0)
+    return ImageChops.multiply(clean.resize(sheet.size), sheet).rotate(skew, fillcolor=255)

@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from itertools import zip_longest
 from pathlib import Path
 
 from evaluation.bench.common import machine
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
         by_kind: dict[str, list[Path]] = {}
         for p in pdfs:
             by_kind.setdefault(p.name.split("_")[0], []).append(p)
-        mixed = [p for group in zip(*by_kind.values()) for p in group] if by_kind else pdfs
+        mixed = [p for group in zip_longest(*by_kind.values()) for p in group if p is not None]
         for p in mixed:
             if p.name.startswith("invoice_"):
                 invoices.add(p.stem.split("_", 1)[1])

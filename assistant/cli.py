@@ -562,7 +562,7 @@ def draft_survey(
     t.add_column("gap", justify="center")
     for a in survey.answers:
         t.add_row(
-            f"{a.question_id}. {a.question}",
+            f"{drafting.question_label(a.question_id)} {a.question}",
             str(len(a.citations)),
             str(len(a.exceptions)),
             "[yellow]GAP[/]" if a.gaps else "",

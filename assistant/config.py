@@ -256,6 +256,12 @@ class Settings(BaseSettings):
         description="the date used for date-relative rules (retention, post-summary correction window, audit period); default today",
     )
     importer_name: str = Field(default="", description="the importer's name on drafts (default: the workspace's name)")
+    preparer_name: str = Field(
+        default="", description="the survey's contact block: who prepared the answers (blank: to be completed)"
+    )
+    preparer_title: str = Field(default="", description="the preparer's title, for the contact block")
+    preparer_phone: str = Field(default="", description="the preparer's phone, for the contact block")
+    preparer_email: str = Field(default="", description="the preparer's e-mail, for the contact block")
 
     api_key: SecretStr | None = Field(
         default=None, description="key for `/api/*` (`Authorization: Bearer`) and the UI's login; unset: no key asked"

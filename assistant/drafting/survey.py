@@ -88,14 +88,53 @@ _AREA_HEADINGS = {  # the default questionnaire's headings
     "corrective action and prior disclosure": "corrective_action",
 }
 _NUMBERED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})[.):]\s+(\S.*)$", re.I)
+# CBP numbers its questionnaire by section and sub-question: "1.1", "1.1.1", "2.3.4" (in a DOCX table:
+# "1.2.1 | Describe ...")
+_HIERARCHICAL = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?:\s*\|\s*|\s+)(\S.*)$")
+_SECTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:section|part)\s+([0-9IVX]{1,4})\s*[-–—:.]?\s*(.*)$", re.I)
+# the preparers' contact block above the questions: "Name: ____  Title: ____", "Phone:", "E-mail:"
+_CONTACT = re.compile(r"\b(company name|importer name|name|title|position|phone|telephone|tel\.?|e-?mail)\s*:", re.I)
+# what a sub-question asks for, and what a sentence must hold to answer it
+ASKS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "when": (
+        re.compile(
+            r"\bwhen (was|were|did|is|are)\b.*\blast\b|\blast (updated|revised|reviewed|performed|"
+            r"conducted|completed|changed)\b|\bdate of (the )?(last|most recent)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
+            r"november|december)\b",
+            re.I,
+        ),
+    ),
+    "how_often": (
+        re.compile(r"\bhow (often|frequently)\b|\bfrequency\b", re.I),
+        re.compile(
+            r"\b(annual(ly)?|yearly|every|each (year|quarter|month|week)|quarterly|monthly|weekly|daily|"
+            r"once a|twice a|semi-?annual(ly)?|biennial(ly)?|per (year|quarter|month))\b",
+            re.I,
+        ),
+    ),
+    "communicated": (
+        re.compile(r"\bcommunicat\w*|\bdisseminat\w*|\bmade aware\b|\bnotif\w*", re.I),
+        re.compile(
+            r"\b(e-?mail\w*|memo\w*|intranet|training|meeting\w*|distribut\w*|posted|communicat\w*|"
+            r"notif\w*|circulat\w*|sharepoint|newsletter\w*|acknowledg\w*|briefing\w*|letter)\b",
+            re.I,
+        ),
+    ),
+}
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.+?)\s*#*\s*$|([A-Z][A-Z0-9 ,/&()-]{3,})\s*$)")
 
 
 @dataclass
 class SurveyQuestion:
-    id: str
+    id: str  # "Q3" for a flat numbering, the questionnaire's own "1.2.1" for CBP's
     question: str
     area: str
+    parent: str | None = None  # the question a sub-question belongs to (its text), for context only
+    asks: str | None = None  # when | how_often | communicated: what the answer's sentences must hold
 
 
 class SurveyAnswer(BaseModel):
@@ -125,46 +164,85 @@ class Draft(BaseModel):
 class Survey(Draft):
     questionnaire: str
     answers: list[SurveyAnswer]
+    contact: dict[str, str] = Field(
+        default_factory=dict,
+        description="the preparers' contact block: importer, name, title, phone, email (blank: to be completed)",
+    )
 
 
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
+def _area_words(text: str) -> str | None:
+    return next((area for area, (words, _) in AREAS.items() if re.search(words, text, re.I)), None)
+
+
 def area_of(question: str, heading: str | None = None) -> str:
+    """The area of a question: the built-in questionnaire's heading; else a specific area its own words
+    name (classification, valuation, ...); else the area its section heading names ("Section 1 –
+    Information about ...'s organization ..."); else what its words say; else general."""
     if heading and heading.strip().lower() in _AREA_HEADINGS:
         return _AREA_HEADINGS[heading.strip().lower()]
-    for area, (words, _) in AREAS.items():
-        if re.search(words, question, re.I):
-            return area
-    return "general"
+    own = _area_words(question)
+    if own and own != "organization":
+        return own
+    return (_area_words(heading) if heading else None) or own or "general"
 
 
 def parse_questionnaire(text: str, source: str) -> list[SurveyQuestion]:
-    """Numbered questions ("1. ...", "Q2) ...", "Question 3: ..."), a question's wrapped lines joined,
-    the area from the heading above it or from its words."""
-    questions: list[list] = []  # [number, text, heading]
+    """The questions of a questionnaire, in its order and with its numbering.
+
+    Flat numbers ("1. ...", "Q2) ...", "Question 3: ...") become ``Q1``, ``Q2``; CBP's hierarchical ones
+    ("1.1", "1.2.1") are kept as the ids, a sub-question knowing its parent. Instructions ("Describe
+    ...", "Identify ...") are questions too. A question's wrapped lines are joined until a blank line, a
+    heading or the next number; the area comes from the heading above it ("Section 1 – Information about
+    ...'s organization ..."), else from its words. The preparers' contact block is not a question.
+    """
+    questions: list[list] = []  # [number, text, heading, open]
     heading = None
-    for line in text.splitlines():
-        if not line.strip():
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            if questions:
+                questions[-1][3] = False  # a blank line ends a question's text
             continue
-        m = _NUMBERED.match(line)
-        if m:
-            questions.append([m.group(1), m.group(2).strip(), heading])
+        m = _HIERARCHICAL.match(line) or _NUMBERED.match(line)
+        if m and not _CONTACT.match(m.group(2)):
+            questions.append([m.group(1), m.group(2).strip(" |"), heading, True])
             continue
+        s = _SECTION.match(line)
+        if s:
+            heading = s.group(2).strip() or f"Section {s.group(1)}"
+            if questions:
+                questions[-1][3] = False
+            continue
+        if _CONTACT.search(line) and (not questions or not questions[-1][3]):
+            continue  # "Name: ______  Title: ______"
         h = _HEADING.match(line)
-        if h and not (questions and not questions[-1][1].rstrip().endswith(("?", "."))):
+        if h and not (questions and questions[-1][3] and not questions[-1][1].rstrip().endswith(("?", "."))):
             heading = (h.group(1) or h.group(2)).strip()
-        elif questions and not questions[-1][1].rstrip().endswith("?"):
-            questions[-1][1] += " " + line.strip()  # a question wrapped over lines
+            if questions:
+                questions[-1][3] = False
+        elif questions and questions[-1][3]:
+            questions[-1][1] += " " + line.strip(" |")  # a question wrapped over lines
     if not questions:
-        raise QuestionnaireError(f"{source}: no numbered questions found (expected lines like '1. How ...?')")
-    out, seen = [], set()
-    for number, q, head in questions:
-        qid = f"Q{number}"
+        raise QuestionnaireError(
+            f"{source}: no numbered questions found (expected lines like '1. How ...?' or '1.2.1 Describe ...')"
+        )
+    out: list[SurveyQuestion] = []
+    seen: dict[str, SurveyQuestion] = {}
+    for number, q, head, _ in questions:
+        qid = number if "." in number else f"Q{number}"
         if qid in seen:
             raise QuestionnaireError(f"{source}: question number {number} appears twice")
-        seen.add(qid)
-        out.append(SurveyQuestion(qid, " ".join(q.split()), area_of(q, head)))
+        question = " ".join(q.split())
+        parent = seen.get(qid.rsplit(".", 1)[0]) if "." in qid else None
+        asks = next((k for k, (pattern, _) in ASKS.items() if pattern.search(question)), None) if parent else None
+        area = area_of(question, head) if head or not parent else parent.area
+        if parent and area == "general":
+            area = parent.area
+        seen[qid] = SurveyQuestion(qid, question, area, parent.question if parent else None, asks)
+        out.append(seen[qid])
     return out
 
 
@@ -350,24 +428,34 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
         as_of=settings.today,
         questionnaire=name,
         answers=answers,
+        contact=contact_block(settings),
         mode="llm" if assistant.llm is not None else "extractive",
     )
 
 
 def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnswer:
-    policy = assistant.answer_from_documents(
-        q.question, Filters(kinds=POLICY_KINDS), gap=POLICY_GAP, keep=shares_a_term(q.question)
-    )
+    """A question's answer from the written procedures (quoted), the records' facts and the checks'
+    exceptions of its area. A sub-question (CBP's "1.2.1") is read with its parent for context ("they"
+    is the procedures the parent names) but answered only by sentences that answer it: a date for
+    "when was the last", a frequency for "how often", a channel for "how is it communicated"; else it
+    is a gap. It never repeats its parent's answer, facts or exceptions."""
+    keep = shares_a_term(q.question if not q.parent else f"{q.question} {q.parent}")
+    if q.asks:
+        holds = ASKS[q.asks][1]
+        keep_terms = keep
+        keep = lambda text: bool(holds.search(text)) and keep_terms(text)  # noqa: E731
+    query = q.question if not q.parent else f"{q.question} ({q.parent})"
+    policy = assistant.answer_from_documents(query, Filters(kinds=POLICY_KINDS), gap=POLICY_GAP, keep=keep)
     parts, gaps = [], []
     if policy.citations:
         parts.append(phrase("survey_policy", text=policy.answer.removeprefix("From the records: ").split("\n\n")[0]))
     else:
         parts.append(phrase("survey_no_policy"))
         gaps.append(phrase("survey_gap", question=q.question))
-    area_facts = facts.get(q.area, [])
+    area_facts = facts.get(q.area, []) if not q.parent else []
     if area_facts:
         parts.append(phrase("survey_facts", facts=area_facts))
-    checks = AREAS.get(q.area, ("", []))[1]
+    checks = AREAS.get(q.area, ("", []))[1] if not q.parent else []
     exceptions = [f"{f.title} [{f.id}]" for cid in checks for f in by_check.get(cid, [])]
     if exceptions:
         parts.append(phrase("survey_exceptions", items=exceptions))
@@ -415,6 +503,33 @@ def finding_ids_in(text: str) -> set[str]:
 # --- outputs -------------------------------------------------------------------------------------
 
 
+CONTACT_FIELDS = [
+    ("importer", "Importer"),
+    ("name", "Prepared by"),
+    ("title", "Title"),
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+]
+TO_COMPLETE = "[to be completed]"
+
+
+def contact_block(settings: Settings) -> dict[str, str]:
+    """The questionnaire's contact block from the settings (FAPREP_IMPORTER_NAME, FAPREP_PREPARER_*);
+    a blank one stays blank, shown highlighted as to be completed."""
+    return {
+        "importer": settings.importer_name or settings.workspace,
+        "name": settings.preparer_name,
+        "title": settings.preparer_title,
+        "phone": settings.preparer_phone,
+        "email": settings.preparer_email,
+    }
+
+
+def question_label(question_id: str) -> str:
+    """How a question is numbered in the drafts: "Q3." for a flat numbering, "1.2.1" as CBP numbers it."""
+    return f"{question_id}." if question_id.startswith("Q") else question_id
+
+
 def importer_name(settings: Settings, survey: Survey) -> str:
     return settings.importer_name or f"workspace {survey.workspace}"
 
@@ -442,8 +557,16 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
         f"{len(survey.answers)} questions: {len(survey.answers) - len(gapped)} answered from written "
         f"procedures, {len(gapped)} with gaps (highlighted)."
     )
+    if survey.contact:
+        doc.add_heading("Contact", level=1)
+        for key, label in CONTACT_FIELDS:
+            para = doc.add_paragraph(f"{label}: ")
+            value = survey.contact.get(key) or ""
+            run = para.add_run(value or TO_COMPLETE)
+            if not value:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     for a in survey.answers:
-        doc.add_heading(f"{a.question_id}. {a.question}", level=2)
+        doc.add_heading(f"{question_label(a.question_id)} {a.question}", level=2)
         for block in a.answer.split("\n\n"):
             doc.add_paragraph(block)
         for gap in a.gaps:

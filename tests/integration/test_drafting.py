@@ -102,3 +102,42 @@ def test_a_questionnaire_supplied_by_the_user(ingested, tmp_path):
     assert [a.area for a in survey.answers] == ["recordkeeping", "classification", "training"]
     assert survey.answers[0].citations and survey.answers[2].gaps
     assert survey.questionnaire.endswith("ours.docx")
+
+
+def test_cbps_questionnaire_answered_in_its_own_numbering_without_padding(ingested, tmp_path):
+    import re
+
+    from assistant.drafting.survey import ASKS
+    from tests.unit.test_questionnaire import CBP_OPENING
+
+    (tmp_path / "pasq.txt").write_text(CBP_OPENING)
+    survey = draft_survey(ingested[0], tmp_path / "pasq.txt")
+    ids = [a.question_id for a in survey.answers]
+    assert ids == ["1.1", "1.1.1", "1.2", "1.2.1", "1.2.2"]
+    by_id = {a.question_id: a for a in survey.answers}
+    for a in survey.answers:
+        assert a.citations or a.gaps, a.question_id  # answered from the procedures, or a gap
+    for sub, parent, asks in (
+        ("1.1.1", "1.1", "communicated"),
+        ("1.2.1", "1.2", "when"),
+        ("1.2.2", "1.2", "how_often"),
+    ):
+        s, p = by_id[sub], by_id[parent]
+        assert not s.facts and not s.exceptions  # never padded with the parent's facts or findings
+        quoted = {c.quote for c in s.citations}
+        assert not (quoted and quoted == {c.quote for c in p.citations}), sub
+        assert all(ASKS[asks][1].search(c.quote) for c in s.citations), (sub, [c.quote for c in s.citations])
+    assert survey.contact["importer"] and survey.contact["name"] == ""
+    write_survey(survey, ingested[0], tmp_path / "pasq.md")
+    md = (tmp_path / "pasq.md").read_text()
+    assert "## 1.2.1 When were the policies and procedures last updated?" in md
+    assert re.search(r"Prepared by: \*\*\[to be completed\]\*\*", md)
+    write_survey(survey, ingested[0], tmp_path / "pasq.docx")
+    doc = Document(str(tmp_path / "pasq.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("1.2.1 When were the policies and procedures last updated?") > headings.index(
+        "1.2 Does the company have written policies and procedures for its Customs-related activities? If so, "
+        "provide copies."
+    )
+    blanks = [r for p in doc.paragraphs for r in p.runs if r.text == "[to be completed]"]
+    assert blanks and all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in blanks)

@@ -92,3 +92,64 @@ Staff are not trained.
     assert [topic_of(f) for f in found] == ["classification", "recordkeeping", "assists", "other"]
     with pytest.raises(RebuttalError, match="report.pdf: no findings found"):
         split_findings("Nothing to see here.", "report.pdf")
+
+
+CBP_OPENING = """U.S. Customs and Border Protection
+Regulatory Audit
+PRE-ASSESSMENT SURVEY QUESTIONNAIRE
+
+Please provide the name, title, phone number and e-mail address of the person(s) responsible for
+preparing the responses to this questionnaire.
+Name: ______________________ Title: ______________________
+Phone: _____________________ E-mail: _____________________
+
+Section 1 – Information about Northwind Outdoor Gear Inc.'s organization and policy and procedures
+related to CBP activities
+
+1.1 Provide an organizational chart and describe the functions of the departments and individuals
+involved in Customs-related activities.
+1.1.1 Describe how Customs-related responsibilities are communicated to the departments and
+individuals identified in 1.1.
+1.2 Does the company have written policies and procedures for its Customs-related activities? If so,
+provide copies.
+1.2.1 When were the policies and procedures last updated?
+1.2.2 How often are the policies and procedures reviewed, and who is responsible for keeping them
+current?
+"""
+
+
+def test_cbp_questionnaire_numbering_instructions_and_sections():
+    qs = parse_questionnaire(CBP_OPENING, "pasq.pdf")
+    assert [q.id for q in qs] == ["1.1", "1.1.1", "1.2", "1.2.1", "1.2.2"]
+    assert qs[0].question.startswith("Provide an organizational chart") and qs[0].question.endswith(
+        "involved in Customs-related activities."
+    )
+    assert qs[3].question == "When were the policies and procedures last updated?"
+    assert qs[1].parent == qs[0].question and qs[3].parent == qs[2].question and qs[0].parent is None
+    assert [q.asks for q in qs] == [None, "communicated", None, "when", "how_often"]
+    assert {q.area for q in qs} == {"organization"}  # from the Section 1 heading
+
+
+def test_a_docx_table_of_questions_is_read(tmp_path):
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("Section 2 – Classification")
+    table = d.add_table(rows=3, cols=2)
+    for row, (n, q) in zip(
+        table.rows,
+        [
+            ("2.1", "Describe how the HTS classification of new parts is determined."),
+            ("2.1.1", "When was the classification procedure last revised?"),
+            ("2.2", "Identify who approves classifications."),
+        ],
+    ):
+        row.cells[0].text, row.cells[1].text = n, q
+    d.save(tmp_path / "q.docx")
+    name, qs = load_questionnaire(tmp_path / "q.docx")
+    assert [(q.id, q.area) for q in qs] == [
+        ("2.1", "classification"),
+        ("2.1.1", "classification"),
+        ("2.2", "classification"),
+    ]
+    assert qs[1].asks == "when"

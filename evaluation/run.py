@@ -293,7 +293,55 @@ def _drafts(settings, assistant, case: Path, truth: dict) -> dict:
         "got": [x.position for x in rebuttal.responses],
         "expected": [f["expected_position"] for f in expected],
     }
-    return {"survey": survey_row, "rebuttal": rebuttal_row}
+    return {"survey": survey_row, "rebuttal": rebuttal_row, **_cbp_shapes(settings, assistant, case, truth)}
+
+
+def _cbp_shapes(settings, assistant, case: Path, truth: dict) -> dict:
+    """CBP's own shapes (``evaluation/datasets/cbp_documents.py``): the questionnaire's opening read as its
+    five numbered questions, each answered or gapped, sub-questions not padded with their parent's answer;
+    a draft report in general terms with a schedule of 20 entries, positions and schedule rows against the
+    ground truth."""
+    from assistant.drafting.rebuttal import draft_rebuttal
+    from assistant.drafting.survey import ASKS, draft_survey
+    from evaluation.datasets.cbp_documents import QUESTIONNAIRE_IDS, general_report, questionnaire_opening
+
+    with tempfile.TemporaryDirectory(prefix="faprep-eval-cbp-") as tmp:
+        q = Path(tmp) / "pasq.txt"
+        q.write_text(questionnaire_opening(truth.get("importer", "the company")))
+        survey = draft_survey(settings, q, assistant=assistant)
+        answers = {a.question_id: a for a in survey.answers}
+        subs = [a for a in survey.answers if "." in a.question_id and a.question_id.count(".") > 1]
+        not_padded = [
+            not a.facts
+            and not a.exceptions
+            and all(
+                ASKS[k][1].search(c.quote) for k, (p, _) in ASKS.items() if p.search(a.question) for c in a.citations
+            )
+            for a in subs
+        ]
+        report_text, expected = general_report(case, truth)
+        report = Path(tmp) / "draft_report.txt"
+        report.write_text(report_text)
+        rebuttal = draft_rebuttal(settings, report, assistant=assistant)
+    got = rebuttal.responses
+    positions = [g.position == e["position"] for g, e in zip(got, expected)] if len(got) == len(expected) else [False]
+    want_rows = expected[2]["schedule"]
+    rows = got[2].schedule if len(got) > 2 else []
+    schedule = [r.confirmed == want_rows.get(r.entry) for r in rows]
+    return {
+        "cbp_questionnaire": {
+            "ids": 1.0 if list(answers) == QUESTIONNAIRE_IDS else 0.0,
+            "covered": sum(bool(a.citations) != bool(a.gaps) for a in survey.answers) / max(1, len(survey.answers)),
+            "not_padded": sum(not_padded) / max(1, len(not_padded)),
+            "got": list(answers),
+        },
+        "general_report": {
+            "positions": sum(positions) / len(expected),
+            "schedule": sum(schedule) / len(want_rows) if len(rows) == len(want_rows) else 0.0,
+            "got": [g.position for g in got],
+            "expected": [e["position"] for e in expected],
+        },
+    }
 
 
 def _records(assistant, case: Path) -> dict:

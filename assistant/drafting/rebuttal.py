@@ -90,7 +90,8 @@ class ScheduleRow(BaseModel):
     on_record: bool = False  # the entry is in the entry lines
     on_file: list[str] = []  # required documents on file
     missing: list[str] = []  # required documents not on file
-    confirmed: bool = False  # the checks confirm the finding for this entry
+    outside_retention: bool = False  # entered before the retention period (19 USC 1508): need not be kept
+    confirmed: bool = False  # a required record is missing for an entry within the retention period
     finding_ids: list[str] = []
 
 
@@ -452,19 +453,27 @@ def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
             else:
                 missing.append((entry, kind))
                 evidence.append(f"No {name} for entry {entry} is on file.")
-    schedule = [
-        ScheduleRow(
-            entry=r["entry"],
-            line=r.get("line"),
-            amount=r.get("amount"),
-            on_record=r["entry"] in ctx.known.entries,
-            on_file=[KIND_NAMES[k] for e, k in found if e == r["entry"]],
-            missing=[KIND_NAMES[k] for e, k in missing if e == r["entry"]],
-            confirmed=any(e == r["entry"] for e, _ in missing),
-            finding_ids=confirmed_by.get(r["entry"], []),
+    from assistant.checks.base import years_before
+
+    kept_since = years_before(ctx.settings.today, ctx.settings.checks.retention_years)
+    schedule = []
+    for r in f.schedule:
+        entered = ctx.entry_dates.get(r["entry"])
+        old = bool(entered and entered < kept_since)
+        lacks = [KIND_NAMES[k] for e, k in missing if e == r["entry"]]
+        schedule.append(
+            ScheduleRow(
+                entry=r["entry"],
+                line=r.get("line"),
+                amount=r.get("amount"),
+                on_record=entered is not None,
+                on_file=[KIND_NAMES[k] for e, k in found if e == r["entry"]],
+                missing=lacks,
+                outside_retention=old,
+                confirmed=bool(lacks) and not old,
+                finding_ids=confirmed_by.get(r["entry"], []),
+            )
         )
-        for r in f.schedule
-    ]
     named = lambda pairs: [f"{KIND_NAMES[k]} for entry {e}" for e, k in pairs]  # noqa: E731
     if found and not missing:
         position, answer = "disagree", phrase("records_disagree", found=named(found))
@@ -477,8 +486,10 @@ def _recordkeeping(f: ReportFinding, ctx: _Context) -> Response:
             "schedule_tested",
             rows=len(schedule),
             confirmed=sum(r.confirmed for r in schedule),
-            on_file=sum(not r.confirmed and r.on_record for r in schedule),
+            on_file=sum(not r.missing and r.on_record for r in schedule),
             unknown=[r.entry for r in schedule if not r.on_record],
+            old=[r.entry for r in schedule if r.outside_retention and r.missing],
+            years=ctx.settings.checks.retention_years,
         )
     marks = " ".join(f"[{c.n}]" for c in _renumber(citations))
     if marks:
@@ -835,7 +846,9 @@ def rebuttal_docx(rebuttal: Rebuttal, settings: Settings, path: Path) -> None:
                         "" if s.amount is None else money(s.amount),
                         ", ".join(s.on_file) if s.on_record else "not in our entry data",
                         ", ".join(s.missing),
-                        "yes" if s.confirmed else "no",
+                        "yes"
+                        if s.confirmed
+                        else ("no: beyond the retention period" if s.outside_retention and s.missing else "no"),
                     ]
                     for s in r.schedule
                 ],

@@ -41,7 +41,8 @@ class _Row(dict):
         return super().get(nz.header_key(key), default)
 
 
-def _read(path: Path) -> list[_Row]:
+def read_rows(path: Path) -> list[_Row]:
+    """The rows of a CSV, headers in any spelling, delimiter sniffed."""
     with path.open(newline="", encoding="utf-8-sig") as fh:
         sample = fh.readline()
         fh.seek(0)
@@ -56,10 +57,10 @@ def _money(v: str) -> Decimal:
 def build_record_questions(case: Path, per_kind: int = 4, seed: int = 7) -> list[RecordQuestion]:
     case = Path(case)
     rnd = random.Random(seed)
-    products = _read(case / "products.csv")
-    payments = _read(case / "payments.csv")
-    lines = [r for f in sorted((case / "entries").glob("*.csv")) for r in _read(f)]
-    certs = _read(case / "certificates.csv") if (case / "certificates.csv").exists() else []
+    products = read_rows(case / "products.csv")
+    payments = read_rows(case / "payments.csv")
+    lines = [r for f in sorted((case / "entries").glob("*.csv")) for r in read_rows(f)]
+    certs = read_rows(case / "certificates.csv") if (case / "certificates.csv").exists() else []
     out: list[RecordQuestion] = []
 
     def add(kind: str, question: str, value: str, refusal: bool = False) -> None:

@@ -139,7 +139,9 @@ def test_a_schedule_of_twenty_entries_is_answered_row_by_row(ingested, tmp_path)
             "entry_summary": "entry summary (CBP Form 7501)",
         }
         assert set(s.on_file) == {names[k] for k in on_file[s.entry] if k in names}
-        assert s.confirmed == bool(required - set(s.on_file))
+        assert set(s.missing) == required - set(s.on_file)
+        # a missing record confirms the finding only within the retention period (19 USC 1508)
+        assert s.confirmed == (bool(s.missing) and not s.outside_retention)
     write_rebuttal(r, settings, tmp_path / "r.md")
     write_rebuttal(r, settings, tmp_path / "r.docx")
     write_rebuttal(r, settings, tmp_path / "r.json")

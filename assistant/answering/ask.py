@@ -242,19 +242,7 @@ class Assistant:
         for fact in found.facts:
             marks = []
             for s in fact.sources:
-                citations.append(
-                    ans.Citation(
-                        n=len(citations) + 1,
-                        source=s.file,
-                        kind="record",
-                        table=s.table,
-                        rows=s.rows,
-                        row_count=s.row_count,
-                        fields=s.fields,
-                        value=s.value,
-                        how=s.how,
-                    )
-                )
+                citations.append(s.citation(len(citations) + 1))
                 marks.append(f"[{len(citations)}]")
             text = fact.text.format(*marks) if marks else fact.text
             for path, pattern in fact.documents:

@@ -266,6 +266,22 @@ class Source:
     how: str
     row_count: int = 0
 
+    def citation(self, n: int):
+        """This source as the answer's record citation number ``n``."""
+        from assistant.answering.answer import Citation
+
+        return Citation(
+            n=n,
+            source=self.file,
+            kind="record",
+            table=self.table,
+            rows=self.rows,
+            row_count=self.row_count,
+            fields=self.fields,
+            value=self.value,
+            how=self.how,
+        )
+
 
 @dataclass
 class Fact:

@@ -455,19 +455,7 @@ def record_citations(text: str, refs, citations: list, flags: list[str]) -> str:
             return "[?]"
         if r not in numbers:
             numbers[r] = len(citations) + 1
-            citations.append(
-                ans.Citation(
-                    n=numbers[r],
-                    source=s.file,
-                    kind="record",
-                    table=s.table,
-                    rows=s.rows,
-                    row_count=s.row_count,
-                    fields=s.fields,
-                    value=s.value,
-                    how=s.how,
-                )
-            )
+            citations.append(s.citation(numbers[r]))
         return f"[{numbers[r]}]"
 
     return _RECORD_MARKER.sub(swap, text)

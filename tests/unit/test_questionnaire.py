@@ -4,6 +4,7 @@ import pytest
 
 from assistant.drafting.survey import area_of, load_questionnaire, parse_questionnaire
 from assistant.errors import QuestionnaireError
+from evaluation.datasets.cbp_documents import questionnaire_opening
 
 
 def test_numbered_questions_wrapped_lines_and_areas():
@@ -94,28 +95,7 @@ Staff are not trained.
         split_findings("Nothing to see here.", "report.pdf")
 
 
-CBP_OPENING = """U.S. Customs and Border Protection
-Regulatory Audit
-PRE-ASSESSMENT SURVEY QUESTIONNAIRE
-
-Please provide the name, title, phone number and e-mail address of the person(s) responsible for
-preparing the responses to this questionnaire.
-Name: ______________________ Title: ______________________
-Phone: _____________________ E-mail: _____________________
-
-Section 1 – Information about Northwind Outdoor Gear Inc.'s organization and policy and procedures
-related to CBP activities
-
-1.1 Provide an organizational chart and describe the functions of the departments and individuals
-involved in Customs-related activities.
-1.1.1 Describe how Customs-related responsibilities are communicated to the departments and
-individuals identified in 1.1.
-1.2 Does the company have written policies and procedures for its Customs-related activities? If so,
-provide copies.
-1.2.1 When were the policies and procedures last updated?
-1.2.2 How often are the policies and procedures reviewed, and who is responsible for keeping them
-current?
-"""
+CBP_OPENING = questionnaire_opening("Northwind Outdoor Gear Inc.")
 
 
 def test_cbp_questionnaire_numbering_instructions_and_sections():

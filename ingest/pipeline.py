@@ -245,7 +245,7 @@ class Ingestor:
             outcome = FileOutcome(
                 s.key,
                 "rejected",
-                reason=f"unsupported file type '{s.abs_path.suffix or '(none)'}': expected CSV/XLSX records or PDF/DOCX/TXT/MD documents",
+                reason=f"unsupported file type '{s.abs_path.suffix or '(none)'}': expected CSV/XLSX records, PDF/DOCX/TXT/MD documents or PNG/JPEG/TIFF scans",
             )
             self._record_rejected(rec, s, outcome)
             report.files.append(outcome)

@@ -156,7 +156,8 @@ def test_bad_inputs_reported_good_ones_ingested(tmp_path, pdf_writer, sample_cas
     (case / "payments.csv").write_text(
         "Payment ID,Payment Date,Amount\nP1,01/02/2024,$10.00\nP2,31/02/2024,$5\nP3,01/03/2024,lots\n"
     )
-    (case / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (case / "photo.jpg").write_bytes(b"\xff\xd8\xff")  # an image is read by OCR: this one is broken
+    (case / "setup.exe").write_bytes(b"MZ\x90\x00")
     env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home"), "FAPREP_WORKSPACE": "bad"}
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "ingest", str(case), "--json"],
@@ -172,7 +173,8 @@ def test_bad_inputs_reported_good_ones_ingested(tmp_path, pdf_writer, sample_cas
     assert report["empty.pdf"]["reason"] == "the file is empty"
     assert report["random.pdf"]["status"] == "rejected" and report["truncated.pdf"]["status"] == "rejected"
     assert "not recognised" in report["wrong_headers.csv"]["reason"]
-    assert "unsupported file type '.jpg'" in report["photo.jpg"]["reason"]
+    assert "not a readable image" in report["photo.jpg"]["reason"]
+    assert "unsupported file type '.exe'" in report["setup.exe"]["reason"]
     pay = report["payments.csv"]
     assert pay["status"] == "partial" and pay["rows"] == 1
     assert [(r["row"], r["field"]) for r in pay["row_rejects"]] == [(2, "Payment Date"), (3, "Amount")]

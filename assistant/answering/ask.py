@@ -114,6 +114,15 @@ class Assistant:
         self.log = AuditLog(ws.answers_log)
         self._tools = None
         self._facts = None
+        self._payments: dict[str, str] | None = None
+
+    def payments_in(self, text: str) -> set[str]:
+        """The payment ids of the payments extract that ``text`` names, in whatever shape they have."""
+        if self._payments is None:
+            rows = self.retriever.con.execute("SELECT payment_id FROM payments WHERE payment_id IS NOT NULL").fetchall()
+            self._payments = {r[0].upper(): r[0] for r in rows}
+        tokens = {t.strip(".,;:?!()[]'\"").upper() for t in text.split()}
+        return {self._payments[t] for t in tokens if t in self._payments}
 
     @property
     def facts(self):
@@ -156,7 +165,7 @@ class Assistant:
 
         result = self._with_llm(question, turns, filters, record) if self.llm is not None else None
         if result is None:
-            routed = route(question, ids)
+            routed = route(question, {**ids, "payment": self.payments_in(question)})
             if routed:
                 result = self._from_checks(routed, record)
             else:

@@ -75,7 +75,6 @@ ROUTES: list[tuple[str, re.Pattern]] = [
         ),
     ]
 ]
-PAYMENT_RE = re.compile(r"\bPAY-\d+\b", re.I)
 # A question about a rule or a procedure, not about what the records show ...
 POLICY = re.compile(
     r"^\s*(when|why|who|whom|to whom|where|must|should|shall|may|can|could|"
@@ -112,6 +111,6 @@ def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
         args["entry"] = sorted(identifiers["entry"])[0]
     if identifiers.get("part"):
         args["part_number"] = sorted(identifiers["part"])[0]
-    if m := PAYMENT_RE.search(question):
-        args["payment_id"] = m.group(0).upper()
+    if identifiers.get("payment"):
+        args["payment_id"] = sorted(identifiers["payment"])[0]
     return Route(checks, args)

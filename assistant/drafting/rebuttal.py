@@ -30,7 +30,6 @@ from pydantic import BaseModel, Field
 
 from assistant.answering import answer as ans
 from assistant.answering.retrieval import Filters
-from assistant.answering.routing import PAYMENT_RE
 from assistant.checks.base import CLASSIFICATION_CHECKS, hts_digits, hts_match
 from assistant.config import Settings
 from assistant.drafting.survey import (
@@ -247,7 +246,6 @@ class _Context:
         found = self.assistant.retriever.identifiers_in(text)
         tokens = {t.strip(".,;:()[]'\"").upper() for t in text.split()}
         found["payment"] = {p for p in self.known.payments if p.upper() in tokens}
-        found["payment"] |= {m.upper() for m in PAYMENT_RE.findall(text) if m.upper() in self.known.payments}
         return found
 
     def in_period(self, finding) -> bool:

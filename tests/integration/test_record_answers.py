@@ -186,3 +186,10 @@ def test_assists_and_royalties_by_the_statutes_categories_on_an_unseen_importer(
     notes = " ".join(run.notes)
     # the buying commission reads as nothing dutiable at all: neither a finding nor a note
     assert "AP-55950" in notes and "AP-56040" in notes and "United States" in notes
+
+
+def test_a_check_question_naming_a_payment_is_filtered_to_it_whatever_its_shape(other):
+    _settings, assistant, _rows = other
+    out = assistant.ask("Was royalty AP-55871 added to value?")
+    assert out.tools_called and "royalty_omission:AP-55871" in out.answer
+    assert "AP-56011" not in out.answer  # the other royalty payment is not this question's

@@ -94,7 +94,9 @@ def test_routing_is_narrow_and_takes_arguments_from_identifiers():
     assert route("Are there undeclared assists?", {}).checks == ["undeclared_assist"]
     r = route("Is entry HL7-0101234-5 complete?", {"entry": {"HL7-0101234-5"}})
     assert r.checks == ["missing_records"] and r.args == {"entry": "HL7-0101234-5"}
-    assert route("Was royalty PAY-0175 added to value?", {}).args == {"payment_id": "PAY-0175"}
+    # a payment id is an argument when the payments extract holds it, whatever its shape
+    assert route("Was royalty AP-55871 added to value?", {"payment": {"AP-55871"}}).args == {"payment_id": "AP-55871"}
+    assert route("Was royalty PAY-0175 added to value?", {}).args == {}
     assert len(route("What compliance issues do we have?", {}).checks) == 11
     for question in (
         "What does ruling N361443 say about plastic charms?",

@@ -62,6 +62,24 @@ class Citation(BaseModel):
     value: str = ""
     how: str = ""
 
+    @classmethod
+    def from_passage(cls, n: int, p: Passage, quote: str, span: tuple[int, int]) -> Citation:
+        """Citation ``n`` quoting ``quote`` from passage ``p``, verified at ``span`` of its page's text."""
+        return cls(
+            n=n,
+            source=p.path,
+            page=p.page,
+            kind=p.kind,
+            ruling_number=p.ruling_number,
+            quote=quote,
+            title=p.title,
+            chunk_id=p.chunk_id,
+            chunk_sha256=p.sha256,
+            ocr_confidence=p.ocr_confidence,
+            char_start=span[0],
+            char_end=span[1],
+        )
+
     @property
     def is_record(self) -> bool:
         return self.kind == "record"
@@ -291,22 +309,7 @@ def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[
             flags.append(f"quote from {p.path} p.{p.page} is not verbatim in the source: dropped")
             continue
         n = len(citations) + 1
-        citations.append(
-            Citation(
-                n=n,
-                source=p.path,
-                page=p.page,
-                kind=p.kind,
-                ruling_number=p.ruling_number,
-                quote=quote,
-                title=p.title,
-                chunk_id=p.chunk_id,
-                chunk_sha256=p.sha256,
-                ocr_confidence=p.ocr_confidence,
-                char_start=span[0],
-                char_end=span[1],
-            )
-        )
+        citations.append(Citation.from_passage(n, p, quote, span))
         parts.append(f"{_sentence_for_answer(quote)} [{n}]")
     return citations, parts, flags
 

@@ -301,20 +301,7 @@ class Assistant:
             passage = next(iter(self.retriever.passages([chunk] if chunk else [])), None)
             if passage is None:
                 return None
-            return ans.Citation(
-                n=n,
-                source=path,
-                page=page,
-                kind=passage.kind,
-                ruling_number=passage.ruling_number,
-                quote=quote,
-                title=passage.title,
-                chunk_id=passage.chunk_id,
-                chunk_sha256=passage.sha256,
-                ocr_confidence=passage.ocr_confidence,
-                char_start=start,
-                char_end=start + len(quote),
-            )
+            return ans.Citation.from_passage(n, passage, quote, (start, start + len(quote)))
         return None
 
     def _extractive(

@@ -342,6 +342,17 @@ def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
     return {w: vs for w, vs in out.items() if len(vs) <= most}
 
 
+def vendor_hits(text: str, vendor_words: dict[str, set[str]], as_names: bool = False) -> Counter[str]:
+    """{vendor: how many of its distinctive words ``text`` has}; ``as_names``: only words written as a
+    name, capitalised ("Everbright"), not prose that happens to hold a word of a name ("for tooling")."""
+    pattern = r"\b[A-Z][A-Za-z'&.-]{2,}" if as_names else r"[A-Za-z][A-Za-z'&.-]{2,}"
+    hits: Counter[str] = Counter()
+    for w in {w.lower().strip(".") for w in re.findall(pattern, text)}:
+        for v in vendor_words.get(w, ()):
+            hits[v] += 1
+    return hits
+
+
 def find_period(question: str, today: dt.date) -> Period | None:
     q = question
     if m := _RANGE.search(q):
@@ -427,11 +438,7 @@ def resolve(
         }
         named.unknown.append(f"no {what} {v} in {where.get(what, 'the records')}")
     # vendors: a distinctive word of their name, or their role
-    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'&.-]{2,}", question)}
-    hits: Counter[str] = Counter()
-    for w in words:
-        for v in vendor_words.get(w.strip("."), ()):
-            hits[v] += 1
+    hits = vendor_hits(question, vendor_words)
     if hits:
         best = max(hits.values())
         named.vendors = sorted(v for v, n in hits.items() if n == best)

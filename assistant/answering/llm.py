@@ -411,22 +411,7 @@ def run(
             continue
         if checked.claims.get(n) and sim < WEAK_SUPPORT:
             flags.append(f"[{new_n}] {p.path}: the passage does not clearly support the sentence citing it; review")
-        citations.append(
-            ans.Citation(
-                n=new_n,
-                source=p.path,
-                page=p.page,
-                kind=p.kind,
-                ruling_number=p.ruling_number,
-                quote=quote,
-                title=p.title,
-                chunk_id=p.chunk_id,
-                chunk_sha256=p.sha256,
-                ocr_confidence=p.ocr_confidence,
-                char_start=span[0],
-                char_end=span[1],
-            )
-        )
+        citations.append(ans.Citation.from_passage(new_n, p, quote, span))
     text = record_citations(checked.text, refs, citations, flags)
     tool_text = "\n".join(str(m.content) for m in produced if isinstance(m, ToolMessage))
     for number in unsupported_numbers(text, question + "\n" + tool_text):

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.answering.facts import Fact, Named, Period, RecordFacts, Source
+from assistant.answering.facts import Fact, Named, Period, RecordFacts, Source, vendor_hits
 from assistant.stores.schema import SPECS
 
 # the tools, in the order the model is given them
@@ -170,8 +170,7 @@ def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
         return _head(f"payment {match}") + render_facts(run_kinds(["payment_what"], named(payments=[match])), refs), []
 
     def lookup_vendor(name: str, since: dt.date | None = None, until: dt.date | None = None):
-        words = {w.lower().strip(".") for w in re.findall(r"[A-Za-z][A-Za-z'&.-]{2,}", name)}
-        vendors = sorted({v for w in words for v in facts.vendor_words.get(w, ())})
+        vendors = sorted(vendor_hits(name, facts.vendor_words))
         if not vendors:
             return f"No vendor matching {name!r} in the payments or certificates.", []
         period = None

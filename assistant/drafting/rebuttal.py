@@ -381,17 +381,8 @@ def _classification(f: ReportFinding, ctx: _Context) -> Response:
         position = "partial"
         answer = phrase("untested")
     answer += "\n\n" + ans.LEGAL_NOTE
-    return Response(
-        finding=f.text,
-        number=f.number,
-        title=f.title,
-        topic="classification",
-        position=position,
-        answer=answer,
-        citations=_renumber(citations),
-        checks_run=checks,
-        evidence=evidence,
-        flags=flags,
+    return _response(
+        f, "classification", position, answer, checks, evidence, "", citations=_renumber(citations), flags=flags
     )
 
 
@@ -579,7 +570,7 @@ def _response(
 
 
 def _assists(f: ReportFinding, ctx: _Context) -> Response:
-    from assistant.answering.facts import distinctive_words
+    from assistant.answering.facts import distinctive_words, vendor_hits
 
     text = f"{f.title} {f.text}"
     ids = ctx.ids(text)
@@ -587,9 +578,7 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
     parts = ids.get("part", set())
     # a vendor is named by a distinctive word of its name written as a name ("Everbright"), not by a
     # word of the finding's prose that happens to be in a name ("paid foreign manufacturers for tooling")
-    words = {w.lower().strip(".") for w in re.findall(r"\b[A-Z][A-Za-z'&.-]{2,}", text)}
-    by_word = distinctive_words(ctx.known.vendors)
-    named_vendors = {v for w in words for v in by_word.get(w, ())}
+    named_vendors = set(vendor_hits(text, distinctive_words(ctx.known.vendors), as_names=True))
     vendors = [(pid, name) for pid, name in ctx.rec.payment_vendors() if name in named_vendors]
     payments |= {pid for pid, _ in vendors}
     checks = ["undeclared_assist", "royalty_omission"]
@@ -620,18 +609,7 @@ def _assists(f: ReportFinding, ctx: _Context) -> Response:
     else:
         position, answer, corrective = "partial", phrase("no_payment"), ""
         flags.append("no payment matched: the position needs review")
-    return Response(
-        finding=f.text,
-        number=f.number,
-        title=f.title,
-        topic="assists",
-        position=position,
-        answer=answer,
-        checks_run=checks,
-        evidence=evidence,
-        corrective_action=corrective.strip(),
-        flags=flags,
-    )
+    return _response(f, "assists", position, answer, checks, evidence, corrective, flags=flags)
 
 
 def _without_prior_disclosure(hits) -> str:
@@ -674,29 +652,19 @@ def _by_checks(f: ReportFinding, ctx: _Context, topic: str, checks: list[str]) -
         )
     ]
     if hits:
-        return Response(
-            finding=f.text,
-            number=f.number,
-            title=f.title,
-            topic=topic,
-            position="agree",
-            answer=phrase(
-                "confirmed",
-                items=[f"{x.title} [{x.id}]" for x in hits],
-                at_stake=sum(x.amount_at_risk or 0 for x in hits),
-            ),
-            checks_run=checks,
-            evidence=[e for x in hits for e in x.evidence],
-            corrective_action=" ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation)),
+        confirmed = phrase(
+            "confirmed", items=[f"{x.title} [{x.id}]" for x in hits], at_stake=sum(x.amount_at_risk or 0 for x in hits)
         )
-    return Response(
-        finding=f.text,
-        number=f.number,
-        title=f.title,
-        topic=topic,
-        position="partial",
-        answer=phrase("checks_found_nothing"),
-        checks_run=checks,
+        corrective = " ".join(dict.fromkeys(x.recommendation for x in hits if x.recommendation))
+        return _response(f, topic, "agree", confirmed, checks, [e for x in hits for e in x.evidence], corrective)
+    return _response(
+        f,
+        topic,
+        "partial",
+        phrase("checks_found_nothing"),
+        checks,
+        [],
+        "",
         flags=["the checks found nothing for this finding: the position needs review"],
     )
 
@@ -747,13 +715,14 @@ def draft_rebuttal(settings: Settings, report: Path, assistant=None) -> Rebuttal
                     responses.append(_by_checks(f, ctx, topic, ["origin_mismatch"]))
                 else:
                     responses.append(
-                        Response(
-                            finding=f.text,
-                            number=f.number,
-                            title=f.title,
-                            topic="other",
-                            position="partial",
-                            answer=phrase("no_test"),
+                        _response(
+                            f,
+                            "other",
+                            "partial",
+                            phrase("no_test"),
+                            [],
+                            [],
+                            "",
                             flags=["not tested against the records: the position needs review"],
                         )
                     )

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from assistant.config import Settings
 from assistant.errors import DocumentError, HeaderError
+from assistant.stores import prepared
 from assistant.stores.records import Records, writer_lock
 from assistant.stores.workspace import Workspace
 from ingest import identifiers as ids
@@ -212,6 +213,8 @@ class Ingestor:
         ws = Workspace.of(self.settings)
         with writer_lock(ws.root), Records(ws.records) as rec:
             report = self._run(rec, paths, prune)
+            self.progress.phase("preparing the records for the checks")
+            prepared.refresh(rec.con)
             report.seconds = time.perf_counter() - started
             t = report.totals()
             run_id = rec.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]

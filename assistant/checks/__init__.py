@@ -10,7 +10,9 @@ are renderings of that one object.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from contextlib import contextmanager
 
 from pydantic import BaseModel, Field
 
@@ -123,17 +125,23 @@ def run_checks(
     catalogue = {c.id: c for c in check_catalogue(settings)}
     selected = checks or list(REGISTRY)
     findings: list[Finding] = []
-    for cid in selected:
-        for f in REGISTRY[cid].fn(ctx):
-            if not f.legal_basis:
-                f.legal_basis = list(REGISTRY[cid].legal_basis)
-            findings.append(f)
-        catalogue[cid].findings = sum(1 for f in findings if f.check == cid)
-    _recommend(ctx, findings)
-    kept = [
-        f for f in findings if f.concerns(part_number, entry, payment_id) and (not severity or f.severity == severity)
-    ]
-    kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], list(REGISTRY).index(f.check), _natural(f.id)))
+    with _no_gc():
+        for cid in selected:
+            found = REGISTRY[cid].fn(ctx)
+            for f in found:
+                if not f.legal_basis:
+                    f.legal_basis = list(REGISTRY[cid].legal_basis)
+            catalogue[cid].findings = len(found)
+            findings += found
+        kept = [
+            f
+            for f in findings
+            if (not severity or f.severity == severity)
+            and (not (part_number or entry or payment_id) or f.concerns(part_number, entry, payment_id))
+        ]
+        order = {c: i for i, c in enumerate(REGISTRY)}
+        kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], order[f.check], _natural(f.id)))
+        _recommend(ctx, kept)
     filters = {
         k: v
         for k, v in {"part_number": part_number, "entry": entry, "payment_id": payment_id, "severity": severity}.items()
@@ -151,37 +159,69 @@ def run_checks(
 
 def _recommend(ctx: CheckContext, findings: list[Finding]) -> None:
     """Fill each finding's recommendation from prompts/recommendations.j2, knowing which of its entries
-    can still be corrected by post-summary correction."""
+    can still be corrected by post-summary correction.
+
+    The template reads a few things about a finding (its check, part, whether duty is at stake, the
+    records missing) and lists or counts its entries; it is rendered once per distinct combination
+    with numbered placeholders for the entries, which are then filled in, so thirty thousand
+    line-level findings cost a handful of renderings.
+    """
     from prompts import render
 
-    dates = {
-        r["entry_number"]: r
-        for r in ctx.rows(
-            "SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary FROM lines GROUP BY entry_number"
-        )
+    correctable = {
+        r[0]
+        for r in ctx.con.execute(
+            "SELECT entry_number FROM entries WHERE entered >= ? AND summary_date >= ?",
+            [ctx.as_of - dt.timedelta(days=PSC_DAYS), ctx.as_of - dt.timedelta(days=PSC_BEFORE_LIQUIDATION)],
+        ).fetchall()
     }
+    rendered: dict[tuple, list] = {}
     for f in findings:
-        psc, late = [], []
-        for e in f.entries:
-            d = dates.get(e)
-            if (
-                d
-                and (ctx.as_of - d["entered"]).days <= PSC_DAYS
-                and (ctx.as_of - d["summary"]).days <= PSC_BEFORE_LIQUIDATION
-            ):
-                psc.append(e)
-            else:
-                late.append(e)
-        text = render(
-            "recommendations.j2",
-            f=f,
-            psc=psc,
-            late=late,
-            params=ctx.params,
-            classification_checks=CLASSIFICATION_CHECKS,
-        )
-        f.recommendation = " ".join(text.split())
+        psc = [e for e in f.entries if e in correctable]
+        late = [e for e in f.entries if e not in correctable]
+        missing = f.evidence_rows[0].get("missing") if f.check == "missing_records" and f.evidence_rows else None
+        part = f.subject.get("part_number")
+        key = (f.check, part, bool(f.amount_at_risk), missing, len(psc), len(late))
+        if key not in rendered:
+            text = render(
+                "recommendations.j2",
+                check=f.check,
+                part=part,
+                has_amount=bool(f.amount_at_risk),
+                missing=missing,
+                psc=[f"\x00{i}\x00" for i in range(len(psc))],
+                late=[f"\x01{i}\x01" for i in range(len(late))],
+                params=ctx.params,
+                classification_checks=CLASSIFICATION_CHECKS,
+            )
+            # text, then (which list, index, text) for every entry slot
+            rendered[key] = _ENTRY_SLOT.split(" ".join(text.split()))
+        pieces = rendered[key]
+        out = [pieces[0]]
+        for i in range(1, len(pieces), 4):
+            out.append(psc[int(pieces[i + 1])] if pieces[i] else late[int(pieces[i + 2])])
+            out.append(pieces[i + 3])
+        f.recommendation = "".join(out)
+
+
+_ENTRY_SLOT = re.compile(r"(?:(\x00)(\d+)\x00|\x01(\d+)\x01)")
+
+
+@contextmanager
+def _no_gc():
+    """No cyclic garbage collection while the findings are built: they are hundreds of thousands of
+    small containers without cycles, and each collection would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _natural(text: str) -> list:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+    return [int(t) if t.isdigit() else t for t in _DIGITS.split(text)]
+
+
+_DIGITS = re.compile(r"(\d+)")

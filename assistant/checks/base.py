@@ -2,17 +2,9 @@
 
 A check is a plain function ``fn(ctx) -> list[Finding]`` registered with an id, a description, its
 legal basis and the settings it reads. It reads the records through ``ctx.con`` (DuckDB) and the
-temporary tables :func:`prepare` builds once per run:
-
-``lines``
-    one row per entry summary line: the main tariff ordinal (Tariff Ordinal Number 1) only, since
-    classification, origin and value are tested on the main HTS number; Chapter 99 rows (``9903...``,
-    ordinal 2+) are not lines of their own. ``total_duty`` adds the duty of every ordinal of that
-    line, so ``total_duty / value`` is the line's effective duty rate including Section 301 duty.
-    When the same entry line appears in two exports, the one from the file named last wins.
-``hts_rates``
-    the duty rate observed for each HTS number: main-ordinal duty / entered value over lines with no
-    special program claim. Used to estimate duty at stake when a line was declared under another HTS.
+relations :func:`prepare` points at once per run: ``lines`` (one row per entry line, main tariff
+ordinal, with the line's total duty), ``hts_rates``, ``master`` and ``entries``, defined and stored
+by :mod:`assistant.stores.prepared`.
 """
 
 from __future__ import annotations
@@ -28,13 +20,15 @@ from pydantic import BaseModel, Field
 
 from assistant.config import CheckSettings
 from assistant.formats import money  # noqa: F401  (the checks' evidence text uses it)
+from assistant.stores.prepared import prepare  # noqa: F401  (the checks' shared relations)
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 EVIDENCE_TEXT_LIMIT = 25  # evidence lines in text; every row stays in evidence_rows (and the XLSX)
 
 
-class LineLoss(BaseModel):
+@dataclass(frozen=True, slots=True)
+class LineLoss:
     """One entry line a finding concerns, with the duty at stake on that line when it is known."""
 
     entry: str
@@ -57,7 +51,18 @@ class Finding(BaseModel):
     legal_basis: list[str] = Field(default_factory=list)
     recommendation: str = ""
     evidence_rows: list[dict] = Field(default_factory=list)
+    cause: str = Field(
+        default="",
+        description="what this finding shares with others of its check (one part's claims in one period without "
+        "a certificate, ...); reports show the findings of one cause under one summary row",
+    )
     lines: list[LineLoss] = Field(default_factory=list, exclude=True)
+
+    @classmethod
+    def of(cls, **fields: Any) -> Finding:
+        """A finding from values the check computed itself (no validation: built in bulk)."""
+        fields.setdefault("legal_basis", [])
+        return cls.model_construct(**fields)
 
     def concerns(self, part_number: str | None = None, entry: str | None = None, payment_id: str | None = None) -> bool:
         """True when the finding is about that part, entry or payment (subject, entries or evidence rows)."""
@@ -165,47 +170,6 @@ def check(id: str, *, title: str, legal_basis: list[str], params: list[str], sev
     return register
 
 
-# --- shared views ------------------------------------------------------------------------------
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the per-run temporary tables and macros the checks read (see the module docstring)."""
-    # HTS numbers compared as digits: the shorter (at least 6 digits) must be a prefix of the longer.
-    con.execute(
-        """CREATE OR REPLACE TEMP MACRO hts_eq(a, b) AS (
-               length(a) >= 6 AND length(b) >= 6
-               AND left(a, least(length(a), length(b))) = left(b, least(length(a), length(b))))"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE lines AS
-        WITH dedup AS (
-            SELECT * EXCLUDE (raw) FROM entry_lines
-            WHERE entry_number IS NOT NULL AND line_number IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY entry_number, line_number, coalesce(tariff_ordinal, 1)
-                                       ORDER BY source_file DESC, source_row) = 1
-        ), duty AS (
-            SELECT entry_number, line_number, sum(coalesce(duty, 0)) AS total_duty FROM dedup GROUP BY ALL
-        )
-        SELECT d.*, coalesce(d.entry_date, d.entry_summary_date) AS entered, u.total_duty,
-               regexp_replace(coalesce(d.hts, ''), '[^0-9]', '', 'g') AS hts_d
-        FROM dedup d JOIN duty u USING (entry_number, line_number)
-        WHERE coalesce(d.tariff_ordinal, 1) = 1"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE hts_rates AS
-        SELECT hts_d, sum(coalesce(duty, 0)) / sum(value) AS rate, count(*) AS n
-        FROM lines WHERE hts_d <> '' AND value > 0 AND coalesce(trim(spi), '') = ''
-        GROUP BY hts_d"""
-    )
-    # The product master, one row per part (the last file and row win when a part repeats).
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE master AS
-        SELECT * EXCLUDE (raw), regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') AS hts_d FROM products
-        WHERE part_number IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY part_number ORDER BY source_file DESC, source_row DESC) = 1"""
-    )
-
-
 # --- helpers shared by the checks ---------------------------------------------------------------
 
 
@@ -241,25 +205,44 @@ def qty(x) -> str:
     return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
 
 
+# The columns of ``lines`` that line_row and line_text read: what a query fetching many lines selects.
+LINE_COLUMNS = (
+    "entry_number, line_number, entry_summary_date, entry_date, entered, part_number, hts, hts_d, country_of_origin, "
+    "mid, spi, quantity, uom, value, total_duty, additions, invoice_number, source_file, source_row, psc"
+)
+
+
+def line_columns(alias: str) -> str:
+    """``LINE_COLUMNS`` of the table or view ``alias`` (e.g. ``l.entry_number, l.line_number, ...``),
+    amounts as DOUBLE (decimals cost twice as much to fetch; every amount shown is rounded to cents)."""
+    cols = [c.strip() for c in LINE_COLUMNS.split(",")]
+    return ", ".join(
+        f"{alias}.{c}::DOUBLE AS {c}" if c in ("value", "total_duty", "additions") else f"{alias}.{c}" for c in cols
+    )
+
+
 def line_row(r: dict) -> dict:
     """The evidence row of an entry line: what a user needs to find it in the ES-003 export."""
+    get = r.get
+    summary, entry_date = get("entry_summary_date"), get("entry_date")
+    duty = r["total_duty"] if "total_duty" in r else get("duty")
     return {
         "entry": r["entry_number"],
         "line": r["line_number"],
-        "summary_date": str(r["entry_summary_date"]) if r.get("entry_summary_date") else None,
-        "entry_date": str(r["entry_date"]) if r.get("entry_date") else None,
-        "part_number": r.get("part_number"),
-        "hts": r.get("hts"),
-        "country_of_origin": r.get("country_of_origin"),
-        "mid": r.get("mid"),
-        "spi": r.get("spi"),
-        "quantity": _num(r.get("quantity")),
-        "uom": r.get("uom"),
-        "value": _num(r.get("value")),
-        "duty": _num(r.get("total_duty", r.get("duty"))),
-        "additions": _num(r.get("additions")),
-        "invoice": r.get("invoice_number"),
-        "source": f"{r.get('source_file')} row {r.get('source_row')}",
+        "summary_date": str(summary) if summary else None,
+        "entry_date": str(entry_date) if entry_date else None,
+        "part_number": get("part_number"),
+        "hts": get("hts"),
+        "country_of_origin": get("country_of_origin"),
+        "mid": get("mid"),
+        "spi": get("spi"),
+        "quantity": _num(get("quantity")),
+        "uom": get("uom"),
+        "value": _num(get("value")),
+        "duty": _num(duty),
+        "additions": _num(get("additions")),
+        "invoice": get("invoice_number"),
+        "source": f"{get('source_file')} row {get('source_row')}",
     }
 
 
@@ -287,6 +270,11 @@ def line_text(r: dict, extra: str = "") -> str:
     return text + f" [{r.get('source_file')} row {r.get('source_row')}]"
 
 
+def lines_text(rows: list[dict], extra: str = "", what: str = "lines") -> list[str]:
+    """``line_text`` of the first rows, capped: only the lines shown are rendered."""
+    return cap([line_text(r, extra) for r in rows[: EVIDENCE_TEXT_LIMIT + 1]], len(rows), what)
+
+
 def cap(evidence: list[str], total: int | None = None, what: str = "rows") -> list[str]:
     """Keep the text evidence readable; the full rows stay in ``evidence_rows``."""
     total = len(evidence) if total is None else total
@@ -301,7 +289,7 @@ def _num(x):
     if x is None:
         return None
     f = float(x)
-    return int(f) if f == int(f) and abs(f) < 1e15 else round(f, 2)
+    return int(f) if f.is_integer() and abs(f) < 1e15 else round(f, 2)
 
 
 def severity_for(base: Severity, amount: float | None, params: CheckSettings) -> Severity:

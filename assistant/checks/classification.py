@@ -22,7 +22,9 @@ from assistant.checks.base import (
     cap,
     check,
     finding_id,
+    hts_digits,
     hts_match,
+    line_columns,
     line_row,
     line_text,
     money,
@@ -99,11 +101,18 @@ def hts_inconsistency(ctx: CheckContext) -> list[Finding]:
         reference[part] = (
             (m["hts"], "the product master's HTS") if m and m.get("hts_d") else (gs[0]["hts"], "the HTS used most")
         )
-    ctx.temp_table("hts_reference", {"part_number": list(reference), "ref_hts": [r[0] for r in reference.values()]})
+    ctx.temp_table(
+        "hts_reference",
+        {
+            "part_number": list(reference),
+            "ref_hts": [r[0] for r in reference.values()],
+            "ref_d": [hts_digits(r[0]) for r in reference.values()],
+        },
+    )
     off_by_part: dict[str, list[dict]] = defaultdict(list)
     for r in ctx.rows(
-        """SELECT l.*, r.ref_hts FROM lines l JOIN hts_reference r USING (part_number)
-           WHERE l.hts_d <> '' AND NOT hts_eq(l.hts_d, regexp_replace(r.ref_hts, '[^0-9]', '', 'g'))
+        f"""SELECT {line_columns("l")}, r.ref_hts FROM lines l JOIN hts_reference r USING (part_number)
+           WHERE l.hts_d <> '' AND NOT hts_eq(l.hts_d, r.ref_d)
            ORDER BY l.part_number, l.entry_summary_date, l.entry_number, l.line_number"""
     ):
         off_by_part[r["part_number"]].append(r)
@@ -157,11 +166,11 @@ def hts_master_mismatch(ctx: CheckContext) -> list[Finding]:
     master = _master(ctx)
     off_by_part: dict[str, list[dict]] = defaultdict(list)
     for r in ctx.rows(
-        """SELECT * FROM (
-               SELECT l.*, count(*) OVER (PARTITION BY l.part_number) AS part_lines, m.hts_d AS master_d
-               FROM lines l JOIN master m USING (part_number) WHERE m.hts_d <> '')
-           WHERE hts_d <> '' AND NOT hts_eq(hts_d, master_d)
-           ORDER BY part_number, entry_summary_date, entry_number, line_number"""
+        f"""SELECT {line_columns("l")}, c.part_lines
+           FROM lines l JOIN master m USING (part_number)
+           JOIN (SELECT part_number, count(*) AS part_lines FROM lines GROUP BY part_number) c USING (part_number)
+           WHERE m.hts_d <> '' AND l.hts_d <> '' AND NOT hts_eq(l.hts_d, m.hts_d)
+           ORDER BY l.part_number, l.entry_summary_date, l.entry_number, l.line_number"""
     ):
         off_by_part[r["part_number"]].append(r)
     findings = []
@@ -220,7 +229,7 @@ def ruling_conflict(ctx: CheckContext) -> list[Finding]:
     ctx.temp_table("ruling_tariffs", {"part_number": [p for p, _ in pairs], "tariff": [t for _, t in pairs]})
     lines_by_part: dict[str, list[dict]] = defaultdict(list)
     for r in ctx.rows(
-        """SELECT l.* FROM lines l WHERE l.hts_d <> '' AND l.part_number IN (SELECT part_number FROM ruling_tariffs)
+        f"""SELECT {line_columns("l")} FROM lines l WHERE l.hts_d <> '' AND l.part_number IN (SELECT part_number FROM ruling_tariffs)
            AND NOT EXISTS (SELECT 1 FROM ruling_tariffs t WHERE t.part_number = l.part_number
                            AND hts_eq(l.hts_d, regexp_replace(t.tariff, '[^0-9]', '', 'g')))
            ORDER BY l.part_number, l.entry_summary_date, l.entry_number, l.line_number"""

@@ -13,7 +13,17 @@ entry date (or entry summary date when the export has none) is before ``as_of`` 
 
 from __future__ import annotations
 
-from assistant.checks.base import CheckContext, Finding, LineLoss, cap, check, finding_id, line_row, line_text
+from assistant.checks.base import (
+    LINE_COLUMNS,
+    CheckContext,
+    Finding,
+    LineLoss,
+    cap,
+    check,
+    finding_id,
+    line_row,
+    line_text,
+)
 from assistant.stores.records import scalar
 
 # Records on the 19 USC 1509(a)(1)(A) list ("(a)(1)(A) list"): failing to produce them on demand can
@@ -34,15 +44,20 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
     entry date) for which one of the required documents (required_documents, by default commercial
     invoice, packing list and entry summary CBP Form 7501) is not among the documents linked to it.
     A missing commercial invoice is high severity: it is an (a)(1)(A) list record whose failure to
-    produce can be penalised under 19 USC 1509(g)."""
+    produce can be penalised under 19 USC 1509(g). Runs only when entry documents of at least one
+    required kind have been ingested: before any, every entry would be flagged."""
     required = list(ctx.params.required_documents)
+    if not scalar(ctx.con, "SELECT count(*) FROM documents WHERE list_contains(?, kind)", [required]):
+        ctx.note(
+            f"missing_records: no entry documents ingested yet (none of {', '.join(required)}); not tested. "
+            "Ingest the entry files (invoices, packing lists, 7501s) to test recordkeeping"
+        )
+        return []
     start = ctx.retention_start
     entries = ctx.rows(
         """WITH ent AS (
-               SELECT entry_number, min(entered) AS entered, min(entry_summary_date) AS summary_date, count(*) AS n_lines,
-                      string_agg(DISTINCT invoice_number, ', ' ORDER BY invoice_number) AS invoices, sum(value) AS value,
-                      min(source_file) AS source_file
-               FROM lines GROUP BY entry_number HAVING min(entered) >= ?
+               SELECT entry_number, entered, summary_date, n_lines, invoices, value, source_file
+               FROM entries WHERE entered >= ?
            ), have AS (
                SELECT de.entry_number, list(DISTINCT d.kind) AS kinds
                FROM document_entries de JOIN documents d USING (path)
@@ -75,6 +90,7 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
                 check="missing_records",
                 severity="high" if A1A_LIST & set(missing) else "medium",
                 title=f"{e['entry_number']} (entered {e['entered']}): no {', '.join(k.replace('_', ' ') for k in missing)} on file",
+                cause=f"no {', '.join(k.replace('_', ' ') for k in missing)} on file",
                 subject=subject,
                 entries=[e["entry_number"]],
                 amount_at_risk=None,
@@ -124,10 +140,9 @@ def broker_review_missing(ctx: CheckContext) -> list[Finding]:
         0,
     )
     rows = ctx.rows(
-        """SELECT entry_number, min(entry_summary_date) AS summary_date, min(entered) AS entered, count(*) AS n_lines,
-                  sum(value) AS value, min(source_file) AS source_file, min(source_row) AS source_row
-           FROM lines WHERE entry_number NOT IN (SELECT entry_number FROM broker_reviews WHERE entry_number IS NOT NULL)
-           GROUP BY entry_number ORDER BY min(entry_summary_date), entry_number"""
+        """SELECT entry_number, summary_date, entered, n_lines, value, source_file, source_row FROM entries
+           WHERE entry_number NOT IN (SELECT entry_number FROM broker_reviews WHERE entry_number IS NOT NULL)
+           ORDER BY summary_date, entry_number"""
     )
     findings = []
     for e in rows:
@@ -138,6 +153,9 @@ def broker_review_missing(ctx: CheckContext) -> list[Finding]:
                 check="broker_review_missing",
                 severity="low",
                 title=f"{e['entry_number']} (entry summary {e['summary_date']}, {e['n_lines']} line(s)) has no review in the broker review log",
+                cause=f"entries summarised in {e['summary_date'].year} Q{(e['summary_date'].month - 1) // 3 + 1} with no review in the log"
+                if e["summary_date"]
+                else "entries with no review in the log",
                 subject=subject,
                 entries=[e["entry_number"]],
                 amount_at_risk=None,
@@ -174,7 +192,7 @@ def psc_pattern(ctx: CheckContext) -> list[Finding]:
     psc_min_entries different entries. One correction is a fix; a pattern shows a root cause
     (product master, broker instructions, supplier data) that CBP will ask about."""
     rows = ctx.rows(
-        """SELECT * FROM lines WHERE psc AND part_number IN (
+        f"""SELECT {LINE_COLUMNS} FROM lines WHERE psc AND part_number IN (
                SELECT part_number FROM lines WHERE psc AND part_number IS NOT NULL
                GROUP BY part_number HAVING count(DISTINCT entry_number) >= ?)
            ORDER BY part_number, entered, entry_number, line_number""",

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assistant.checks.base import (
+    LINE_COLUMNS,
     CheckContext,
     Finding,
     LineLoss,
     check,
     finding_id,
+    line_columns,
     line_row,
     line_text,
     money,
@@ -42,32 +44,58 @@ def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
     entry date. A claim must be supported by a certification in the importer's possession when the
     claim is made (19 CFR 182.12); without one, the duty saved is owed."""
     codes = [c.upper() for c in ctx.params.usmca_spi_codes]
-    certs = defaultdict(list)
-    for c in ctx.rows("SELECT * EXCLUDE (raw) FROM certificates WHERE part_number IS NOT NULL ORDER BY blanket_start"):
-        if (c.get("program") or "USMCA").strip().upper() in ("USMCA", "CUSMA", "T-MEC"):
-            certs[c["part_number"].strip().upper()].append(c)
+    usmca = """part_number IS NOT NULL
+               AND upper(coalesce(nullif(trim(program), ''), 'USMCA')) IN ('USMCA', 'CUSMA', 'T-MEC')"""
+    on_file: dict[str, list[str]] = defaultdict(list)
+    listed: dict[str, list[str]] = defaultdict(list)
+    for c in ctx.rows(f"SELECT * EXCLUDE (raw) FROM certificates WHERE {usmca} ORDER BY blanket_start"):
+        part = c["part_number"].strip().upper()
+        on_file[part].append(
+            f"On file: certificate {c['certificate_id']} ({c.get('program') or 'USMCA'}) for {c['part_number']}, "
+            f"blanket {c['blanket_start']} to {c['blanket_end']}, producer {c.get('producer') or 'n/a'}"
+            + (f", document {c['document']}" if c.get("document") else "")
+            + f" [{c['source_file']} row {c['source_row']}]"
+        )
+        listed[part].append(f"{c['certificate_id']} {c['blanket_start']}..{c['blanket_end']}")
+    # Only the claims no certificate covers come back, with the certificates either side of the gap.
     claims = ctx.rows(
-        "SELECT * FROM lines WHERE list_contains(?, upper(trim(spi))) ORDER BY entered, entry_number, line_number",
+        f"""WITH certs AS (
+                SELECT upper(trim(part_number)) AS part, blanket_start, blanket_end FROM certificates
+                WHERE {usmca} AND blanket_start IS NOT NULL AND blanket_end IS NOT NULL
+            ), claims AS (
+                SELECT {LINE_COLUMNS}, upper(trim(coalesce(part_number, ''))) AS part FROM lines
+                WHERE list_contains(?, upper(trim(spi)))
+            )
+            SELECT c.*,
+                   (SELECT max(k.blanket_end) FROM certs k WHERE k.part = c.part AND k.blanket_end < c.entered) AS ended,
+                   (SELECT min(k.blanket_start) FROM certs k WHERE k.part = c.part AND k.blanket_start > c.entered) AS starts
+            FROM claims c
+            WHERE NOT EXISTS (SELECT 1 FROM certs k WHERE k.part = c.part
+                              AND k.blanket_start <= c.entered AND c.entered <= k.blanket_end)
+            ORDER BY c.entered, c.entry_number, c.line_number""",
         [codes],
     )
     findings = []
     for r in claims:
-        part = (r.get("part_number") or "").strip().upper()
-        on_file = certs.get(part, [])
-        day = r["entered"]
-        covering = [
-            c
-            for c in on_file
-            if c["blanket_start"] and c["blanket_end"] and c["blanket_start"] <= day <= c["blanket_end"]
-        ]
-        if covering:
-            continue
+        part, day = r["part"], r["entered"]
+        certs = on_file.get(part, [])
         if not part:
             why = "the line gives no part number, so no certificate can be matched to it"
-        elif not on_file:
+            cause = "USMCA claims on lines with no part number"
+        elif not certs:
             why = f"no USMCA certificate on file for {part}"
+            cause = f"{part}: USMCA claims with no certificate on file"
         else:
             why = f"no certificate for {part} covers {day}"
+            cause = f"{part}: USMCA claims " + (
+                f"between the certificate ending {r['ended']} and the one starting {r['starts']}"
+                if r["ended"] and r["starts"]
+                else f"after the last certificate, ending {r['ended']}"
+                if r["ended"]
+                else f"before the first certificate, starting {r['starts']}"
+                if r["starts"]
+                else "with no certificate giving a blanket period"
+            )
         rate = ctx.hts_rate(r["hts"])
         if rate:
             amount = round(float(r["value"] or 0) * rate[0], 2)
@@ -79,16 +107,8 @@ def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
             amount, basis = None, f"not computed: no line without a program claim shows the duty rate of {r['hts']}"
         subject = {"entry": r["entry_number"], "line": r["line_number"]}
         date_note = "entry date" if r.get("entry_date") else "entry summary date (no entry date in the export)"
-        evidence = [line_text(r, f"{date_note} {day}"), why[0].upper() + why[1:] + "."]
-        evidence += [
-            f"On file: certificate {c['certificate_id']} ({c.get('program') or 'USMCA'}) for {c['part_number']}, "
-            f"blanket {c['blanket_start']} to {c['blanket_end']}, producer {c.get('producer') or 'n/a'}"
-            + (f", document {c['document']}" if c.get("document") else "")
-            + f" [{c['source_file']} row {c['source_row']}]"
-            for c in on_file
-        ]
         findings.append(
-            Finding(
+            Finding.of(
                 id=finding_id("spi_without_certificate", subject),
                 check="spi_without_certificate",
                 severity=severity_for("high", amount, ctx.params),
@@ -97,16 +117,9 @@ def spi_without_certificate(ctx: CheckContext) -> list[Finding]:
                 entries=[r["entry_number"]],
                 amount_at_risk=amount,
                 amount_basis=basis,
-                evidence=evidence,
-                evidence_rows=[
-                    line_row(r)
-                    | {
-                        "certificates_on_file": "; ".join(
-                            f"{c['certificate_id']} {c['blanket_start']}..{c['blanket_end']}" for c in on_file
-                        )
-                        or "none"
-                    }
-                ],
+                evidence=[line_text(r, f"{date_note} {day}"), why[0].upper() + why[1:] + ".", *certs],
+                evidence_rows=[line_row(r) | {"certificates_on_file": "; ".join(listed.get(part, [])) or "none"}],
+                cause=cause,
                 lines=[LineLoss(entry=r["entry_number"], line=r["line_number"], loss=amount)],
             )
         )
@@ -129,11 +142,11 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
     provinces = sorted(CANADIAN_PROVINCES)
     findings = []
     for r in ctx.rows(
-        """SELECT * FROM (
-               SELECT l.*, upper(trim(l.country_of_origin)) AS declared,
+        f"""SELECT * FROM (
+               SELECT {line_columns("l")}, upper(trim(l.country_of_origin)) AS declared,
                       upper(trim(m.country_of_origin)) AS master_origin, m.source_file AS master_file, m.source_row AS master_row,
                       CASE WHEN list_contains(?, upper(left(trim(l.mid), 2))) THEN 'CA'
-                           WHEN regexp_full_match(upper(left(trim(l.mid), 2)), '[A-Z]{2}') THEN upper(left(trim(l.mid), 2)) END AS mid_c
+                           WHEN regexp_full_match(upper(left(trim(l.mid), 2)), '[A-Z]{{2}}') THEN upper(left(trim(l.mid), 2)) END AS mid_c
                FROM lines l LEFT JOIN master m USING (part_number)
                WHERE l.country_of_origin IS NOT NULL)
            WHERE (master_origin IS NOT NULL AND master_origin <> declared) OR (mid_c IS NOT NULL AND mid_c <> declared)
@@ -161,6 +174,15 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
                 severity="high",
                 title=f"{r['entry_number']} line {r['line_number']}: {r.get('part_number') or 'line'} declared origin {declared}; "
                 + "; ".join(x.split(" [")[0] for x in reasons),
+                cause=f"{r.get('part_number') or 'lines with no part number'}: declared origin {declared}; "
+                + "; ".join(
+                    x
+                    for x in (
+                        rows.get("master_origin") and f"product master says {rows['master_origin']}",
+                        rows.get("mid_country") and f"manufacturer's country {rows['mid_country']}",
+                    )
+                    if x
+                ),
                 subject=subject,
                 entries=[r["entry_number"]],
                 amount_at_risk=None,

@@ -38,14 +38,16 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.checks.base import (
+    LINE_COLUMNS,
     CheckContext,
     Finding,
     LineLoss,
-    cap,
     check,
     finding_id,
+    line_columns,
     line_row,
     line_text,
+    lines_text,
     money,
     qty,
     severity_for,
@@ -196,7 +198,7 @@ def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
         for pid in present:
             by_id[pid].key_on_lines = True
         for r in ctx.rows(
-            f"""SELECT p.payment_id, l.* FROM linked_payments p JOIN lines l ON {line_col} = p.k
+            f"""SELECT p.payment_id, {line_columns("l")} FROM linked_payments p JOIN lines l ON {line_col} = p.k
                 WHERE (p.kind = 'assist' AND l.entry_summary_date >= CAST(p.paid AS DATE))
                    OR (p.kind = 'royalty' AND abs(date_diff('day', CAST(p.paid AS DATE), l.entry_summary_date)) <= ?)
                 ORDER BY p.payment_id, l.entry_summary_date, l.entry_number, l.line_number""",
@@ -277,7 +279,7 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
         evidence.append("No Line Additions Amount on any linked line")
     credited_keys = {(ln["entry_number"], ln["line_number"]) for ln, _ in d.credited}
     others = [ln for ln in d.lines if (ln["entry_number"], ln["line_number"]) not in credited_keys]
-    evidence += cap([line_text(ln) for ln in others], what="linked lines")
+    evidence += lines_text(others, what="linked lines")
     rows = [
         {
             "payment_id": row["payment_id"],
@@ -299,7 +301,7 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
         | {"payment_id": row["payment_id"], "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
         for ln in d.lines
     ]
-    return Finding(
+    return Finding.of(
         id=finding_id(check_id, subject),
         check=check_id,
         severity=severity_for("high", amount, ctx.params),
@@ -381,8 +383,8 @@ def value_outlier(ctx: CheckContext) -> list[Finding]:
     tested. When the MAD is 0 the mean absolute deviation x 1.2533 stands in for it."""
     p = ctx.params
     rows = ctx.rows(
-        """WITH priced AS (
-               SELECT *, coalesce(uom, '') AS u, (value - coalesce(additions, 0)) / quantity AS unit_price FROM lines
+        f"""WITH priced AS (
+               SELECT {LINE_COLUMNS}, coalesce(uom, '') AS u, (value - coalesce(additions, 0)) / quantity AS unit_price FROM lines
                WHERE part_number IS NOT NULL AND quantity > 0 AND value > 0
            ), med AS (
                SELECT part_number, u, count(*) AS n, median(unit_price) AS med, mad(unit_price) AS mad
@@ -417,6 +419,7 @@ def value_outlier(ctx: CheckContext) -> list[Finding]:
                 severity=severity_for("medium", amount, p),
                 title=f"{r['entry_number']} line {r['line_number']}: {r['part_number']} at {money(price)}/{r.get('uom') or 'unit'}, "
                 f"{price / med:.0%} of its usual {money(med)}",
+                cause=f"{r['part_number']}: unit price far below its usual {money(med)}/{r.get('uom') or 'unit'}",
                 subject=subject,
                 entries=[r["entry_number"]],
                 amount_at_risk=amount,

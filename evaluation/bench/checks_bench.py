@@ -3,13 +3,27 @@
     python -m evaluation.bench.checks_bench --rows 1000000
     python -m evaluation.bench.checks_bench --rows 10000,100000,1000000   # growth table
     python -m evaluation.bench.checks_bench --rows 1000000 --cores 2       # pinned to 2 CPU cores
+    python -m evaluation.bench.checks_bench --shapes many:docs,few:none    # importer shapes
 
-The generated importer has 5,000 parts, an ES-003 export with Chapter 99 rows for a third of the
-lines, a product master, payments (assists, royalties, goods), certificates and a broker review log,
-and planted problems at realistic rates (0.5% of lines off the master HTS, 0.1% undervalued, ...).
-Entry documents are recorded as linked for 99% of entries (catalogue rows written straight into the
-records database, since the benchmark measures the checks, not PDF parsing). Each size runs in a
-fresh process, so its peak RSS is its own.
+The cost of the checks depends on the shape of the data as much as on its size, so each size runs
+in one or more **shapes**, ``PARTS:DOCUMENTS``:
+
+``many``
+    5,000 parts, a fiftieth of them from Mexico claiming USMCA, certificates on file for every year;
+``few``
+    25 parts with many lines each, a fifth of them from Mexico claiming USMCA, and one year of
+    certificates missing for two of those (tens of thousands of claims without a certificate, the
+    flood the report groups by cause);
+``docs`` / ``none``
+    an invoice, packing list and 7501 recorded as linked for 99% of entries (catalogue rows written
+    straight into the records database: the benchmark measures the checks, not PDF parsing), or no
+    entry document at all (records first, documents later, as most importers start).
+
+Every shape has an ES-003 export with Chapter 99 rows for a third of the Chinese lines, a product
+master, payments (assists, royalties, goods), certificates and a broker review log, and planted
+problems at realistic rates (0.5% of lines off the master HTS, 0.1% undervalued, ...). Each size and
+shape runs in a fresh process, so its peak RSS is its own. Besides the whole run, each check is
+timed alone (one ``run_checks`` call with only that check) to show its fixed cost.
 """
 
 from __future__ import annotations
@@ -26,18 +40,22 @@ from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.checks_bench"
 AS_OF = dt.date(2026, 6, 30)
-N_PARTS = 5000
 HTS = ["3924.90.5650", "3926.40.0090", "6110.30.3020", "3923.21.0030", "3917.33.0000"]
 RATES = [0.034, 0.053, 0.32, 0.03, 0.031]
+# parts, every how many parts one is Mexican (USMCA claims), Mexican parts missing a year of certificates
+# (payments: four per part, at most 2,000)
+SHAPES = {"many": (5000, 50, 0), "few": (25, 5, 5)}
+DOCUMENTS = {"docs": 0.99, "none": 0.0}
 
 
-def _part(p: int) -> tuple[str, str, float, str, str]:
-    coo = "MX" if p % 50 == 0 else "CN"
+def _part(p: int, mx_every: int = 50) -> tuple[str, str, float, str, str]:
+    coo = "MX" if p % mx_every == 0 else "CN"
     return f"P-{p:05d}", HTS[p % len(HTS)], RATES[p % len(RATES)], coo, f"{coo}MFR{p % 300:04d}SHE"
 
 
-def write_case(folder: Path, rows: int, seed: int = 1) -> int:
-    """Write the case's CSVs; return the number of entries."""
+def write_case(folder: Path, rows: int, seed: int = 1, shape: str = "many") -> int:
+    """Write the case's CSVs in one of the ``SHAPES``; return the number of entries."""
+    N_PARTS, mx_every, missing_years = SHAPES[shape]
     rng = random.Random(seed)
     start = AS_OF - dt.timedelta(days=6 * 365)
     price = [rng.uniform(0.5, 40) for _ in range(N_PARTS)]
@@ -56,7 +74,7 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
                 entries.append((number, day))
             line += 1
             p = rng.randrange(N_PARTS)
-            part, hts, rate, coo, mid = _part(p)
+            part, hts, rate, coo, mid = _part(p, mx_every)
             qty = rng.randint(10, 5000)
             unit = price[p] * rng.uniform(0.93, 1.07)
             spi = "S" if coo == "MX" else ""
@@ -110,7 +128,7 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
             ]
         )
         for p in range(N_PARTS):
-            part, hts, _, coo, _ = _part(p)
+            part, hts, _, coo, _ = _part(p, mx_every)
             w.writerow([part, "ITEM", hts, coo, "", "GRI 1", "Trade Compliance", "01/02/2020"])
     with (folder / "payments.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -128,9 +146,9 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
                 "Included In Invoice Price",
             ]
         )
-        for i in range(2000):
+        for i in range(min(2000, 4 * N_PARTS)):
             p = rng.randrange(N_PARTS)
-            part, _, _, coo, mid = _part(p)
+            part, _, _, coo, mid = _part(p, mx_every)
             day = start + dt.timedelta(days=rng.randrange(2190))
             kind = rng.random()
             gl, memo = (
@@ -157,14 +175,17 @@ def write_case(folder: Path, rows: int, seed: int = 1) -> int:
     with (folder / "certificates.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["Certificate ID", "Program", "Part Number", "Producer", "Blanket Start", "Blanket End", "Document"])
-        for p in range(0, N_PARTS, 50):
+        mexican = list(range(0, N_PARTS, mx_every))
+        for p in mexican:
             for y in range(6):
+                if y == 3 and p in mexican[:missing_years]:
+                    continue  # a year of claims without a certificate
                 s = start + dt.timedelta(days=365 * y)
                 w.writerow(
                     [
                         f"C-{p}-{y}",
                         "USMCA",
-                        _part(p)[0],
+                        _part(p, mx_every)[0],
                         "Producer",
                         s.isoformat(),
                         (s + dt.timedelta(days=364)).isoformat(),

@@ -363,10 +363,20 @@ def test_empty_and_partial_records_run_cleanly(case):
     case.line("AAA-0000002-1", 1, "2026-01-05", "P-1", None, 0, qty=None, coo=None, mid="??")
     run = case.run()
     checks = {f.check for f in run.findings}
-    assert checks == {"missing_records", "spi_without_certificate"}
+    assert checks == {"spi_without_certificate"}
     spi = next(f for f in run.findings if f.check == "spi_without_certificate")
     assert "no part number" in spi.title
     assert any("no broker review log" in n for n in run.notes)
+    # no entry document ingested at all: recordkeeping is not tested (a note), not every entry flagged
+    assert any(n.startswith("missing_records: no entry documents ingested yet") for n in run.notes)
+    # a manual or ruling is not an entry document; one invoice is, and then the others are missing
+    _doc(case, "manuals/policy.pdf", "compliance_manual")
+    assert "missing_records" not in {f.check for f in case.run().findings}
+    _doc(case, "docs/inv-1.pdf", "commercial_invoice", entry="AAA-0000001-1")
+    flagged = {f.subject["entry"]: f for f in case.run().findings if f.check == "missing_records"}
+    assert set(flagged) == {"AAA-0000001-1", "AAA-0000002-1"}
+    assert "commercial_invoice" not in flagged["AAA-0000001-1"].evidence_rows[0]["missing"]
+    assert flagged["AAA-0000002-1"].severity == "high"  # no invoice: an (a)(1)(A) list record
 
 
 def test_the_check_groups_name_every_registered_check_once():

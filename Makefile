@@ -51,9 +51,11 @@ bench: install
 	$(BIN)/python -m evaluation.bench.load_bench --askers 20 --seconds 30
 	$(BIN)/python -m evaluation.bench.records_bench --rows 10000,100000,1000000
 	$(BIN)/python -m evaluation.bench.lexical_bench --chunks 1000,10000,100000
-	$(BIN)/python -m evaluation.bench.checks_bench --rows 10000,100000,1000000 --cores 2 --json > bench-checks.json
+	$(BIN)/python -m evaluation.bench.checks_bench --rows 10000,100000,1000000 --cores 2 \
+		--shapes many:docs,many:none,few:docs,few:none --json > bench-checks.json
 	$(BIN)/python -m evaluation.bench.retrieval_bench --chunks 1000,10000,100000 --json > bench-retrieval.json
-	$(BIN)/python -m evaluation.bench.plot bench-checks.json bench-retrieval.json --out docs/scaling.png
+	$(BIN)/python -m evaluation.bench.plot bench-checks.json --out docs/scaling.png \
+		--retrieval bench-retrieval.json --retrieval-out docs/retrieval-scaling.png
 
 clean:
 	rm -rf $(VENV) .faprep sample_case .pytest_cache bench-checks.json bench-retrieval.json

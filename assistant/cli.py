@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -39,6 +40,21 @@ def _settings(workspace: str | None):
     settings = get_settings(workspace=workspace)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     return settings
+
+
+def _activity(settings, action: str, inputs: dict, **extra) -> None:
+    """An entry in the activity log for a command run here: the user is the operating-system user."""
+    import getpass
+
+    from assistant.stores.activity import ActivityLog
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        who = str(os.getuid())
+    ActivityLog(settings.home / "activity.jsonl").append(
+        f"cli:{who}", settings.workspace, action, {k: v for k, v in inputs.items() if v not in (None, [], "")}, **extra
+    )
 
 
 def _command(group: typer.Typer, name: str | None = None):
@@ -120,6 +136,7 @@ def ingest(
     settings = _settings(workspace)
     with _RichProgress(quiet=as_json or not err.is_terminal) as progress:
         report = services.ingest(settings, paths, prune=prune, progress=progress)
+    _activity(settings, "ingest", {"paths": [str(p) for p in paths], "prune": prune}, totals=report.totals())
     if as_json:
         from ingest.pipeline import report_json
 
@@ -232,12 +249,15 @@ def check(
     Example: faprep check --out findings.xlsx --out findings.md
     """
     from assistant import services
-    from assistant.checks import report
+    from assistant.checks import group_of, report
+    from assistant.checks.base import SEVERITY_ORDER
 
     settings = _settings(workspace)
     run = services.run_checks(
         settings, checks=only or None, part_number=part, entry=entry, payment_id=payment, severity=severity
     )
+    inputs = {"check": only, "part": part, "entry": entry, "payment": payment, "severity": severity}
+    _activity(settings, "check", inputs, findings=len(run.findings), out=[str(p) for p in out])
     for path in out:
         report.write(run, path)
     if as_json:
@@ -247,19 +267,28 @@ def check(
         f"[bold]Findings[/] — workspace '{run.workspace}', as of {run.as_of}: {len(run.findings)} finding(s), "
         f"duty at stake {money(run.amount_at_risk)} where computable"
     )
-    for sev, items in run.by_severity().items():
-        if not items:
-            continue
+    by_severity: dict[str, list[list]] = {}
+    for cluster in run.clusters():
+        by_severity.setdefault(group_of(cluster).severity, []).append(cluster)
+    for sev, clusters in sorted(by_severity.items(), key=lambda kv: SEVERITY_ORDER[kv[0]]):
         t = Table(
-            title=f"{sev.upper()} ({len(items)})",
+            title=f"{sev.upper()} ({sum(len(c) for c in clusters)})",
             title_style=SEVERITY_STYLE[sev],
             title_justify="left",
             show_lines=False,
         )
         t.add_column("finding (id)", overflow="fold")
         t.add_column("duty at stake", justify="right", no_wrap=True)
-        for f in items:
-            t.add_row(f"{f.title}\n[dim]{f.id}[/]", money(f.amount_at_risk))
+        for cluster in clusters:
+            if len(cluster) == 1:
+                t.add_row(f"{cluster[0].title}\n[dim]{cluster[0].id}[/]", money(cluster[0].amount_at_risk))
+                continue
+            g = group_of(cluster)
+            shown = ", ".join(g.findings[:3])
+            t.add_row(
+                f"[bold]{g.title}[/] ({g.check})\n[dim]{shown}, ... (every finding: --json or --out)[/]",
+                money(g.amount_at_risk),
+            )
         console.print(t)
     for n in run.notes:
         console.print(f"[dim]note: {n}[/]")
@@ -293,6 +322,12 @@ def audit(
     settings = _settings(workspace)
     period = [iso_date(d, name) for name, d in (("since", since), ("until", until))]
     result = services.audit(settings, sample, seed=seed, strata=strata, since=period[0], until=period[1])
+    _activity(
+        settings,
+        "mock audit",
+        {"sample": sample, "seed": seed, "strata": strata, "since": since, "until": until},
+        compliance_rate=result.compliance_rate,
+    )
     if as_json:
         print(result.model_dump_json(indent=2))
         return
@@ -381,6 +416,12 @@ def ask(
         result = assistant.ask(question, session_id=session, filters=filters)
     finally:
         assistant.close()
+    _activity(
+        settings,
+        "ask",
+        {"question": question, "session_id": session, "kind": kind, "ruling": ruling, "entry": entry, "part": part},
+        result={"mode": result.mode, "citations": [c.source for c in result.citations], "tools": result.tools_called},
+    )
     if as_json:
         print(json.dumps(result.public(), indent=2))
         return
@@ -503,6 +544,9 @@ def _make_draft(out: list[Path], workspace: str | None, as_json: bool, make, wri
     draft = make(settings)
     for path in out:
         write(draft, settings, path)
+    _activity(
+        settings, f"draft {getattr(write, '__name__', 'draft').removeprefix('write_')}", {"out": [str(p) for p in out]}
+    )
     if as_json:
         print(json.dumps(draft.public(), indent=2))
         return None
@@ -615,6 +659,145 @@ def draft_rebuttal(
     _draft_footer(
         result.note, out, "the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)"
     )
+
+
+users_app = typer.Typer(
+    help="The people who use `faprep serve`: add, list, rotate keys, remove. Keys are shown once.",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@_command(users_app, "add")
+def users_add(
+    name: str = typer.Argument(..., help="the user's name (letters, digits, . _ @ -)"),
+    role: str = typer.Option(..., "--role", help="viewer, preparer or admin"),
+    workspace: list[str] = typer.Option(
+        [], "--workspace", "-w", help="a workspace granted; repeatable (admins see all)"
+    ),
+) -> None:
+    """Add a user and print their key, once: only its hash is kept.
+
+    Example: faprep users add dana --role preparer --workspace acme --workspace globex
+    """
+    from assistant.stores.users import Users
+
+    settings = _settings(None)
+    user, key = Users(settings.home).add(name, role, workspace, _now())
+    _activity(settings, "users add", {"name": name, "role": role, "workspaces": workspace})
+    console.print(f"user {user.name} ({user.role}; workspaces: {', '.join(user.public()['workspaces']) or 'none'})")
+    console.print("key (shown once; give it to the user, who sends 'Authorization: Bearer <key>'):")
+    print(key)
+
+
+@_command(users_app, "list")
+def users_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The users: name, role, workspaces, when added and when their key was made (never the key)."""
+    from assistant.stores.users import Users
+
+    users = [u.public() for u in Users(_settings(None).home).all().values()]
+    if as_json:
+        print(json.dumps({"users": users}, indent=2))
+        return
+    t = Table(title=f"{len(users)} user(s)", title_justify="left")
+    for col in ("name", "role", "workspaces", "added", "key made"):
+        t.add_column(col)
+    for u in users:
+        t.add_row(u["name"], u["role"], ", ".join(u["workspaces"]), u["created"], u["key_made"])
+    console.print(t)
+
+
+@_command(users_app, "key")
+def users_key(name: str = typer.Argument(..., help="the user")) -> None:
+    """Give a user a new key (printed once); the old key stops working at once."""
+    from assistant.stores.users import Users
+
+    settings = _settings(None)
+    key = Users(settings.home).rotate(name, _now())
+    _activity(settings, "users key", {"name": name})
+    console.print(f"new key for {name} (shown once; the old one no longer works):")
+    print(key)
+
+
+@_command(users_app, "remove")
+def users_remove(name: str = typer.Argument(..., help="the user")) -> None:
+    """Remove a user; their key stops working at once."""
+    from assistant.stores.users import Users
+
+    settings = _settings(None)
+    Users(settings.home).remove(name)
+    _activity(settings, "users remove", {"name": name})
+    console.print(f"removed {name}")
+
+
+log_app = typer.Typer(
+    help="Who did what: the activity log of the server and the CLI (hash-chained).",
+    invoke_without_command=True,
+)
+app.add_typer(log_app, name="log")
+
+
+@log_app.callback()
+def log_list(
+    ctx: typer.Context,
+    user: Optional[str] = typer.Option(None, "--user", "-u", help="only this user's entries"),
+    since: Optional[str] = typer.Option(None, "--since", help="only entries on or after YYYY-MM-DD (UTC)"),
+    as_json: bool = typer.Option(False, "--json", help="print the entries as JSON lines"),
+) -> None:
+    """List the activity log: time, user, workspace, action, inputs.
+
+    Example: faprep log --user dana --since 2026-11-01
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    import datetime as dt
+
+    from assistant.stores.activity import ActivityLog, select
+
+    try:
+        day = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        err.print(f"[red]error:[/] --since {since!r}: not a date YYYY-MM-DD", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    entries = select(ActivityLog(_settings(None).home / "activity.jsonl").entries(), user=user, since=day)
+    if as_json:
+        for e in entries:
+            print(json.dumps(e, ensure_ascii=False))
+        return
+    t = Table(title=f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", title_justify="left")
+    for col in ("#", "time (UTC)", "user", "workspace", "action", "inputs"):
+        t.add_column(col, overflow="fold")
+    for e in entries:
+        t.add_row(
+            str(e["seq"]),
+            e["time"],
+            e["user"],
+            e.get("workspace") or "",
+            e["action"],
+            json.dumps(e.get("inputs"))[:200],
+        )
+    console.print(t)
+
+
+@_command(log_app, "verify")
+def log_verify() -> None:
+    """Check the chain: exit 0 when every entry is intact and in order, 1 naming the first bad line."""
+    from assistant.stores.activity import ActivityLog
+
+    log = ActivityLog(_settings(None).home / "activity.jsonl")
+    checked, last, problem = log.verify()
+    if problem is not None:
+        err.print(
+            f"[red]broken:[/] {log.path} line {problem.line}: {problem.reason} ({checked} entries before it are intact)"
+        )
+        raise typer.Exit(1)
+    console.print(f"intact: {checked} entries in {log.path}; last hash {last or '(none)'}")
 
 
 @_command(app, "eval")

@@ -264,7 +264,24 @@ class Settings(BaseSettings):
     preparer_email: str = Field(default="", description="the preparer's e-mail, for the contact block")
 
     api_key: SecretStr | None = Field(
-        default=None, description="key for `/api/*` (`Authorization: Bearer`) and the UI's login; unset: no key asked"
+        default=None,
+        description="the single admin key of a one-person setup, for `/api/*` (`Authorization: Bearer`) and the UI's "
+        "login; with no key and no user (`faprep users add`), nothing is asked",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies whose user header is trusted (single sign-on); empty: off",
+    )
+    user_header: str = Field(
+        default="X-Forwarded-User",
+        description="the header a trusted proxy (e.g. oauth2-proxy) puts the signed-in user's name in",
+    )
+    login_attempts: int = Field(
+        default=5, ge=1, description="failed UI logins allowed per source address in login_window_s; then 429"
+    )
+    login_window_s: int = Field(default=300, ge=1, description="the window failed UI logins are counted in (seconds)")
+    login_delay_s: float = Field(
+        default=1.0, ge=0, description="each failed UI login is answered this much later per recent failure (up to 5x)"
     )
     max_upload_mb: float = Field(default=50.0, gt=0, description="largest upload accepted, per file (413 above)")
     max_request_mb: float = Field(

@@ -14,14 +14,14 @@ import gc
 import re
 from contextlib import contextmanager
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from assistant.checks import classification, controls, origin, valuation  # noqa: F401  (register the checks)
 from assistant.checks.base import CLASSIFICATION_CHECKS, REGISTRY, SEVERITY_ORDER, CheckContext, Finding, prepare
 from assistant.config import Settings
 from assistant.errors import BadInput
 
-__all__ = ["REGISTRY", "Finding", "CheckRun", "CheckInfo", "run_checks", "check_catalogue"]
+__all__ = ["REGISTRY", "Finding", "FindingGroup", "CheckRun", "CheckInfo", "run_checks", "check_catalogue", "group_of"]
 
 # The order of DATA-FORMATS section 4, used for listing checks and sorting findings.
 ORDER = [
@@ -54,6 +54,23 @@ class CheckInfo(BaseModel):
     findings: int = 0
 
 
+class FindingGroup(BaseModel):
+    """Findings of one check that share one cause (e.g. one part's USMCA claims in a period with no
+    certificate): one summary row in the reports, the findings under it."""
+
+    check: str
+    cause: str
+    severity: str
+    count: int
+    entries: int
+    amount_at_risk: float | None
+    findings: list[str]
+
+    @property
+    def title(self) -> str:
+        return f"{self.cause}: {self.count:,} findings on {self.entries:,} entr{'y' if self.entries == 1 else 'ies'}"
+
+
 class CheckRun(BaseModel):
     workspace: str
     as_of: dt.date
@@ -61,6 +78,26 @@ class CheckRun(BaseModel):
     checks: list[CheckInfo]
     notes: list[str] = Field(default_factory=list)
     filters: dict[str, str] = Field(default_factory=dict)
+
+    def clusters(self) -> list[list[Finding]]:
+        """The findings in report order, those of one check and one cause together (a list of one for a
+        finding that shares its cause with no other); each cluster where its first finding stands."""
+        out: list[list[Finding]] = []
+        at: dict[tuple[str, str], list[Finding]] = {}
+        for f in self.findings:
+            if f.cause and (f.check, f.cause) in at:
+                at[(f.check, f.cause)].append(f)
+                continue
+            out.append([f])
+            if f.cause:
+                at[(f.check, f.cause)] = out[-1]
+        return out
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def groups(self) -> list[FindingGroup]:
+        """The causes shared by two findings or more (their ids in ``findings``)."""
+        return [group_of(c) for c in self.clusters() if len(c) > 1]
 
     def by_severity(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {s: [] for s in SEVERITY_ORDER}
@@ -71,6 +108,20 @@ class CheckRun(BaseModel):
     @property
     def amount_at_risk(self) -> float:
         return round(sum(f.amount_at_risk or 0 for f in self.findings), 2)
+
+
+def group_of(cluster: list[Finding]) -> FindingGroup:
+    """The summary of a cluster of findings (see ``CheckRun.clusters``)."""
+    amounts = [f.amount_at_risk for f in cluster if f.amount_at_risk is not None]
+    return FindingGroup(
+        check=cluster[0].check,
+        cause=cluster[0].cause or cluster[0].title,
+        severity=min((f.severity for f in cluster), key=SEVERITY_ORDER.__getitem__),
+        count=len(cluster),
+        entries=len({e for f in cluster for e in f.entries}),
+        amount_at_risk=round(sum(amounts), 2) if amounts else None,
+        findings=[f.id for f in cluster],
+    )
 
 
 def check_catalogue(settings: Settings) -> list[CheckInfo]:

@@ -59,9 +59,8 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
                SELECT entry_number, entered, summary_date, n_lines, invoices, value, source_file
                FROM entries WHERE entered >= ?
            ), have AS (
-               SELECT de.entry_number, list(DISTINCT d.kind) AS kinds
-               FROM document_entries de JOIN documents d USING (path)
-               WHERE de.entry_number IN (SELECT entry_number FROM ent) GROUP BY de.entry_number
+               SELECT entry_number, list(DISTINCT kind) AS kinds FROM entry_documents
+               WHERE entry_number IN (SELECT entry_number FROM ent) GROUP BY entry_number
            )
            SELECT * FROM (
                SELECT e.*, list_filter(?::VARCHAR[], lambda k: NOT list_contains(coalesce(h.kinds, []::VARCHAR[]), k)) AS missing
@@ -72,10 +71,9 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
     ctx.temp_table("entries_missing", {"entry_number": [e["entry_number"] for e in entries]})
     docs: dict[str, dict[str, list[str]]] = {}
     for r in ctx.rows(
-        """SELECT de.entry_number, d.kind, de.path, string_agg(DISTINCT de.via, '; ' ORDER BY de.via) AS via
-           FROM document_entries de JOIN documents d USING (path)
-           WHERE de.entry_number IN (SELECT entry_number FROM entries_missing)
-           GROUP BY ALL ORDER BY de.entry_number, d.kind, de.path"""
+        """SELECT entry_number, kind, path, via FROM entry_documents
+           WHERE entry_number IN (SELECT entry_number FROM entries_missing)
+           ORDER BY entry_number, kind, path"""
     ):
         docs.setdefault(r["entry_number"], {}).setdefault(r["kind"], []).append(f"{r['path']} ({r['via']})")
     findings = []

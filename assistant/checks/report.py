@@ -1,5 +1,9 @@
 """Renderings of a ``CheckRun``: Markdown (prompts/findings_report.md.j2) and XLSX (a summary sheet,
-a sheet per check with its evidence rows, the checks and their parameters, the notes)."""
+a sheet per check with its evidence rows, the checks and their parameters, the notes).
+
+Findings of one check that share a cause (``Finding.cause``) are shown under one summary row: in the
+XLSX as a bold row with the findings in a collapsed outline group beneath it, in Markdown as one
+section listing them."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import re
 from pathlib import Path
 
 import prompts
-from assistant.checks import CheckRun
+from assistant.checks import CheckRun, group_of
 from assistant.errors import BadInput
 
 LEGAL_NOTE = prompts.LEGAL_NOTE
@@ -16,7 +20,7 @@ LEGAL_NOTE = prompts.LEGAL_NOTE
 def to_markdown(run: CheckRun) -> str:
     from prompts import render
 
-    return render("findings_report.md.j2", run=run)
+    return render("findings_report.md.j2", run=run, clusters=run.clusters(), group_of=group_of)
 
 
 def to_xlsx(run: CheckRun, path: Path) -> None:
@@ -60,25 +64,41 @@ def to_xlsx(run: CheckRun, path: Path) -> None:
     summary.append(header)
     for c in summary[4]:
         c.font = bold
-    for f in run.findings:
-        summary.append(
-            [
-                f.severity,
-                f.check,
-                f.id,
-                f.title,
-                ", ".join(f.entries),
-                f.amount_at_risk,
-                f.amount_basis,
-                "; ".join(f.legal_basis),
-                f.recommendation,
-            ]
-        )
-        row = summary.max_row
-        summary.cell(row, 1).fill = PatternFill("solid", fgColor=fills[f.severity])
-        summary.cell(row, 6).number_format = '"$"#,##0.00'
-        for col in (4, 7, 9):
-            summary.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+    # One summary row per shared cause, its findings under it (an outline group, collapsed).
+    summary.sheet_properties.outlinePr.summaryBelow = False
+    for cluster in run.clusters():
+        if len(cluster) > 1:
+            g = group_of(cluster)
+            summary.append(
+                [g.severity, g.check, f"{g.count:,} findings", g.title, f"{g.entries:,} entries", g.amount_at_risk]
+            )
+            row = summary.max_row
+            for cell in summary[row]:
+                cell.font = bold
+            summary.cell(row, 1).fill = PatternFill("solid", fgColor=fills[g.severity])
+            summary.cell(row, 6).number_format = '"$"#,##0.00'
+        for f in cluster:
+            summary.append(
+                [
+                    f.severity,
+                    f.check,
+                    f.id,
+                    f.title,
+                    ", ".join(f.entries),
+                    f.amount_at_risk,
+                    f.amount_basis,
+                    "; ".join(f.legal_basis),
+                    f.recommendation,
+                ]
+            )
+            row = summary.max_row
+            summary.cell(row, 1).fill = PatternFill("solid", fgColor=fills[f.severity])
+            summary.cell(row, 6).number_format = '"$"#,##0.00'
+            for col in (4, 7, 9):
+                summary.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+            if len(cluster) > 1:
+                summary.row_dimensions[row].outlineLevel = 1
+                summary.row_dimensions[row].hidden = True
     for i, w in enumerate([9, 22, 32, 60, 30, 14, 50, 28, 80], start=1):
         summary.column_dimensions[get_column_letter(i)].width = w
     summary.freeze_panes = "A5"

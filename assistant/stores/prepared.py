@@ -16,11 +16,14 @@ Every check (and the survey's record facts) reads four relations rather than the
 ``entries``
     one row per entry: first entry date (``entered``) and entry summary date, lines, invoices, value,
     the file and row of its first line.
+``entry_documents``
+    the documents linked to each entry (``document_entries``), one row per entry, kind and document,
+    with how each was linked.
 
 Building them over a million ES-003 rows takes about a second, so they are stored in the records
 database (``prepared_*`` tables) by the ingest that changed the records, stamped with a fingerprint
-of what they were built from (the record files' content hashes and the source rows of the entry
-lines and product master). :func:`prepare` checks the stamp (milliseconds) and points temporary
+of what they were built from (the record files' content hashes, the source rows of the entry lines
+and product master, the documents and their identifiers). :func:`prepare` checks the stamp (milliseconds) and points temporary
 views at the stored tables; when the stamp does not match (records written some other way, a
 workspace from an older version opened read-only) it builds the tables for this connection only.
 """
@@ -32,7 +35,7 @@ import hashlib
 import duckdb
 
 STAMP_KEY = "prepared_stamp"
-NAMES = ("lines", "hts_rates", "master", "entries")
+NAMES = ("lines", "hts_rates", "master", "entries", "entry_documents")
 
 # name -> SELECT building it; each reads the raw tables or the relations built before it.
 _BUILD = {
@@ -62,6 +65,9 @@ _BUILD = {
                string_agg(DISTINCT invoice_number, ', ' ORDER BY invoice_number) AS invoices, sum(value) AS value,
                min(source_file) AS source_file, min(source_row) AS source_row
         FROM {lines} GROUP BY entry_number""",
+    "entry_documents": """
+        SELECT de.entry_number, d.kind, de.path, string_agg(DISTINCT de.via, '; ' ORDER BY de.via) AS via
+        FROM document_entries de JOIN documents d USING (path) GROUP BY ALL""",
 }
 
 
@@ -73,7 +79,9 @@ def stamp(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchone()
     rows = con.execute(
         """SELECT (SELECT count(*) FROM entry_lines), (SELECT bit_xor(hash(source_file, source_row)) FROM entry_lines),
-                  (SELECT count(*) FROM products), (SELECT bit_xor(hash(source_file, source_row)) FROM products)"""
+                  (SELECT count(*) FROM products), (SELECT bit_xor(hash(source_file, source_row)) FROM products),
+                  (SELECT count(*) FROM documents), (SELECT bit_xor(hash(path, kind)) FROM documents),
+                  (SELECT count(*) FROM identifiers), (SELECT bit_xor(hash(path, id_kind, value)) FROM identifiers)"""
     ).fetchone()
     return hashlib.sha256(f"{files}|{rows}".encode()).hexdigest()
 

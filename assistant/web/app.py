@@ -1,24 +1,32 @@
 """The composition root of ``faprep serve``: the HTTP API (FastAPI, one router per feature in
 ``assistant.web.routes``) and the web UI (Gradio, mounted at ``/``) on one app, over one ``Server``.
 
-Routes translate requests to the ``Server`` (``assistant.web.server``) and its results to JSON; they
-hold no logic of their own. Every ``/api`` route needs ``Authorization: Bearer <FAPREP_API_KEY>``
-when a key is set. Errors are JSON ``{"error": ..., "fields"?: [...]}`` (``assistant.web.errors``),
+Routes translate requests to the ``Server`` of a workspace (``assistant.web.server``) and its results
+to JSON; they hold no logic of their own. Each workspace router is served twice: under ``/api`` for the
+default workspace and under ``/api/w/{workspace}`` for any workspace of ``FAPREP_HOME``. Every ``/api``
+route is guarded (``assistant.web.deps.guard``): a user's key, the admin key or a trusted proxy's user
+header, and the route's rule in ``assistant.web.access.RULES``; the app refuses to start with a route
+that has no rule. Errors are JSON ``{"error": ..., "fields"?: [...]}`` (``assistant.web.errors``),
 never a stack trace.
 """
 
 from __future__ import annotations
+
+import asyncio
+import collections
+import time
 
 from fastapi import Depends, FastAPI
 
 import prompts
 from assistant.config import Settings
 from assistant.web import errors
-from assistant.web.deps import require_key
+from assistant.web.access import WORKSPACE_PREFIX, Gatekeeper, unruled
+from assistant.web.deps import guard
 from assistant.web.errors import error_response
-from assistant.web.routes import OPEN_ROUTERS, ROUTERS
+from assistant.web.routes import OPEN_ROUTERS, ROUTERS, SELF_CHECKED, SERVER_ROUTERS
 from assistant.web.routes.service import VERSION
-from assistant.web.server import Server
+from assistant.web.server import Server, Servers
 
 
 class BodyLimit:
@@ -64,6 +72,38 @@ class BodyLimit:
                 raise
 
 
+class LoginThrottle:
+    """Failed UI sign-ins (``POST /login``) are slowed down (``login_delay_s`` more for each recent failure,
+    up to five times) and, past ``attempts`` within ``window_s`` from one source address, refused with 429
+    until the window has passed."""
+
+    def __init__(self, app, attempts: int, window_s: float, delay_s: float = 1.0):
+        self.app, self.attempts, self.window_s, self.delay_s = app, attempts, window_s, delay_s
+        self.failures: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != "/login":
+            return await self.app(scope, receive, send)
+        source = (scope.get("client") or ("?",))[0]
+        recent = self.failures[source]
+        now = time.monotonic()
+        while recent and now - recent[0] > self.window_s:
+            recent.popleft()
+        if len(recent) >= self.attempts:
+            wait = int(self.window_s - (now - recent[0])) + 1
+            refusal = error_response(429, f"too many failed sign-ins from {source}; try again in {wait} s")
+            refusal.headers["Retry-After"] = str(wait)
+            return await refusal(scope, receive, send)
+
+        async def slowed(msg):
+            if msg["type"] == "http.response.start" and msg["status"] >= 400:
+                recent.append(time.monotonic())
+                await asyncio.sleep(self.delay_s * min(len(recent), 5))
+            await send(msg)
+
+        await self.app(scope, receive, slowed)
+
+
 def create_app(settings: Settings, server: Server | None = None, ui: bool = True) -> FastAPI:
     server = server or Server(settings)
     app = FastAPI(
@@ -72,19 +112,35 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
         description="Focused Assessment preparation: records, checks, cited answers and drafts. " + prompts.LEGAL_NOTE,
     )
     app.state.server = server
+    app.state.servers = Servers(settings, default=server)
+    app.state.gatekeeper = Gatekeeper(settings)
     app.add_middleware(BodyLimit, limit=int(settings.max_request_mb * 1024 * 1024))
+    app.add_middleware(
+        LoginThrottle,
+        attempts=settings.login_attempts,
+        window_s=settings.login_window_s,
+        delay_s=settings.login_delay_s,
+    )
     errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(require_key)])
+    for prefix in ("/api", "/api" + WORKSPACE_PREFIX):
+        for router in ROUTERS:
+            app.include_router(router, prefix=prefix, dependencies=[Depends(guard)])
+        for router in SELF_CHECKED:
+            app.include_router(router, prefix=prefix)
+    for router in SERVER_ROUTERS:
+        app.include_router(router, prefix="/api", dependencies=[Depends(guard)])
     for router in OPEN_ROUTERS:
         app.include_router(router)
+    missing = unruled(r for group in (ROUTERS, SERVER_ROUTERS, SELF_CHECKED) for router in group for r in router.routes)
+    if missing:
+        raise RuntimeError(f"API routes with no access rule in assistant.web.access.RULES: {', '.join(missing)}")
 
     @app.on_event("shutdown")
     def _shutdown() -> None:
-        server.close()
+        app.state.servers.close()
 
     if ui:
         from assistant.web.ui import mount
 
-        mount(app, server)
+        mount(app, app.state.servers, app.state.gatekeeper)
     return app

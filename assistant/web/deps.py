@@ -1,4 +1,5 @@
-"""What every router shares: the ``Server`` of the app, the API key check, file responses."""
+"""What every router shares: who is asking and may they (``guard``), the ``Server`` of the
+workspace a route names, the activity log, file responses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
+from assistant.web.access import Actor, rule_for
 from assistant.web.server import Server
 
 MEDIA_TYPES = {
@@ -22,26 +24,69 @@ MEDIA_TYPES = {
 }
 
 
-def get_server(request: Request) -> Server:
-    return request.app.state.server
-
-
 def bearer(request: Request) -> str | None:
     scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
     return given.strip() if scheme.lower() == "bearer" else None
 
 
-def require_key(request: Request) -> None:
-    """Every ``/api`` route: ``Authorization: Bearer <FAPREP_API_KEY>`` when a key is set (401 otherwise)."""
-    server = get_server(request)
-    if server.key is None:
-        return
-    if not server.key_ok(bearer(request)):
+def actor_of(request: Request) -> Actor | None:
+    """Who makes the request (see ``assistant.web.access``), or None when unknown."""
+    keeper = request.app.state.gatekeeper
+    client = request.client.host if request.client else None
+    actor = keeper.from_proxy(client, request.headers) or keeper.from_key(bearer(request))
+    if actor is None and keeper.open:
+        actor = keeper.local()
+    return actor
+
+
+def guard(request: Request) -> Actor:
+    """Every ``/api`` route: 401 without a valid key, 403 when the actor's role is below the route's rule."""
+    actor = actor_of(request)
+    if actor is None:
         raise HTTPException(
             401,
-            "missing or wrong API key: send 'Authorization: Bearer <FAPREP_API_KEY>'",
+            "missing, wrong, rotated or removed key: send 'Authorization: Bearer <your key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    route = request.scope.get("route")
+    rule = rule_for(request.method, getattr(route, "path", ""))
+    if rule is None or not actor.can(rule):
+        raise HTTPException(
+            403, f"{actor.name} ({actor.role}) may not {request.method} {request.url.path}: needs {rule or 'a rule'}"
+        )
+    request.state.actor = actor
+    return actor
+
+
+def get_server(request: Request) -> Server:
+    """The ``Server`` of the workspace in the path (``/api/w/{workspace}/...``), else of the default
+    one; 404 for a workspace that does not exist or is not granted to the actor (never its data)."""
+    servers = request.app.state.servers
+    name = request.path_params.get("workspace") or servers.default
+    actor = getattr(request.state, "actor", None)
+    if actor is None or not actor.sees(name) or not servers.exists(name):
+        raise HTTPException(404, f"no workspace {name!r} for you")
+    return servers.get(name)
+
+
+def api_base(request: Request) -> str:
+    """``/api`` or ``/api/w/{workspace}``: where links in a response point."""
+    name = request.path_params.get("workspace")
+    return f"/api/w/{name}" if name else "/api"
+
+
+def record(request: Request, server: Server, action: str, inputs: dict | None = None, **extra) -> None:
+    """One entry in the activity log: the actor, the workspace, the action and its inputs."""
+    actor = getattr(request.state, "actor", None)
+    request.app.state.servers.activity.append(
+        actor.name if actor else "(link token)",
+        server.settings.workspace,
+        action,
+        inputs,
+        via=actor.via if actor else None,
+        source=request.client.host if request.client else None,
+        **extra,
+    )
 
 
 def same(a: str, b: str) -> bool:

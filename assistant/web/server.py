@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import queue
 import re
 import threading
@@ -161,8 +162,10 @@ class Server:
         return self.key is None or (given is not None and hmac.compare_digest(given.encode(), self.key.encode()))
 
     def source_token(self, path: str) -> str:
-        """A link token that opens this one source file, so a browser link works without the key header."""
-        return hmac.new((self.key or "").encode(), path.encode(), hashlib.sha256).hexdigest()[:32]
+        """A link token that opens this one source file of this workspace, so a browser link works
+        without the key header (an HMAC under a random secret kept in the home, made on first use)."""
+        message = f"{self.settings.workspace}\n{path}".encode()
+        return hmac.new(_link_secret(self.settings.home), message, hashlib.sha256).hexdigest()[:32]
 
     # --- questions ----------------------------------------------------------------------------
 
@@ -380,3 +383,65 @@ class Server:
     def close(self) -> None:
         with self.gate.write():
             self._close_askers()
+
+
+def _link_secret(home: Path) -> bytes:
+    path = home / ".link-secret"
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # made by another thread or process meanwhile
+        else:
+            os.write(fd, os.urandom(32).hex().encode())
+            os.close(fd)
+    return path.read_bytes().strip()
+
+
+_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class Servers:
+    """Every workspace under ``FAPREP_HOME``, one ``Server`` each, made when first used; and the
+    server-wide activity log (who did what, :mod:`assistant.stores.activity`)."""
+
+    def __init__(self, settings: Settings, default: Server | None = None):
+        from assistant.stores.activity import ActivityLog
+
+        self.settings = settings
+        self.default = settings.workspace
+        self.activity = ActivityLog(settings.home / "activity.jsonl")
+        self._servers: dict[str, Server] = {self.default: default} if default else {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        """The workspaces there are: folders under the home with records or an index, and the default."""
+        home = self.settings.home
+        found = {self.default}
+        if home.is_dir():
+            found |= {
+                p.name
+                for p in home.iterdir()
+                if p.is_dir()
+                and _WORKSPACE_NAME.match(p.name)
+                and any((p / n).exists() for n in ("records.duckdb", "chroma"))
+            }
+        return sorted(found)
+
+    def exists(self, name: str) -> bool:
+        return bool(_WORKSPACE_NAME.match(name or "")) and (name == self.default or name in self.names())
+
+    def get(self, name: str | None = None) -> Server:
+        """The server of workspace ``name`` (the default when None); ``LookupError`` when there is no such workspace."""
+        name = name or self.default
+        if not self.exists(name):
+            raise LookupError(name)
+        with self._lock:
+            if name not in self._servers:
+                self._servers[name] = Server(self.settings.model_copy(update={"workspace": name}))
+            return self._servers[name]
+
+    def close(self) -> None:
+        for server in list(self._servers.values()):
+            server.close()

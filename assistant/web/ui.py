@@ -20,7 +20,8 @@ import pandas as pd
 import prompts
 from assistant.errors import FaprepError
 from assistant.formats import money
-from assistant.web.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, file_chunks, safe_upload_name
+from assistant.web.access import RULES, Actor, Gatekeeper
+from assistant.web.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, Servers, file_chunks, safe_upload_name
 from assistant.web.stream import sentences
 
 LEGAL_NOTE = prompts.LEGAL_NOTE + " Drafts are drafts: review them before they reach CBP."
@@ -51,6 +52,66 @@ def shown(fn):
             raise gr.Error(error_text(exc)) from None
 
     return run
+
+
+def servable(path: Path) -> str:
+    """A copy of an output file where Gradio serves downloads from (its temporary folder), so the UI
+    never has to open the workspaces' folders to the file route."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / "faprep-ui" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    return str(shutil.copy2(path, folder / path.name))
+
+
+class Access:
+    """Who a UI session is and which workspace it works in: the user signed in (Gradio's login or a
+    trusted proxy's header), checked against the same rules as the API (``assistant.web.access``)
+    for every action, and the workspace picked in this browser session."""
+
+    def __init__(self, servers: Servers, keeper: Gatekeeper):
+        self.servers, self.keeper = servers, keeper
+        self.picked: dict[str, str] = {}  # session hash -> workspace
+
+    def actor(self, request: gr.Request | None) -> Actor:
+        name = getattr(request, "username", None) if request is not None else None
+        actor = self.keeper.by_name(name) if name else None
+        if actor is None:
+            if self.keeper.open:
+                return self.keeper.local()
+            raise gr.Error("Not signed in: sign in again.")
+        return actor
+
+    def workspaces(self, actor: Actor) -> list[str]:
+        return [w for w in self.servers.names() if actor.sees(w)]
+
+    def server(self, request: gr.Request | None, route: str) -> Server:
+        """The server of the session's workspace, for one action (``"METHOD /path"`` as in RULES)."""
+        actor = self.actor(request)
+        method, path = route.split(" ", 1)
+        rule = RULES[(method, path)]
+        if not actor.can(rule):
+            raise gr.Error(f"{actor.name} ({actor.role}) may not do this: it needs the {rule} role.")
+        session = getattr(request, "session_hash", None) or ""
+        visible = self.workspaces(actor)
+        name = self.picked.get(session) or (self.servers.default if self.servers.default in visible else None)
+        name = name or (visible[0] if visible else None)
+        if name is None or not actor.sees(name):
+            raise gr.Error(f"{actor.name} has no workspace granted; ask an admin (faprep users add ... --workspace).")
+        return self.servers.get(name)
+
+    def record(self, request: gr.Request | None, server: Server, action: str, inputs: dict, **extra) -> None:
+        actor = self.actor(request)
+        self.servers.activity.append(
+            actor.name,
+            server.settings.workspace,
+            action,
+            inputs,
+            via=f"ui/{actor.via}",
+            source=getattr(getattr(request, "client", None), "host", None),
+            **extra,
+        )
 
 
 _CSS = """
@@ -89,9 +150,7 @@ def citations_html(server: Server, result) -> str:
         if c.is_record:
             items.append(record_html(c))
             continue
-        link = f"/api/sources/{quote(c.source)}"
-        if server.key:
-            link += f"?t={server.source_token(c.source)}"
+        link = f"/api/w/{quote(server.settings.workspace)}/sources/{quote(c.source)}?t={server.source_token(c.source)}"
         if c.page is not None:
             link += f"#page={c.page}"
         where = html.escape(c.source) + (f", page {c.page}" if c.page is not None else "")
@@ -112,8 +171,8 @@ def citations_html(server: Server, result) -> str:
     )
 
 
-def _chat(server: Server):
-    def respond(question: str, history: list, session_id: str | None):
+def _chat(access: Access):
+    def respond(question: str, history: list, session_id: str | None, request: gr.Request):
         history = list(history or [])
         question = (question or "").strip()
         if not question:
@@ -123,7 +182,15 @@ def _chat(server: Server):
         history.append({"role": "assistant", "content": "Searching the records…"})
         yield history, "", session_id, gr.skip()
         try:
+            server = access.server(request, "POST /ask")
             result = server.ask(question, session_id=session_id)
+            access.record(
+                request,
+                server,
+                "ask",
+                {"question": question, "session_id": session_id},
+                result={"mode": result.mode, "citations": [c.source for c in result.citations]},
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the user as the answer
             history[-1] = {"role": "assistant", "content": f"Error: {error_text(exc)}"}
             yield history, "", session_id, ""
@@ -204,10 +271,13 @@ def report_markdown(job) -> str:
     return "\n".join(lines)
 
 
-def _documents(server: Server):
+def _documents(access: Access):
+    def status(request: gr.Request):
+        return _status_tables(access.server(request, "GET /status"))
 
     @shown
-    def ingest(files, progress=gr.Progress()):
+    def ingest(files, request: gr.Request, progress=gr.Progress()):
+        server = access.server(request, "POST /ingest")
         if not files:
             return ("Choose files first.",) + _status_tables(server)
 
@@ -221,6 +291,9 @@ def _documents(server: Server):
         text = "".join(f"- refused: {r['reason']}\n" for r in refused)
         if stored:
             job = server.start_ingest(stored, refused)
+            access.record(
+                request, server, "ingest", {"files": job.files, "refused": [r["file"] for r in refused]}, job=job.id
+            )
             while job.status in ("queued", "running"):
                 done = job.files_done / job.files_total if job.files_total else 0.0
                 progress(done, desc=f"{job.phase or job.status}: {job.files_done}/{job.files_total or '?'} files")
@@ -243,63 +316,121 @@ def _documents(server: Server):
     files = gr.Dataframe(label="Ingested, by kind", interactive=False)
     rejected = gr.Dataframe(label="Rejected files and reasons", interactive=False)
     go.click(ingest, upload, [report, summary, files, rejected])
-    refresh.click(lambda: _status_tables(server), None, [summary, files, rejected])
-    return (lambda: _status_tables(server)), [summary, files, rejected]
+    refresh.click(shown(status), None, [summary, files, rejected])
+    return shown(status), [summary, files, rejected]
 
 
 # --- findings --------------------------------------------------------------------------------------
 
 
-def _findings(server: Server):
-    columns = ["severity", "check", "title", "duty at stake", "id"]
+PAGE_ROWS = 100  # rows of the findings table shown at once
 
-    @shown
-    def run(severity: str):
-        result = server.checks(severity=None if severity == "all" else severity)
-        rows = [
-            [f.severity, f.check, f.title, money(f.amount_at_risk), f.id]
-            for sev in SEVERITIES
-            for f in result.by_severity().get(sev, [])
+
+def findings_view(result) -> dict:
+    """What the findings tab keeps of a check run: one row per finding or per shared cause (see
+    ``CheckRun.clusters``), and the findings by id, for paging and the evidence panel."""
+    from assistant.checks import group_of
+
+    rows, groups = [], {}
+    for n, cluster in enumerate(result.clusters()):
+        if len(cluster) == 1:
+            f = cluster[0]
+            rows.append([f.severity, f.check, f.title, money(f.amount_at_risk), f.id])
+            continue
+        g = group_of(cluster)
+        key = f"group {n + 1}: {g.count:,} findings"
+        groups[key] = g
+        rows.append([g.severity, g.check, g.title, money(g.amount_at_risk), key])
+    rows.sort(key=lambda r: SEVERITIES.index(r[0]))
+    return {"rows": rows, "groups": groups, "findings": {f.id: f for f in result.findings}}
+
+
+def findings_page(view: dict, page: int) -> tuple[pd.DataFrame, str, int]:
+    """One page of the findings table, its caption and the page shown (clamped to the pages there are)."""
+    rows = (view or {}).get("rows", [])
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(1, int(page or 1)), pages)
+    shown = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+    first = (page - 1) * PAGE_ROWS + 1 if rows else 0
+    caption = f"rows {first}–{first + len(shown) - 1 if rows else 0} of {len(rows):,} · page {page} of {pages}"
+    return pd.DataFrame(shown, columns=FINDING_COLUMNS), caption, page
+
+
+def finding_detail(view: dict, key: str | None) -> str:
+    """The evidence panel: one finding's evidence, or a shared cause with the findings under it."""
+    view = view or {}
+    if key in view.get("groups", {}):
+        g = view["groups"][key]
+        members = [view["findings"][i] for i in g.findings]
+        out = [
+            f"### {g.title}",
+            f"*{g.severity}* · `{g.check}` · duty at stake {money(g.amount_at_risk)} where computable",
+            "**Findings** (every one, with its evidence, in the XLSX and JSON exports)",
+            "\n".join(f"- {f.title} — {money(f.amount_at_risk)} `{f.id}`" for f in members[:50])
+            + (f"\n- ... and {len(members) - 50:,} more" if len(members) > 50 else ""),
+            "**Evidence of the first**",
+            "\n".join(f"- {e}" for e in members[0].evidence),
         ]
-        table = pd.DataFrame(rows, columns=columns)
+        if members[0].recommendation:
+            out += [f"**Recommendation:** {members[0].recommendation}"]
+        return "\n\n".join(out)
+    f = view.get("findings", {}).get(key or "")
+    if not f:
+        return "Select a finding to see its evidence."
+    out = [
+        f"### {f.title}",
+        f"*{f.severity}* · `{f.check}` · duty at stake {money(f.amount_at_risk)}"
+        + (f" ({f.amount_basis})" if f.amount_basis else ""),
+    ]
+    out += ["**Evidence**", "\n".join(f"- {e}" for e in f.evidence)]
+    if f.legal_basis:
+        out += ["**Legal basis:** " + "; ".join(f.legal_basis)]
+    if f.recommendation:
+        out += [f"**Recommendation:** {f.recommendation}"]
+    return "\n\n".join(out)
+
+
+FINDING_COLUMNS = ["severity", "check", "title", "duty at stake", "id"]
+
+
+def _findings(access: Access):
+    @shown
+    def run(severity: str, request: gr.Request):
+        server = access.server(request, "GET /findings")
+        result = server.checks(severity=None if severity == "all" else severity)
+        access.record(request, server, "check", {"severity": severity}, findings=len(result.findings))
+        counts: dict[str, list] = {}
+        for f in result.findings:
+            c = counts.setdefault(f.check, [0, 0.0])
+            c[0] += 1
+            c[1] += f.amount_at_risk or 0
         by_check = pd.DataFrame(
-            [
-                {
-                    "check": c,
-                    "findings": sum(1 for f in result.findings if f.check == c),
-                    "duty at stake": sum(f.amount_at_risk or 0 for f in result.findings if f.check == c),
-                }
-                for c in sorted({f.check for f in result.findings})
-            ],
+            [{"check": c, "findings": n, "duty at stake": a} for c, (n, a) in sorted(counts.items())],
             columns=["check", "findings", "duty at stake"],
         )
+        view = findings_view(result)
         head = (
-            f"**{len(result.findings)} finding(s)**, duty at stake {money(result.amount_at_risk)} where computable "
-            f"(as of {result.as_of}). " + " ".join(result.notes)
+            f"**{len(result.findings):,} finding(s)** in {len(view['rows']):,} row(s) (findings that share a cause "
+            f"are one row), duty at stake {money(result.amount_at_risk)} where computable (as of {result.as_of}). "
+            + " ".join(result.notes)
         )
-        store = {f.id: f.model_dump(mode="json") for f in result.findings}
-        return head, table, by_check, by_check, store
+        table, caption, page = findings_page(view, 1)
+        return head, table, caption, page, by_check, by_check, view
 
-    def evidence(store: dict, evt: gr.SelectData):
+    def turn(view: dict, page: float, step: int):
+        return findings_page(view, int(page or 1) + step)
+
+    def evidence(view: dict, evt: gr.SelectData):
         row = evt.row_value if evt is not None else None
-        f = (store or {}).get(row[-1]) if row else None
-        if not f:
-            return "Select a finding to see its evidence."
-        out = [
-            f"### {f['title']}",
-            f"*{f['severity']}* · `{f['check']}` · duty at stake {money(f['amount_at_risk'])}"
-            + (f" ({f['amount_basis']})" if f.get("amount_basis") else ""),
-        ]
-        out += ["**Evidence**", "\n".join(f"- {e}" for e in f["evidence"])]
-        if f.get("legal_basis"):
-            out += ["**Legal basis:** " + "; ".join(f["legal_basis"])]
-        if f.get("recommendation"):
-            out += [f"**Recommendation:** {f['recommendation']}"]
-        return "\n\n".join(out)
+        return finding_detail(view, row[-1] if row else None)
 
     @shown
-    def audit(sample: float, seed: float):
+    def audit(sample: float, seed: float, request: gr.Request):
+        server = access.server(request, "POST /audit")
         r = server.audit(sample=int(sample), seed=int(seed))
+        access.record(
+            request, server, "mock audit", {"sample": sample, "seed": seed}, compliance_rate=r.compliance_rate
+        )
         if not r.population_lines:
             return "No entry lines with a value in the review period.", "", pd.DataFrame()
         lo, hi = r.compliance_ci95
@@ -326,8 +457,11 @@ def _findings(server: Server):
         return text, interval_html(r.compliance_rate, lo, hi), strata
 
     @shown
-    def export(fmt: str):
-        return str(server.export_findings(fmt))
+    def export(fmt: str, request: gr.Request):
+        server = access.server(request, "GET /findings/export")
+        path = server.export_findings(fmt)
+        access.record(request, server, "export findings", {"format": fmt}, file=path.name)
+        return servable(path)
 
     with gr.Row():
         severity = gr.Dropdown(["all", *SEVERITIES], value="all", label="Severity", scale=1)
@@ -337,11 +471,16 @@ def _findings(server: Server):
     exported = gr.File(label="Report", interactive=False)
     head = gr.Markdown()
     table = gr.Dataframe(
-        headers=columns,
-        label="Findings by severity (select one for its evidence)",
+        headers=FINDING_COLUMNS,
+        label="Findings by severity (select one for its evidence; a row of many findings lists them)",
         interactive=False,
         elem_id="findings",
     )
+    with gr.Row():
+        previous = gr.Button("Previous page", scale=1, elem_id="findings-previous")
+        page = gr.Number(value=1, precision=0, minimum=1, label="Page", scale=1, elem_id="findings-page")
+        following = gr.Button("Next page", scale=1, elem_id="findings-next")
+        caption = gr.Markdown(elem_id="findings-caption")
     detail = gr.Markdown("Select a finding to see its evidence.", elem_id="evidence")
     with gr.Row():
         count_plot = gr.BarPlot(
@@ -355,11 +494,21 @@ def _findings(server: Server):
             x_label_angle=-40,
             height=360,
         )
-    store = gr.State({})
-    go.click(run, severity, [head, table, count_plot, amount_plot, store])
-    table.select(evidence, store, detail)
-    xlsx.click(lambda: export("xlsx"), None, exported)
-    md.click(lambda: export("md"), None, exported)
+    view = gr.State({})
+    go.click(run, severity, [head, table, caption, page, count_plot, amount_plot, view])
+    previous.click(lambda v, p: turn(v, p, -1), [view, page], [table, caption, page])
+    following.click(lambda v, p: turn(v, p, 1), [view, page], [table, caption, page])
+    page.submit(lambda v, p: turn(v, p, 0), [view, page], [table, caption, page])
+    table.select(evidence, view, detail)
+
+    def export_xlsx(request: gr.Request):
+        return export("xlsx", request)
+
+    def export_md(request: gr.Request):
+        return export("md", request)
+
+    xlsx.click(export_xlsx, None, exported)
+    md.click(export_md, None, exported)
     gr.Markdown("### Mock transaction test")
     with gr.Row():
         sample = gr.Number(value=60, minimum=2, precision=0, label="Entry lines to sample")
@@ -390,23 +539,28 @@ def interval_html(rate: float, lo: float, hi: float) -> str:
 # --- drafts ----------------------------------------------------------------------------------------
 
 
-def _drafts(server: Server):
+def _drafts(access: Access):
     from assistant.drafting.rebuttal import rebuttal_markdown, write_rebuttal
     from assistant.drafting.survey import markdown_docx, survey_markdown, write_survey
 
-    def _docx(draft, write, stem):
-        return str(server.save_draft(draft, write, stem, suffixes=(".docx",))["docx"])
+    def _docx(request, server, draft, write, stem, inputs):
+        path = server.save_draft(draft, write, stem, suffixes=(".docx",))["docx"]
+        access.record(request, server, f"draft {stem}", inputs, files=[path.name])
+        return servable(path)
 
     @shown
-    def survey(questionnaire):
+    def survey(questionnaire, request: gr.Request):
+        server = access.server(request, "POST /drafts/survey")
         q = Path(questionnaire) if questionnaire else None
         if q is not None:
             safe_upload_name(q.name, REPORT_SUFFIXES)
         draft = server.draft_survey(q)
-        return survey_markdown(draft, server.settings), _docx(draft, write_survey, "survey")
+        inputs = {"questionnaire": q.name if q else None}
+        return survey_markdown(draft, server.settings), _docx(request, server, draft, write_survey, "survey", inputs)
 
     @shown
-    def rebuttal(upload, document):
+    def rebuttal(upload, document, request: gr.Request):
+        server = access.server(request, "POST /drafts/rebuttal")
         if upload:
             safe_upload_name(Path(upload).name, REPORT_SUFFIXES)
             path = Path(upload)
@@ -417,18 +571,30 @@ def _drafts(server: Server):
         else:
             raise gr.Error("Upload the FA draft report, or choose an ingested one.")
         draft = server.draft_rebuttal(path)
-        return rebuttal_markdown(draft, server.settings), _docx(draft, write_rebuttal, "rebuttal")
+        inputs = {"report": path.name, "document": document}
+        return rebuttal_markdown(draft, server.settings), _docx(
+            request, server, draft, write_rebuttal, "rebuttal", inputs
+        )
 
     @shown
-    def edited(text: str, stem: str):
+    def edited(text: str, stem: str, request: gr.Request):
+        server = access.server(request, f"POST /drafts/{stem}")
         if not (text or "").strip():
             raise gr.Error("Nothing to save: draft first.")
         path = server.output_path(f"{stem}-edited", ".docx")
         markdown_docx(text, path, title=f"faprep {stem} (edited)")
-        return str(path)
+        access.record(request, server, f"draft {stem} edited", {"characters": len(text)}, files=[path.name])
+        return servable(path)
 
-    def reports():
-        found = server.documents("fa_draft_report")
+    def save_survey(text: str, request: gr.Request):
+        return edited(text, "survey", request)
+
+    def save_rebuttal(text: str, request: gr.Request):
+        return edited(text, "rebuttal", request)
+
+    @shown
+    def reports(request: gr.Request):
+        found = access.server(request, "GET /status").documents("fa_draft_report")
         return gr.update(choices=found, value=found[0] if found else None)
 
     gr.Markdown(LEGAL_NOTE)
@@ -444,7 +610,7 @@ def _drafts(server: Server):
             save = gr.Button("Save my edits as DOCX", elem_id="save-survey")
             docx_edited = gr.File(label="DOCX with your edits", interactive=False, elem_id="survey-docx-edited")
         go.click(survey, questionnaire, [text, docx])
-        save.click(lambda t: edited(t, "survey"), text, docx_edited)
+        save.click(save_survey, text, docx_edited)
     with gr.Tab("Response to the draft report"):
         with gr.Row():
             report = gr.File(label="FA draft report (PDF, DOCX, TXT, MD)", file_types=list(REPORT_SUFFIXES))
@@ -456,42 +622,95 @@ def _drafts(server: Server):
             save_r = gr.Button("Save my edits as DOCX")
             docx_r_edited = gr.File(label="DOCX with your edits", interactive=False)
         go_r.click(rebuttal, [report, document], [text_r, docx_r])
-        save_r.click(lambda t: edited(t, "rebuttal"), text_r, docx_r_edited)
+        save_r.click(save_rebuttal, text_r, docx_r_edited)
     return reports, document
 
 
-def build(server: Server):
+def _who(access: Access):
+    """The session bar: who is signed in, the workspace picker, sign-out."""
+
+    def load(request: gr.Request):
+        actor = access.actor(request)
+        visible = access.workspaces(actor)
+        session = getattr(request, "session_hash", None) or ""
+        picked = access.picked.get(session)
+        if picked not in visible:
+            picked = access.servers.default if access.servers.default in visible else (visible[0] if visible else None)
+        if picked:
+            access.picked[session] = picked
+        how = {"open": "no sign-in configured", "sso": "single sign-on", "admin-key": "admin key"}.get(actor.via, "key")
+        return (
+            f"Signed in as **{actor.name}** ({actor.role}; {how})",
+            gr.update(choices=visible, value=picked),
+        )
+
+    def pick(name: str, request: gr.Request):
+        actor = access.actor(request)
+        if name and actor.sees(name) and access.servers.exists(name):
+            access.picked[getattr(request, "session_hash", None) or ""] = name
+            return f"Working in workspace **{name}**."
+        raise gr.Error(f"{name!r}: not a workspace granted to {actor.name}.")
+
+    with gr.Row(equal_height=True):
+        who = gr.Markdown(elem_id="signed-in")
+        workspace = gr.Dropdown(label="Workspace", choices=[], elem_id="workspace", scale=1)
+        picked = gr.Markdown(elem_id="workspace-picked")
+        gr.Button("Sign out", link="/logout", size="sm", scale=0, elem_id="sign-out")
+    workspace.input(shown(pick), workspace, picked)
+    return shown(load), [who, workspace]
+
+
+def build(access: Access, concurrency: int = 2):
     with gr.Blocks(title="faprep") as ui:
         gr.Markdown("# faprep — Focused Assessment preparation")
+        load_who, who_outputs = _who(access)
         gr.Markdown(LEGAL_NOTE, elem_id="legal-note")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                _chat(server)
+                _chat(access)
             with gr.Tab("Documents", id="documents"):
-                load_status, status_outputs = _documents(server)
+                load_status, status_outputs = _documents(access)
             with gr.Tab("Findings", id="findings"):
-                _findings(server)
+                _findings(access)
             with gr.Tab("Drafts", id="drafts"):
-                load_reports, reports_dropdown = _drafts(server)
-        ui.load(load_status, None, status_outputs)
-        ui.load(load_reports, None, reports_dropdown)
+                load_reports, reports_dropdown = _drafts(access)
+        ui.load(load_who, None, who_outputs).then(load_status, None, status_outputs).then(
+            load_reports, None, reports_dropdown
+        )
     # Gradio queues each event one at a time by default; let as many run as the server has askers.
-    ui.queue(default_concurrency_limit=server.settings.serve_askers)
+    ui.queue(default_concurrency_limit=concurrency)
     return ui
 
 
-def mount(app, server: Server) -> None:
-    auth = None
-    if server.key:
-        auth = lambda _user, password: server.key_ok(password)  # noqa: E731
+def mount(app, servers: Servers, keeper: Gatekeeper) -> None:
+    """The UI at ``/``: sign-in by user name and key (or the admin key under any name), or single
+    sign-on by a trusted proxy's header when ``trusted_proxies`` is set; nothing asked when no key
+    and no user are configured."""
+    access = Access(servers, keeper)
+    settings = servers.settings
+    auth, auth_dependency = None, None
+    if settings.trusted_proxies:
+
+        def auth_dependency(request):  # noqa: F811 - the proxy's user, or None (401)
+            actor = keeper.from_proxy(request.client.host if request.client else None, request.headers)
+            return actor.name if actor else None
+
+    elif not keeper.open:
+
+        def auth(user: str, key: str) -> bool:
+            return keeper.from_key(key, name=user) is not None or (
+                keeper.admin_key is not None and keeper.from_key(key) is not None and keeper.users.get(user) is None
+            )
+
+    default = servers.get()
     gr.mount_gradio_app(
         app,
-        build(server),
+        build(access, settings.serve_askers),
         path="/",
         auth=auth,
-        auth_message="Enter any user name, and the API key (FAPREP_API_KEY) as the password." if auth else None,
-        max_file_size=server.upload_limit,
+        auth_dependency=auth_dependency,
+        auth_message="Sign in with your user name and your key (or any name and the admin key)." if auth else None,
+        max_file_size=default.upload_limit,
         css=_CSS,
         footer_links=["api"],
-        allowed_paths=[str(server.outputs)],
     )

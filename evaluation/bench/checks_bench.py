@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib, size_bench
+from evaluation.bench.common import machine, peak_rss_mib
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.checks_bench"
@@ -202,6 +202,8 @@ def write_case(folder: Path, rows: int, seed: int = 1, shape: str = "many") -> i
 
 
 def link_documents(con, share: float = 0.99) -> None:
+    from assistant.stores import prepared
+
     """Record an invoice, packing list and 7501 as linked to ``share`` of the entries (catalogue rows only)."""
     con.execute(
         """CREATE TEMP TABLE e AS SELECT DISTINCT entry_number FROM entry_lines
@@ -214,33 +216,54 @@ def link_documents(con, share: float = 0.99) -> None:
         )
         con.execute(f"""INSERT INTO identifiers SELECT 'documents/' || entry_number || '/{kind}.pdf',
                         'documents/' || entry_number || '/{kind}.pdf#0', 'entry', entry_number FROM e""")
+    prepared.refresh(con)  # as the ingest of those documents would
 
 
-def worker(rows: str, tmp: str, cores: str) -> dict:
+def worker(rows: str, tmp: str, cores: str, shape: str = "many:docs") -> dict:
+    import gc
     import os
 
     if int(cores):
         os.sched_setaffinity(0, range(int(cores)))
     from assistant import services
+    from assistant.checks import REGISTRY
     from assistant.config import Settings
     from assistant.stores.records import Records
     from assistant.stores.workspace import Workspace
+    from assistant.web.ui import findings_page, findings_view
     from ingest.pipeline import Ingestor
 
+    parts, documents = shape.split(":")
     folder = Path(tmp) / "case"
     t0 = time.perf_counter()
-    n_entries = write_case(folder, int(rows))
+    n_entries = write_case(folder, int(rows), shape=parts)
     gen = time.perf_counter() - t0
     settings = Settings(home=Path(tmp) / "home", workspace="bench", as_of=AS_OF)
     t0 = time.perf_counter()
     report = Ingestor(settings).run([folder])
     load = time.perf_counter() - t0
     assert report.ok, report.to_dict()
-    with Records(Workspace.of(settings).records) as rec:
-        link_documents(rec.con)
+    if DOCUMENTS[documents]:
+        with Records(Workspace.of(settings).records) as rec:
+            link_documents(rec.con, DOCUMENTS[documents])
+    gc.collect()
     t0 = time.perf_counter()
     run = services.run_checks(settings)
     checks_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    json_mib = len(run.model_dump_json()) / 2**20
+    json_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    view = findings_view(run)
+    findings_page(view, 1)
+    ui_s = time.perf_counter() - t0
+    del view
+    alone = {}
+    for cid in REGISTRY:  # each check alone: its own cost plus the fixed cost of a run
+        gc.collect()
+        t0 = time.perf_counter()
+        services.run_checks(settings, checks=[cid])
+        alone[cid] = round(time.perf_counter() - t0, 3)
     t0 = time.perf_counter()
     audit = services.audit(settings, 200, seed=1)
     audit_s = time.perf_counter() - t0
@@ -249,10 +272,16 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
         by_check[f.check] = by_check.get(f.check, 0) + 1
     return {
         "rows": int(rows),
+        "shape": shape,
         "entries": n_entries,
         "generate_s": gen,
         "load_s": load,
         "checks_s": checks_s,
+        "alone_s": alone,
+        "json_s": json_s,
+        "json_mib": json_mib,
+        "ui_s": ui_s,
+        "rows_shown": len(run.clusters()),
         "audit_s": audit_s,
         "findings": len(run.findings),
         "by_check": by_check,
@@ -264,19 +293,49 @@ def worker(rows: str, tmp: str, cores: str) -> dict:
 
 def render(results: list[dict]) -> None:
     print(f"machine: {machine()}; run pinned to {results[0]['cores']} core(s)")
-    print(f"{'rows':>10}{'entries':>9}{'load s':>8}{'checks s':>10}{'audit s':>9}{'findings':>10}{'peak RSS':>10}")
+    print(
+        f"{'shape':>11}{'rows':>11}{'entries':>9}{'load s':>8}{'checks s':>10}{'max alone':>10}{'findings':>10}"
+        f"{'UI rows':>9}{'UI s':>6}{'audit s':>9}{'peak RSS':>10}"
+    )
     for r in results:
+        slowest = max(r["alone_s"], key=r["alone_s"].get)
         print(
-            f"{r['rows']:>10,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.1f}{r['audit_s']:>9.1f}"
-            f"{r['findings']:>10,}{r['peak_rss_mib']:>7.0f}MiB"
+            f"{r['shape']:>11}{r['rows']:>11,}{r['entries']:>9,}{r['load_s']:>8.1f}{r['checks_s']:>10.2f}"
+            f"{r['alone_s'][slowest]:>10.2f}{r['findings']:>10,}{r['rows_shown']:>9,}{r['ui_s']:>6.2f}"
+            f"{r['audit_s']:>9.1f}{r['peak_rss_mib']:>7.0f}MiB"
         )
 
 
 def main(argv=None) -> list[dict]:
-    cores = ("--cores", {"default": "0", "help": "pin the run to this many CPU cores (0: all)"})
-    return size_bench(
-        argv, doc=__doc__, module=MODULE, prefix="faprep-checks-", worker=worker, render=render, options=(cores,)
-    )
+    import argparse
+    import json
+
+    from evaluation.bench.common import run_sizes
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", default="1000000", help="sizes, comma-separated")
+    ap.add_argument("--shapes", default="many:docs", help="PARTS:DOCUMENTS shapes, comma-separated (see above)")
+    ap.add_argument("--cores", default="0", help="pin the run to this many CPU cores (0: all)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return []
+    for shape in args.shapes.split(","):
+        parts, _, documents = shape.partition(":")
+        if parts not in SHAPES or documents not in DOCUMENTS:
+            ap.error(
+                f"unknown shape {shape!r}: use PARTS:DOCUMENTS with PARTS in {list(SHAPES)}, DOCUMENTS in {list(DOCUMENTS)}"
+            )
+    results = [
+        r for shape in args.shapes.split(",") for r in run_sizes(MODULE, args.rows, "faprep-checks-", args.cores, shape)
+    ]
+    if args.json:
+        print(json.dumps({"machine": machine(), "results": results}, indent=2))
+    else:
+        render(results)
+    return results
 
 
 if __name__ == "__main__":

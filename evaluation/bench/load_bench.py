@@ -103,7 +103,15 @@ def main(argv: list[str] | None = None) -> dict:
             home = Path(tmp) / "home"
             services.ingest(Settings(home=home, workspace=args.workspace), [Path(tmp) / "case"])
         settings = Settings(home=home, workspace=args.workspace)
-        env = {"FAPREP_API_KEY": KEY}
+        # a viewer's key, checked (scrypt once, then the verified-key cache) on every request
+        from assistant.stores.activity import ActivityLog
+        from assistant.stores.users import Users
+
+        users = Users(home)
+        if users.get("load-viewer"):
+            users.remove("load-viewer")
+        _, key = users.add("load-viewer", "viewer", [args.workspace], "bench")
+        env: dict[str, str] = {}
         if args.serve_askers:
             env["FAPREP_SERVE_ASKERS"] = str(args.serve_askers)
         proc, base = start_server(home, args.workspace, env)
@@ -111,8 +119,11 @@ def main(argv: list[str] | None = None) -> dict:
             out = {
                 "machine": machine(),
                 "serve_askers": args.serve_askers or settings.serve_askers,
-                **run_load(base, Workspace.of(settings).answers_log, args.askers, args.seconds),
+                **run_load(base, Workspace.of(settings).answers_log, args.askers, args.seconds, key=key),
             }
+            checked, _, problem = ActivityLog(home / "activity.jsonl").verify()
+            out["activity_entries"] = checked
+            out["activity_chain_intact"] = problem is None
         finally:
             stop_server(proc)
     if args.json:
@@ -123,7 +134,8 @@ def main(argv: list[str] | None = None) -> dict:
         f"{out['askers']} askers for {out['seconds']:.0f} s against faprep serve ({out['serve_askers']} answering at once): "
         f"{out['answered']} answered, {out['errors']} errors, {out['throughput_per_s']:.1f} answers/s; "
         f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms, max {out['max_ms']:.0f} ms; "
-        f"audit log +{out['audit_entries_added']} entries ({out['audit_entries_lost']} lost)"
+        f"audit log +{out['audit_entries_added']} entries ({out['audit_entries_lost']} lost); activity log "
+        f"{out['activity_entries']} entries, chain {'intact' if out['activity_chain_intact'] else 'BROKEN'}"
     )
     return out
 

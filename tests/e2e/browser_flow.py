@@ -30,6 +30,45 @@ def _download(page, selector: str, target: Path) -> Path:
     return target
 
 
+def run_viewer_flow(base: str, name: str, key: str, out: Path) -> dict:
+    """Sign in as ``name``, read the session bar and the workspaces offered, run the checks (allowed to
+    a viewer), try an export (not allowed) and sign out. Returns what was seen."""
+    from playwright.sync_api import expect, sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    seen: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "/")
+            page.get_by_label("username").fill(name)
+            page.get_by_label("password").fill(key)
+            page.get_by_role("button", name="Login").click()
+            expect(page.locator("#signed-in")).to_contain_text(name, timeout=60_000)
+            seen["signed_in"] = page.locator("#signed-in").inner_text()
+            expect(page.locator("#workspace input")).to_have_value(re.compile(".+"), timeout=60_000)
+            page.locator("#workspace input").click()
+            page.get_by_role("option").first.wait_for(timeout=30_000)
+            seen["workspaces"] = [o.inner_text().replace("✓", "").strip() for o in page.get_by_role("option").all()]
+            page.keyboard.press("Escape")
+            page.get_by_role("tab", name="Findings").click()
+            page.locator("#run-checks").click()
+            expect(page.locator("#findings")).to_contain_text("hts_inconsistency", timeout=120_000)
+            seen["caption"] = page.locator("#findings-caption").inner_text()
+            page.get_by_role("button", name="Export XLSX").click()
+            toast = page.get_by_text(re.compile("needs the preparer role"))
+            toast.first.wait_for(timeout=60_000)
+            seen["refused"] = toast.first.inner_text()
+            page.screenshot(path=str(out / "ui-viewer.png"), full_page=True)
+            page.locator("#sign-out").click()
+            page.get_by_label("username").wait_for(timeout=60_000)
+            seen["signed_out"] = True
+        finally:
+            browser.close()
+    return seen
+
+
 def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dict:
     """Log in, upload ``upload`` and wait for its ingest report, ask ``question`` and open a citation's
     link, draft the survey and download its DOCX. Screenshots go to ``out``; returns what was seen."""

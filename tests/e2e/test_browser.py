@@ -27,7 +27,7 @@ def test_upload_ask_cite_and_download_a_draft_in_the_browser(live):
     assert "1 ingested" in seen["ingest_report"] and "0 rejected" in seen["ingest_report"]
     # the citation comes from the file uploaded through the browser, and its link opens it
     assert seen["citation"].startswith("[1]") and ruling.name in seen["citation"]
-    assert seen["citation_href"].startswith(f"/api/sources/{ruling.name}?t=")
+    assert seen["citation_href"].startswith(f"/api/w/sample/sources/{ruling.name}?t=")
     assert seen["source_status"] == 200 and seen["source_type"].startswith("text/plain")
     assert "hts_inconsistency" in seen["evidence"] or "Evidence" in seen["evidence"]
     text = "\n".join(p.text for p in docx.Document(str(seen["docx"])).paragraphs)

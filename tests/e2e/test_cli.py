@@ -101,8 +101,12 @@ def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
 def test_checks_benchmark_smoke():
     from evaluation.bench.checks_bench import main
 
-    (result,) = main(["--rows", "3000", "--json"])
-    assert result["rows"] == 3000 and result["findings"] > 0 and result["checks_s"] > 0
+    many, few = main(["--rows", "3000", "--shapes", "many:docs,few:none", "--json"])
+    assert many["rows"] == few["rows"] == 3000 and many["findings"] > 0 and many["checks_s"] > 0
+    assert (many["shape"], few["shape"]) == ("many:docs", "few:none")
+    assert "missing_records" not in few["by_check"]  # no entry document: not tested, not a flood
+    assert set(many["alone_s"]) == set(few["alone_s"]) and len(many["alone_s"]) == 11
+    assert few["rows_shown"] <= few["findings"]
 
 
 def test_lexical_benchmark_smoke():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from assistant.web.deps import get_server
+from assistant.web.deps import get_server, record
 from assistant.web.server import Server
 
-router = APIRouter(prefix="/api", tags=["checks"])
+router = APIRouter(tags=["checks"])
 
 
 class AuditRequest(BaseModel):
@@ -22,8 +22,8 @@ class AuditRequest(BaseModel):
 
 
 @router.post("/audit")
-def audit(body: AuditRequest, server: Server = Depends(get_server)) -> dict:
+def audit(body: AuditRequest, request: Request, server: Server = Depends(get_server)) -> dict:
     """Mock transaction test: stratified sample, line-level checks, projected compliance and loss."""
-    return server.audit(
-        sample=body.sample, seed=body.seed, strata=body.strata, since=body.since, until=body.until
-    ).model_dump(mode="json")
+    result = server.audit(sample=body.sample, seed=body.seed, strata=body.strata, since=body.since, until=body.until)
+    record(request, server, "mock audit", body.model_dump(mode="json"), compliance_rate=result.compliance_rate)
+    return result.model_dump(mode="json")

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 
-from assistant.web.deps import bearer, file_response, get_server, same
-from assistant.web.server import Server
+from assistant.web.deps import actor_of, file_response, record, same
 
-router = APIRouter(prefix="/api", tags=["questions"])
+router = APIRouter(tags=["questions"])
 
 
 @router.get("/sources/{path:path}")
-def source(path: str, request: Request, t: str | None = None, server: Server = Depends(get_server)):
-    """The original file of a cited document; PDF viewers open ``#page=N``. Needs the API key, or
-    the link token the UI puts on its citation links (it opens only that file)."""
-    allowed = (
-        server.key is None or server.key_ok(bearer(request)) or (t is not None and same(t, server.source_token(path)))
-    )
-    if not allowed:
-        raise HTTPException(401, "missing or wrong API key or link token", headers={"WWW-Authenticate": "Bearer"})
+def source(path: str, request: Request, t: str | None = None):
+    """The original file of a cited document; PDF viewers open ``#page=N``. Needs a key of a user
+    who sees the workspace, or the link token the UI puts on its citation links (it opens only that
+    file of that workspace)."""
+    servers = request.app.state.servers
+    name = request.path_params.get("workspace") or servers.default
+    if not servers.exists(name):
+        raise HTTPException(404, f"no workspace {name!r} for you")
+    server = servers.get(name)
+    actor = actor_of(request)
+    if actor is not None and not actor.sees(name):
+        raise HTTPException(404, f"no workspace {name!r} for you")
+    if actor is None and not (t is not None and same(t, server.source_token(path))):
+        raise HTTPException(401, "missing or wrong key or link token", headers={"WWW-Authenticate": "Bearer"})
+    request.state.actor = actor
     found = server.source_file(path)
     if found is None:
         raise HTTPException(404, f"no ingested document {path!r} on disk")
+    record(request, server, "open source", {"path": path}, via_link=actor is None)
     return file_response(found, inline=True)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from assistant.checks import known_checks
-from assistant.web.deps import file_response, get_server
+from assistant.web.deps import file_response, get_server, record
 from assistant.web.server import Server
 
-router = APIRouter(prefix="/api", tags=["checks"])
+router = APIRouter(tags=["checks"])
 
 Severity = Literal["high", "medium", "low"]
 
 
 @router.get("/findings")
 def findings(
+    request: Request,
     check: list[str] | None = Query(default=None, description="check id; repeatable"),
     severity: Severity | None = None,
     part: str | None = None,
@@ -27,11 +28,14 @@ def findings(
     """Run the checks and return the findings with their evidence (``faprep check --json``)."""
     known_checks(check)
     run = server.checks(checks=check or None, severity=severity, part_number=part, entry=entry, payment_id=payment)
+    inputs = {"check": check, "severity": severity, "part": part, "entry": entry, "payment": payment}
+    record(request, server, "check", {k: v for k, v in inputs.items() if v}, findings=len(run.findings))
     return run.model_dump(mode="json")
 
 
 @router.get("/findings/export")
 def findings_export(
+    request: Request,
     format: Literal["xlsx", "md", "json"] = "xlsx",
     check: list[str] | None = Query(default=None),
     severity: Severity | None = None,
@@ -39,4 +43,6 @@ def findings_export(
 ):
     """The findings report as a file: XLSX (a sheet per check), Markdown or JSON."""
     known_checks(check)
-    return file_response(server.export_findings(format, checks=check or None, severity=severity))
+    path = server.export_findings(format, checks=check or None, severity=severity)
+    record(request, server, "export findings", {"format": format, "check": check, "severity": severity}, file=path.name)
+    return file_response(path)

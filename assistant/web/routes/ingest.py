@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.exceptions import HTTPException
 
-from assistant.web.deps import get_server
+from assistant.web.deps import api_base, get_server, record
 from assistant.web.errors import error_response
 from assistant.web.server import Server, file_chunks
 
-router = APIRouter(prefix="/api", tags=["ingest"])
+router = APIRouter(tags=["ingest"])
 
 
 @router.post("/ingest", status_code=202)
 def ingest(
+    request: Request,
     files: list[UploadFile] = File(..., description="PDF, DOCX, TXT, MD, CSV or XLSX"),
     server: Server = Depends(get_server),
 ):
@@ -30,12 +31,13 @@ def ingest(
             [{"field": "files", "message": r["reason"]} for r in refused],
         )
     job = server.start_ingest(stored, refused)
+    record(request, server, "ingest", {"files": job.files, "refused": [r["file"] for r in refused]}, job=job.id)
     return {
         "job_id": job.id,
         "status": job.status,
         "files": job.files,
         "refused": refused,
-        "url": f"/api/jobs/{job.id}",
+        "url": f"{api_base(request)}/jobs/{job.id}",
     }
 
 

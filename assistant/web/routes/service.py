@@ -18,6 +18,6 @@ def health() -> dict:
     return {"status": "ok", "version": VERSION}
 
 
-@router.get("/api/status")
+@router.get("/status")
 def api_status(server: Server = Depends(get_server)) -> dict:
     return server.status()

@@ -1,0 +1,123 @@
+"""Who may do what: the role each API route needs, read from one table, and who is asking.
+
+Every ``/api`` route is listed in ``RULES`` with the least role it needs (``viewer`` < ``preparer``
+< ``admin``); a route missing from the table is refused to everyone, and the app refuses to start
+with one (:func:`unruled`). The same rules hold in the UI, whose actions name the route they
+stand for.
+
+A request is made by an :class:`Actor`, found in this order:
+
+1. **single sign-on**: from an address in ``trusted_proxies``, the user named in ``user_header``
+   (set by e.g. oauth2-proxy), who must exist in the users file; the header from any other address
+   is ignored;
+2. **a user's key**: ``Authorization: Bearer fp_<id>.<secret>``, checked against the users file;
+3. **the admin key**: ``FAPREP_API_KEY``, the single admin of a one-person setup;
+4. **open**: with no users and no key configured, everyone is the local admin (as before users).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+
+from assistant.config import Settings
+from assistant.stores.users import ROLES, Users, rank
+
+# (method, path under /api or /api/w/{workspace}) -> least role
+RULES: dict[tuple[str, str], str] = {
+    ("GET", "/status"): "viewer",
+    ("GET", "/workspaces"): "viewer",
+    ("POST", "/ask"): "viewer",
+    ("POST", "/ask/stream"): "viewer",
+    ("GET", "/findings"): "viewer",
+    ("GET", "/sources/{path:path}"): "viewer",
+    ("GET", "/downloads/{name}"): "viewer",
+    ("GET", "/findings/export"): "preparer",
+    ("POST", "/audit"): "preparer",
+    ("POST", "/ingest"): "preparer",
+    ("GET", "/jobs/{job_id}"): "preparer",
+    ("POST", "/drafts/survey"): "preparer",
+    ("POST", "/drafts/rebuttal"): "preparer",
+    ("GET", "/users"): "admin",
+    ("GET", "/log"): "admin",
+}
+WORKSPACE_PREFIX = "/w/{workspace}"
+
+
+@dataclass
+class Actor:
+    name: str
+    role: str
+    workspaces: list[str] = field(default_factory=list)
+    via: str = "key"  # key | admin-key | sso | open
+
+    def can(self, role: str) -> bool:
+        return rank(self.role) >= rank(role)
+
+    def sees(self, workspace: str) -> bool:
+        return self.role == "admin" or workspace in self.workspaces
+
+
+def rule_for(method: str, path: str) -> str | None:
+    """The least role of a route (its path as registered, under ``/api`` or ``/api/w/{workspace}``)."""
+    path = path.removeprefix("/api").removeprefix(WORKSPACE_PREFIX)
+    return RULES.get((method, path))
+
+
+def unruled(routes) -> list[str]:
+    """``METHOD path`` of every route (as its router declares it) with no rule."""
+    out = []
+    for r in routes:
+        path = getattr(r, "path", "")
+        for method in sorted(getattr(r, "methods", None) or []):
+            if method not in ("HEAD", "OPTIONS") and rule_for(method, path) is None:
+                out.append(f"{method} {path}")
+    return out
+
+
+class Gatekeeper:
+    """Finds the actor of a request or a UI login (see the module doc)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.users = Users(settings.home)
+
+    @property
+    def admin_key(self) -> str | None:
+        return (self.settings.api_key.get_secret_value() if self.settings.api_key else "") or None
+
+    @property
+    def open(self) -> bool:
+        """No key and no user configured: nothing is asked (a one-person local setup)."""
+        return self.admin_key is None and not self.users.all()
+
+    def from_proxy(self, client: str | None, headers) -> Actor | None:
+        if not self.settings.trusted_proxies or client not in self.settings.trusted_proxies:
+            return None
+        name = (headers.get(self.settings.user_header) or "").strip()
+        user = self.users.get(name) if name else None
+        return Actor(user.name, user.role, list(user.workspaces), via="sso") if user else None
+
+    def from_key(self, key: str | None, name: str | None = None) -> Actor | None:
+        """The actor of a key (a user's, or the admin key); with ``name``, only if the key is that user's."""
+        if key and self.admin_key and hmac.compare_digest(key.encode(), self.admin_key.encode()):
+            return Actor(name or "admin", "admin", via="admin-key")
+        user = self.users.by_key(key)
+        if user is None or (name is not None and user.name != name):
+            return None
+        return Actor(user.name, user.role, list(user.workspaces), via="key")
+
+    def by_name(self, name: str) -> Actor | None:
+        """The actor a UI session was signed in as (the admin key signs in under any name)."""
+        user = self.users.get(name)
+        if user is not None:
+            return Actor(user.name, user.role, list(user.workspaces))
+        if self.admin_key:
+            return Actor(name, "admin", via="admin-key")
+        return None
+
+    def local(self) -> Actor:
+        return Actor("local", "admin", via="open")
+
+
+assert all(r in ROLES for r in RULES.values())

@@ -40,6 +40,10 @@ def _commands(group: Any, prefix: str) -> list[tuple[str, str]]:
         if cmd.hidden:
             continue
         if hasattr(cmd, "commands"):
+            if getattr(cmd, "invoke_without_command", False):  # a group that is a command of its own
+                usage = " ".join(_option_usage(p) for p in cmd.params if p.name != "help")
+                doc = (cmd.help or "").strip().split("\n\n")[0].replace("\n", " ")
+                rows.append((f"`{prefix} {name} {usage}`".replace(" `", "`"), doc))
             rows += _commands(cmd, f"{prefix} {name}")
             continue
         usage = " ".join(_option_usage(p) for p in cmd.params if p.name != "help")

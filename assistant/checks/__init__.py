@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -78,6 +80,12 @@ class CheckRun(BaseModel):
     checks: list[CheckInfo]
     notes: list[str] = Field(default_factory=list)
     filters: dict[str, str] = Field(default_factory=dict)
+
+    def complete(self) -> CheckRun:
+        """Every finding's evidence rows and line losses read (see ``Finding.complete``)."""
+        for f in self.findings:
+            f.complete()
+        return self
 
     def clusters(self) -> list[list[Finding]]:
         """The findings in report order, those of one check and one cause together (a list of one for a
@@ -184,6 +192,8 @@ def run_checks(
                     f.legal_basis = list(REGISTRY[cid].legal_basis)
             catalogue[cid].findings = len(found)
             findings += found
+        if ctx.deferred:
+            _Completion(con, ctx.deferred).attach()
         kept = [
             f
             for f in findings
@@ -256,6 +266,50 @@ def _recommend(ctx: CheckContext, findings: list[Finding]) -> None:
 
 
 _ENTRY_SLOT = re.compile(r"(?:(\x00)(\d+)\x00|\x01(\d+)\x01)")
+
+
+class _Completion:
+    """What the checks of one run left to read later (``CheckContext.defer``), read once for all
+    their findings when the first of them is completed: on the run's connection while it is open,
+    else on a new read-only connection to the same records."""
+
+    def __init__(self, con, deferred: list):
+        self.con, self.deferred = con, deferred
+        row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+        self.path = row[0] if row else None
+        self.lock = threading.Lock()
+
+    def attach(self) -> None:
+        for findings, _ in self.deferred:
+            for f in findings:
+                f._pending = self.run
+
+    def run(self) -> None:
+        import duckdb
+
+        from assistant.stores.records import Records
+
+        with self.lock:
+            if not self.deferred:
+                return
+            deferred, self.deferred = self.deferred, []
+            for findings, _ in deferred:
+                for f in findings:
+                    f._pending = None
+            try:
+                self.con.execute("SELECT 1")
+                con, opened = self.con, None
+            except duckdb.Error:  # the run's connection is closed: the records again, read-only
+                opened = Records(Path(str(self.path)), read_only=True)
+                con = opened.con
+                prepare(con)
+            try:
+                with _no_gc():
+                    for _, fill in deferred:
+                        fill(con)
+            finally:
+                if opened is not None:
+                    opened.close()
 
 
 @contextmanager

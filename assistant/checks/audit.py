@@ -165,7 +165,7 @@ def run_audit(
     missing: dict[str, list[str]] = {}
     for f in checks.findings:
         if f.check in LINE_CHECKS:
-            for ln in f.lines:
+            for ln in f.complete().lines:
                 line_errors.setdefault((ln.entry, ln.line), []).append((f.check, f.id, ln.loss))
         elif f.check == "missing_records":
             missing[f.subject["entry"]] = f.evidence_rows[0]["missing"].split(", ")

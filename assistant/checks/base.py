@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import duckdb
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr, model_serializer
 
 from assistant.config import CheckSettings
 from assistant.formats import money  # noqa: F401  (the checks' evidence text uses it)
@@ -57,6 +57,20 @@ class Finding(BaseModel):
         "a certificate, ...); reports show the findings of one cause under one summary row",
     )
     lines: list[LineLoss] = Field(default_factory=list, exclude=True)
+    # evidence rows (and line losses) a check left to read when an output needs them: see ``complete``
+    _pending: Callable[[], None] | None = PrivateAttr(default=None)
+
+    def complete(self) -> Finding:
+        """Read the evidence rows and line losses left for later (every line linked to a payment); the
+        JSON, the XLSX, the mock audit and part filters call it, the table and the UI do not."""
+        if self._pending is not None:
+            self._pending()
+        return self
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler):
+        self.complete()
+        return handler(self)
 
     @classmethod
     def of(cls, **fields: Any) -> Finding:
@@ -67,6 +81,7 @@ class Finding(BaseModel):
     def concerns(self, part_number: str | None = None, entry: str | None = None, payment_id: str | None = None) -> bool:
         """True when the finding is about that part, entry or payment (subject, entries or evidence rows)."""
         if part_number:
+            self.complete()
             pn = part_number.strip().upper()
             if str(self.subject.get("part_number", "")).upper() != pn and not any(
                 str(r.get("part_number", "")).upper() == pn for r in self.evidence_rows
@@ -87,6 +102,7 @@ class CheckContext:
     params: CheckSettings
     as_of: dt.date
     notes: list[str] = field(default_factory=list)
+    deferred: list[tuple[list[Finding], Callable]] = field(default_factory=list)
     _cache: dict = field(default_factory=dict)
 
     def cache(self, key: str, compute: Callable):
@@ -102,6 +118,10 @@ class CheckContext:
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def defer(self, findings: list[Finding], fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+        """``fill(con)`` completes ``findings`` (their evidence rows, line losses) when an output needs them."""
+        self.deferred.append((findings, fill))
 
     @property
     def retention_start(self) -> dt.date:

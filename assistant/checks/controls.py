@@ -59,8 +59,7 @@ def missing_records(ctx: CheckContext) -> list[Finding]:
                SELECT entry_number, entered, summary_date, n_lines, invoices, value, source_file
                FROM entries WHERE entered >= ?
            ), have AS (
-               SELECT entry_number, list(DISTINCT kind) AS kinds FROM entry_documents
-               WHERE entry_number IN (SELECT entry_number FROM ent) GROUP BY entry_number
+               SELECT entry_number, kinds FROM entry_kinds
            )
            SELECT * FROM (
                SELECT e.*, list_filter(?::VARCHAR[], lambda k: NOT list_contains(coalesce(h.kinds, []::VARCHAR[]), k)) AS missing

@@ -27,8 +27,6 @@ from assistant.checks.base import (
     severity_for,
 )
 
-CANADIAN_PROVINCES = {"XA", "XB", "XC", "XM", "XN", "XO", "XP", "XQ", "XS", "XT", "XV", "XW", "XY"}
-
 
 @check(
     "spi_without_certificate",
@@ -139,19 +137,15 @@ def origin_mismatch(ctx: CheckContext) -> list[Finding]:
     master's country of origin for the part, or from the country of its manufacturer ID. A wrong
     origin can hide Section 301 or AD/CVD duty and a wrong marking. Lines with neither a master
     origin nor a readable MID cannot be tested."""
-    provinces = sorted(CANADIAN_PROVINCES)
     findings = []
     for r in ctx.rows(
-        f"""SELECT * FROM (
-               SELECT {line_columns("l")}, upper(trim(l.country_of_origin)) AS declared,
-                      upper(trim(m.country_of_origin)) AS master_origin, m.source_file AS master_file, m.source_row AS master_row,
-                      CASE WHEN list_contains(?, upper(left(trim(l.mid), 2))) THEN 'CA'
-                           WHEN regexp_full_match(upper(left(trim(l.mid), 2)), '[A-Z]{{2}}') THEN upper(left(trim(l.mid), 2)) END AS mid_c
-               FROM lines l LEFT JOIN master m USING (part_number)
-               WHERE l.country_of_origin IS NOT NULL)
-           WHERE (master_origin IS NOT NULL AND master_origin <> declared) OR (mid_c IS NOT NULL AND mid_c <> declared)
-           ORDER BY entered, entry_number, line_number""",
-        [provinces],
+        f"""SELECT {line_columns("l")}, l.declared_origin AS declared, m.origin AS master_origin,
+                  m.source_file AS master_file, m.source_row AS master_row, l.mid_country AS mid_c
+           FROM lines l LEFT JOIN master m USING (part_number)
+           WHERE l.declared_origin IS NOT NULL
+             AND ((m.origin IS NOT NULL AND m.origin <> l.declared_origin)
+                  OR (l.mid_country IS NOT NULL AND l.mid_country <> l.declared_origin))
+           ORDER BY l.entered, l.entry_number, l.line_number"""
     ):
         declared = r["declared"]
         reasons, rows = [], {}

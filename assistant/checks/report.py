@@ -28,6 +28,7 @@ def to_xlsx(run: CheckRun, path: Path) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    run.complete()
     wb = Workbook()
     bold = Font(bold=True)
     fills = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEBF7"}

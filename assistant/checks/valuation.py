@@ -38,16 +38,17 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.checks.base import (
+    EVIDENCE_TEXT_LIMIT,
     LINE_COLUMNS,
     CheckContext,
     Finding,
     LineLoss,
+    cap,
     check,
     finding_id,
     line_columns,
     line_row,
     line_text,
-    lines_text,
     money,
     qty,
     severity_for,
@@ -118,7 +119,14 @@ class Dutiable:
     key: str  # part_number | mid
     matched_word: str
     category: str = ""  # materials | tooling | consumed | engineering | royalty | proceeds
-    lines: list[dict] = field(default_factory=list)
+    # the linked lines, summed in SQL; only those with additions (for crediting) and the first ones
+    # (for the evidence text) are read here, the others when a report needs every row (``_fill_lines``)
+    n_lines: int = 0
+    value: float = 0.0
+    duty: float = 0.0
+    entries: list[str] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)  # linked lines with additions
+    first: list[dict] = field(default_factory=list)  # the first linked lines, in order
     credited: list[tuple[dict, float]] = field(default_factory=list)
     key_on_lines: bool = False
 
@@ -175,20 +183,36 @@ def dutiable_payments(ctx: CheckContext) -> list[Dutiable]:
     return linked
 
 
+# A payment's eligible lines: an assist's from its payment date on, a royalty's within the window.
+_LINKED = """linked_payments p JOIN lines l ON {line_col} = p.k
+    WHERE ((p.kind = 'assist' AND l.entry_summary_date >= CAST(p.paid AS DATE))
+       OR (p.kind = 'royalty' AND abs(date_diff('day', CAST(p.paid AS DATE), l.entry_summary_date)) <= ?))"""
+_LINK_KEYS = (("part_number", "l.part_number"), ("mid", "upper(l.mid)"))
+
+
+def _linked_payments(ctx_or_con, payments: list[Dutiable], key: str) -> None:
+    ds = [d for d in payments if d.key == key]
+    columns = {
+        "payment_id": [d.row["payment_id"] for d in ds],
+        "k": [d.row[key].strip().upper() if key == "mid" else d.row[key] for d in ds],
+        "kind": [d.kind for d in ds],
+        "paid": [str(d.row["payment_date"]) for d in ds],
+    }
+    if isinstance(ctx_or_con, CheckContext):
+        ctx_or_con.temp_table("linked_payments", columns)
+    else:
+        CheckContext(con=ctx_or_con, params=None, as_of=None).temp_table("linked_payments", columns)  # type: ignore[arg-type]
+
+
 def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
-    """Each payment's eligible lines, in one join per link key (part number, MID)."""
+    """Each payment's eligible lines, in one join per link key (part number, MID): counted and summed
+    in SQL; the lines with additions and the first lines of each payment read."""
     by_id = {d.row["payment_id"]: d for d in payments}
-    for key, line_col in (("part_number", "l.part_number"), ("mid", "upper(l.mid)")):
-        ds = [d for d in payments if d.key == key]
-        ctx.temp_table(
-            "linked_payments",
-            {
-                "payment_id": [d.row["payment_id"] for d in ds],
-                "k": [d.row[key].strip().upper() if key == "mid" else d.row[key] for d in ds],
-                "kind": [d.kind for d in ds],
-                "paid": [str(d.row["payment_date"]) for d in ds],
-            },
-        )
+    window = [ctx.params.royalty_window_days]
+    shown = EVIDENCE_TEXT_LIMIT + 1
+    for key, line_col in _LINK_KEYS:
+        _linked_payments(ctx, payments, key)
+        linked = _LINKED.format(line_col=line_col)
         present = {
             r[0]
             for r in ctx.con.execute(
@@ -197,14 +221,64 @@ def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
         }
         for pid in present:
             by_id[pid].key_on_lines = True
+        for pid, n, value, duty, entries in ctx.con.execute(
+            f"""SELECT p.payment_id, count(*), sum(coalesce(l.value, 0))::DOUBLE, sum(coalesce(l.total_duty, 0))::DOUBLE,
+                       list(DISTINCT l.entry_number ORDER BY l.entry_number)
+                FROM {linked} GROUP BY p.payment_id""",
+            window,
+        ).fetchall():
+            d = by_id[pid]
+            d.n_lines, d.value, d.duty, d.entries = n, value, duty, list(entries)
+        order = "ORDER BY p.payment_id, l.entry_summary_date, l.entry_number, l.line_number"
         for r in ctx.rows(
-            f"""SELECT p.payment_id, {line_columns("l")} FROM linked_payments p JOIN lines l ON {line_col} = p.k
-                WHERE (p.kind = 'assist' AND l.entry_summary_date >= CAST(p.paid AS DATE))
-                   OR (p.kind = 'royalty' AND abs(date_diff('day', CAST(p.paid AS DATE), l.entry_summary_date)) <= ?)
-                ORDER BY p.payment_id, l.entry_summary_date, l.entry_number, l.line_number""",
-            [ctx.params.royalty_window_days],
+            f"SELECT p.payment_id, {line_columns('l')} FROM {linked} AND l.additions > 0 {order}", window
         ):
             by_id[r.pop("payment_id")].lines.append(r)
+        # enough first lines to show EVIDENCE_TEXT_LIMIT of them besides any credited ones
+        most = shown + max((len(d.lines) for d in by_id.values()), default=0)
+        for r in ctx.rows(
+            f"""SELECT p.payment_id, {line_columns("l")} FROM {linked}
+                QUALIFY row_number() OVER (PARTITION BY p.payment_id
+                                           ORDER BY l.entry_summary_date, l.entry_number, l.line_number) <= ?
+                {order}""",
+            [*window, most],
+        ):
+            by_id[r.pop("payment_id")].first.append(r)
+
+
+def _fill_lines(con, params, pending: list[tuple[Finding, Dutiable]]) -> None:
+    """Every linked line of these payments' findings: an evidence row each (after the payment's row)
+    and the duty at stake apportioned to it by value. Run when a report needs them."""
+    payments = [d for _, d in pending]
+    by_id = {d.row["payment_id"]: (f, d) for f, d in pending}
+    rows: dict[str, list[dict]] = {pid: [] for pid in by_id}
+    for key, line_col in _LINK_KEYS:
+        if not any(d.key == key for d in payments):
+            continue
+        _linked_payments(con, payments, key)
+        cur = con.execute(
+            f"""SELECT p.payment_id, {line_columns("l")} FROM {_LINKED.format(line_col=line_col)}
+                ORDER BY p.payment_id, l.entry_summary_date, l.entry_number, l.line_number""",
+            [params.royalty_window_days],
+        )
+        cols = [c[0] for c in cur.description]
+        for r in cur.fetchall():
+            rows[r[0]].append(dict(zip(cols[1:], r[1:])))
+    for pid, (f, d) in by_id.items():
+        credited = {(ln["entry_number"], ln["line_number"]): c for ln, c in d.credited}
+        f.evidence_rows += [
+            line_row(ln) | {"payment_id": pid, "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
+            for ln in rows[pid]
+        ]
+        if f.amount_at_risk is not None and d.value > 0:
+            f.lines = [
+                LineLoss(
+                    ln["entry_number"],
+                    ln["line_number"],
+                    round(f.amount_at_risk * float(ln["value"] or 0) / d.value, 2),
+                )
+                for ln in rows[pid]
+            ]
 
 
 def _credit_additions(payments: list[Dutiable], window: int) -> None:
@@ -233,26 +307,17 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
     undeclared = d.balance
     if undeclared < 0.01:
         return None
-    value = sum(float(ln["value"] or 0) for ln in d.lines)
-    duty = sum(float(ln["total_duty"] or 0) for ln in d.lines)
+    value, duty = d.value, d.duty
     key_text = f"{d.key.replace('_', ' ')} {row[d.key]}"
     if value > 0:
         rate = duty / value
         amount = round(undeclared * rate, 2)
         basis = (
             f"undeclared {money(undeclared)} x {rate:.2%}, the effective duty rate (all duty / entered value) of the "
-            f"{len(d.lines)} linked line(s) of {key_text}"
+            f"{d.n_lines} linked line(s) of {key_text}"
         )
-        losses = [
-            LineLoss(
-                entry=ln["entry_number"],
-                line=ln["line_number"],
-                loss=round(amount * float(ln["value"] or 0) / value, 2),
-            )
-            for ln in d.lines
-        ]
     else:
-        amount, losses = None, []
+        amount = None
         basis = f"not computed: no entry line of {key_text} " + (
             "on or after the payment date yet; declare it on the first entries of goods made with it"
             if d.kind == "assist"
@@ -271,15 +336,17 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
         f"Read as {d.kind}: the GL account or memo says '{d.matched_word}' ({CATEGORY[d.category][3]}, "
         f"{CATEGORY[d.category][4]})",
         f"Linked entry lines ({'entry summary on or after the payment' if d.kind == 'assist' else f'within {ctx.params.royalty_window_days} days'}): "
-        f"{len(d.lines)} line(s) on {len({ln['entry_number'] for ln in d.lines})} entries, value {money(value)}",
+        f"{d.n_lines} line(s) on {len(d.entries)} entries, value {money(value)}",
     ]
     if d.credited:
         evidence += [line_text(ln, f"additions {money(c)} credited to {row['payment_id']}") for ln, c in d.credited]
     else:
         evidence.append("No Line Additions Amount on any linked line")
     credited_keys = {(ln["entry_number"], ln["line_number"]) for ln, _ in d.credited}
-    others = [ln for ln in d.lines if (ln["entry_number"], ln["line_number"]) not in credited_keys]
-    evidence += lines_text(others, what="linked lines")
+    others = [ln for ln in d.first if (ln["entry_number"], ln["line_number"]) not in credited_keys]
+    evidence += cap(
+        [line_text(ln) for ln in others[: EVIDENCE_TEXT_LIMIT + 1]], d.n_lines - len(credited_keys), "linked lines"
+    )
     rows = [
         {
             "payment_id": row["payment_id"],
@@ -295,26 +362,36 @@ def _finding(ctx: CheckContext, d: Dutiable, check_id: str, basis_laws: list[str
             "undeclared": undeclared,
         }
     ]
-    credited = {(ln["entry_number"], ln["line_number"]): c for ln, c in d.credited}
-    rows += [
-        line_row(ln)
-        | {"payment_id": row["payment_id"], "credited": credited.get((ln["entry_number"], ln["line_number"]), 0.0)}
-        for ln in d.lines
-    ]
-    return Finding.of(
+    finding = Finding.of(
         id=finding_id(check_id, subject),
         check=check_id,
         severity=severity_for("high", amount, ctx.params),
         title=title,
         subject=subject,
-        entries=sorted({ln["entry_number"] for ln in d.lines}),
+        entries=list(d.entries),
         amount_at_risk=amount,
         amount_basis=basis,
         evidence=evidence,
         legal_basis=basis_laws,
         evidence_rows=rows,
-        lines=losses,
+        lines=[],
     )
+    return finding
+
+
+def _payment_findings(ctx: CheckContext, kind: str, check_id: str, basis: list[str]) -> list[Finding]:
+    """The findings of the payments of one kind; every linked line's evidence row is read when a
+    report needs it (``CheckContext.defer``), since one payment may be linked to thousands."""
+    pending = [
+        (f, d)
+        for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx))
+        if d.kind == kind
+        if (f := _finding(ctx, d, check_id, basis))
+    ]
+    if pending:
+        params = ctx.params
+        ctx.defer([f for f, _ in pending], lambda con: _fill_lines(con, params, pending))
+    return [f for f, _ in pending]
 
 
 @check(
@@ -338,12 +415,7 @@ def undeclared_assist(ctx: CheckContext) -> list[Finding]:
     after the payment date.
     Additions are credited to payments first in, first out; a partly declared assist is flagged for
     the rest."""
-    return [
-        f
-        for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx))
-        if d.kind == "assist"
-        if (f := _finding(ctx, d, "undeclared_assist", ASSIST_BASIS))
-    ]
+    return _payment_findings(ctx, "assist", "undeclared_assist", ASSIST_BASIS)
 
 
 @check(
@@ -359,12 +431,7 @@ def royalty_omission(ctx: CheckContext) -> list[Finding]:
     entry lines), paid outside the invoice price and not declared as additions on the lines whose entry
     summary is within royalty_window_days of the payment. Licence fees with no link to imported goods (software,
     services) are listed in the notes, not flagged."""
-    return [
-        f
-        for d in ctx.cache("dutiable", lambda: dutiable_payments(ctx))
-        if d.kind == "royalty"
-        if (f := _finding(ctx, d, "royalty_omission", ROYALTY_BASIS))
-    ]
+    return _payment_findings(ctx, "royalty", "royalty_omission", ROYALTY_BASIS)
 
 
 @check(

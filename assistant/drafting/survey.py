@@ -376,7 +376,7 @@ def error_rate_fact(run, n_lines: int) -> str:
     """The share of entry lines a revenue check flags: the records' own error rate."""
     from assistant.checks.audit import LINE_CHECKS
 
-    flagged = {(ll.entry, ll.line) for f in run.findings if f.check in LINE_CHECKS for ll in f.lines}
+    flagged = {(ll.entry, ll.line) for f in run.findings if f.check in LINE_CHECKS for ll in f.complete().lines}
     return (
         f"The checks flag {len(flagged):,} of {n_lines:,} entry lines ({_pct(len(flagged), n_lines)}) with a "
         "classification, value or origin error: the records' own error rate, before any review."

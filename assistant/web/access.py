@@ -81,6 +81,7 @@ class Gatekeeper:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.users = Users(settings.home)
+        self.admin_names: set[str] = set()  # UI sessions signed in with the admin key, by the name they gave
 
     @property
     def admin_key(self) -> str | None:
@@ -107,12 +108,24 @@ class Gatekeeper:
             return None
         return Actor(user.name, user.role, list(user.workspaces), via="key")
 
+    def ui_login(self, name: str, key: str) -> bool:
+        """The UI's sign-in: a user's own key under their name, or the admin key under a name that is
+        no user's."""
+        if self.users.get(name) is not None:
+            user = self.users.by_key(key)
+            return user is not None and user.name == name
+        actor = self.from_key(key)
+        if actor is not None and actor.via == "admin-key":
+            self.admin_names.add(name)
+            return True
+        return False
+
     def by_name(self, name: str) -> Actor | None:
-        """The actor a UI session was signed in as (the admin key signs in under any name)."""
+        """The actor a UI session was signed in as; None for a user removed since (or unknown)."""
         user = self.users.get(name)
         if user is not None:
             return Actor(user.name, user.role, list(user.workspaces))
-        if self.admin_key:
+        if self.admin_key and name in self.admin_names:
             return Actor(name, "admin", via="admin-key")
         return None
 

@@ -698,9 +698,7 @@ def mount(app, servers: Servers, keeper: Gatekeeper) -> None:
     elif not keeper.open:
 
         def auth(user: str, key: str) -> bool:
-            return keeper.from_key(key, name=user) is not None or (
-                keeper.admin_key is not None and keeper.from_key(key) is not None and keeper.users.get(user) is None
-            )
+            return keeper.ui_login(user, key)
 
     default = servers.get()
     gr.mount_gradio_app(

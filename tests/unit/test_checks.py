@@ -177,6 +177,32 @@ def test_assist_linked_by_manufacturer_when_no_part(case):
     assert f.entries == ["AAA-0000001-1"]
 
 
+def test_every_linked_line_is_read_when_a_report_needs_it(case, tmp_path):
+    for i in range(40):
+        case.line(f"AAA-00001{i:02d}-1", 1, f"2026-03-{i % 28 + 1:02d}", "P-1", "3924.90.5650", 1000, duty=50)
+    case.line("AAA-0000200-1", 1, "2026-04-01", "P-1", "3924.90.5650", 1000, duty=50, additions=500)
+    _pay(case, "PAY-M", "2026-01-01", 5000, "5100 Tooling", "Mold", part="P-1")
+    run = case.run("undeclared_assist")
+    (f,) = run.findings
+    # the table needs none of the linked lines: the payment's row and the text are there already
+    assert len(f.evidence_rows) == 1 and f.evidence_rows[0]["payment_id"] == "PAY-M"
+    assert "41 line(s) on 41 entries" in " ".join(f.evidence) and "and 15 more linked lines" in f.evidence[-1]
+    assert len(f.entries) == 41 and f.amount_at_risk == pytest.approx(4500 * 0.05)
+    # the JSON reads every one, once, with its share of the duty at stake; so does the mock audit
+    dumped = f.model_dump()
+    assert len(dumped["evidence_rows"]) == 42
+    credited = [r for r in dumped["evidence_rows"][1:] if r["credited"]]
+    assert [(r["entry"], r["credited"]) for r in credited] == [("AAA-0000200-1", 500)]
+    assert len(f.lines) == 41 and sum(x.loss for x in f.lines) == pytest.approx(
+        f.amount_at_risk, abs=41 * 0.005
+    )  # each rounded to cents
+    assert len(f.model_dump()["evidence_rows"]) == 42
+    # after the run's connection is closed, a new read-only one reads them
+    second = case.run("undeclared_assist")
+    case.rec.close()
+    assert len(second.model_dump()["findings"][0]["evidence_rows"]) == 42
+
+
 def test_royalty_related_vs_software_licence(case):
     case.line("AAA-0000001-1", 1, "2026-03-01", "P-LIC", "6110.30.3020", 10000, duty=3200)
     _pay(case, "PAY-R", "2026-04-01", 12000, "6200 Royalties", "Trademark license fee, P-LIC", part="P-LIC")

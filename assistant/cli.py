@@ -490,19 +490,30 @@ def serve(
 ) -> None:
     """Serve the HTTP API (/api, OpenAPI at /docs) and the web UI (/) on HOST:PORT.
 
-    Loopback only unless --host says otherwise. Set FAPREP_API_KEY to require
-    "Authorization: Bearer <key>" on /api and a login in the UI.
+    Loopback only unless --host says otherwise. Serves every workspace under FAPREP_HOME
+    (/api/w/NAME/...; the default one also at /api/...). With users (faprep users add) or
+    FAPREP_API_KEY, every /api request needs "Authorization: Bearer <key>" and the UI a sign-in.
 
-    Example: FAPREP_API_KEY=change-me faprep serve --port 7860
+    Example: faprep users add dana --role preparer --workspace acme && faprep serve --port 7860
     """
     import uvicorn
 
+    from assistant.stores.users import Users
     from assistant.web.app import create_app
 
     settings = _settings(workspace)
+    users = len(Users(settings.home).all())
+    who = (
+        f"{users} user(s)" + (" and the admin key" if settings.api_key else "")
+        if users
+        else "the admin key"
+        if settings.api_key
+        else "no key and no user: anyone who can reach the port can use it"
+    )
+    if settings.trusted_proxies:
+        who += f"; single sign-on from {', '.join(settings.trusted_proxies)} ({settings.user_header})"
     console.print(
-        f"faprep serving workspace '{settings.workspace}' on http://{host}:{port}/ "
-        f"(API key {'required' if settings.api_key else 'not set: anyone who can reach the port can use it'})"
+        f"faprep serving FAPREP_HOME {settings.home} (default workspace '{settings.workspace}') on http://{host}:{port}/ ({who})"
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

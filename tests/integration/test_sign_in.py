@@ -69,3 +69,16 @@ def test_ui_sign_in_and_a_user_removed_while_signed_in(home):
     assert keeper.by_name("stranger") is None  # never signed in with the admin key
     keeper.users.remove("dana")
     assert keeper.by_name("dana") is None  # the session's next action is refused
+
+
+def test_the_ui_behind_a_trusted_proxy_asks_no_password(home):
+    settings = make_settings(home, "acme", trusted_proxies=[PROXY[0]])
+    app = create_app(settings)  # with the UI
+    proxied = TestClient(app, client=PROXY)
+    page = proxied.get("/config", headers={"X-Forwarded-User": "pat"})
+    assert page.status_code == 200 and page.json().get("username") == "pat"
+    # the header from another address, or a name that is no user: not signed in
+    assert (
+        TestClient(app, client=("10.0.0.9", 1)).get("/config", headers={"X-Forwarded-User": "pat"}).status_code == 401
+    )
+    assert proxied.get("/config", headers={"X-Forwarded-User": "mallory"}).status_code == 401

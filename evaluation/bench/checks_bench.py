@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from evaluation.bench.common import machine, peak_rss_mib
+from evaluation.bench.common import machine, peak_rss_mib, size_bench
 from evaluation.datasets.sample_case import ES003_HEADERS
 
 MODULE = "evaluation.bench.checks_bench"
@@ -306,36 +306,26 @@ def render(results: list[dict]) -> None:
         )
 
 
+def _unknown_shape(shape: str) -> str | None:
+    parts, _, documents = shape.partition(":")
+    if parts in SHAPES and documents in DOCUMENTS:
+        return None
+    return f"unknown shape {shape!r}: use PARTS:DOCUMENTS with PARTS in {list(SHAPES)}, DOCUMENTS in {list(DOCUMENTS)}"
+
+
 def main(argv=None) -> list[dict]:
-    import argparse
-    import json
-
-    from evaluation.bench.common import run_sizes
-
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", default="1000000", help="sizes, comma-separated")
-    ap.add_argument("--shapes", default="many:docs", help="PARTS:DOCUMENTS shapes, comma-separated (see above)")
-    ap.add_argument("--cores", default="0", help="pin the run to this many CPU cores (0: all)")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(*args.worker)))
-        return []
-    for shape in args.shapes.split(","):
-        parts, _, documents = shape.partition(":")
-        if parts not in SHAPES or documents not in DOCUMENTS:
-            ap.error(
-                f"unknown shape {shape!r}: use PARTS:DOCUMENTS with PARTS in {list(SHAPES)}, DOCUMENTS in {list(DOCUMENTS)}"
-            )
-    results = [
-        r for shape in args.shapes.split(",") for r in run_sizes(MODULE, args.rows, "faprep-checks-", args.cores, shape)
-    ]
-    if args.json:
-        print(json.dumps({"machine": machine(), "results": results}, indent=2))
-    else:
-        render(results)
-    return results
+    cores = ("--cores", {"default": "0", "help": "pin the run to this many CPU cores (0: all)"})
+    shapes = ("--shapes", {"default": "many:docs", "help": "PARTS:DOCUMENTS shapes, comma-separated"}, _unknown_shape)
+    return size_bench(
+        argv,
+        doc=__doc__,
+        module=MODULE,
+        prefix="faprep-checks-",
+        worker=worker,
+        render=render,
+        options=(cores,),
+        variants=shapes,
+    )
 
 
 if __name__ == "__main__":

@@ -46,16 +46,20 @@ def size_bench(
     option: str = "--rows",
     default: str = "1000000",
     options: tuple = (),
+    variants: tuple | None = None,
 ) -> list[dict]:
     """The command line the scaling benchmarks share.
 
     ``option`` takes comma-separated sizes, each run by ``worker(size, tmpdir, *extra)`` in a fresh
     process (the hidden ``--worker``); ``options`` are extra ``(flag, argparse kwargs)`` whose values
-    are passed on to the workers. ``--json`` prints the results, otherwise ``render(results)`` does.
+    are passed on to the workers. ``variants`` is one more ``(flag, argparse kwargs, check)`` whose
+    value is comma-separated: every size runs once per variant, passed last to the worker; ``check``
+    returns why a variant is unknown, or None. ``--json`` prints the results, otherwise
+    ``render(results)`` does.
     """
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(option, default=default, help="sizes, comma-separated")
-    for flag, kwargs in options:
+    for flag, kwargs in options + ((variants[:2],) if variants else ()):
         ap.add_argument(flag, **kwargs)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -64,7 +68,15 @@ def size_bench(
         print(json.dumps(worker(*args.worker)))
         return []
     extra = [str(getattr(args, flag.lstrip("-").replace("-", "_"))) for flag, _ in options]
-    results = run_sizes(module, getattr(args, option.lstrip("-")), prefix, *extra)
+    sizes = getattr(args, option.lstrip("-"))
+    if variants:
+        chosen = str(getattr(args, variants[0].lstrip("-").replace("-", "_"))).split(",")
+        for v in chosen:
+            if why := variants[2](v):
+                ap.error(why)
+        results = [r for v in chosen for r in run_sizes(module, sizes, prefix, *extra, v)]
+    else:
+        results = run_sizes(module, sizes, prefix, *extra)
     if args.json:
         print(json.dumps({"machine": machine(), "results": results}, indent=2))
     else:

@@ -141,13 +141,18 @@ class CheckContext:
 
     def temp_table(self, name: str, columns: dict[str, list]) -> None:
         """A temporary table from Python lists, e.g. the reference HTS chosen per part."""
-        cols = list(columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} VARCHAR' for c in cols)})")
-        if columns[cols[0]]:
-            self.con.execute(
-                f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1}::VARCHAR[])' for i in range(len(cols)))}",
-                [columns[c] for c in cols],
-            )
+        temp_table(self.con, name, columns)
+
+
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list]) -> None:
+    """A temporary table of VARCHAR columns from Python lists."""
+    cols = list(columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} VARCHAR' for c in cols)})")
+    if columns[cols[0]]:
+        con.execute(
+            f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1}::VARCHAR[])' for i in range(len(cols)))}",
+            [columns[c] for c in cols],
+        )
 
 
 @dataclass(frozen=True)
@@ -288,11 +293,6 @@ def line_text(r: dict, extra: str = "") -> str:
     if extra:
         text += f"; {extra}"
     return text + f" [{r.get('source_file')} row {r.get('source_row')}]"
-
-
-def lines_text(rows: list[dict], extra: str = "", what: str = "lines") -> list[str]:
-    """``line_text`` of the first rows, capped: only the lines shown are rendered."""
-    return cap([line_text(r, extra) for r in rows[: EVIDENCE_TEXT_LIMIT + 1]], len(rows), what)
 
 
 def cap(evidence: list[str], total: int | None = None, what: str = "rows") -> list[str]:

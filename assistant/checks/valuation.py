@@ -52,6 +52,7 @@ from assistant.checks.base import (
     money,
     qty,
     severity_for,
+    temp_table,
 )
 
 ASSIST_BASIS = ["19 USC 1401a(b)(1)(C)", "19 USC 1401a(h)(1)", "19 CFR 152.103(d)", "19 USC 1484(a)(1)"]
@@ -190,7 +191,8 @@ _LINKED = """linked_payments p JOIN lines l ON {line_col} = p.k
 _LINK_KEYS = (("part_number", "l.part_number"), ("mid", "upper(l.mid)"))
 
 
-def _linked_payments(ctx_or_con, payments: list[Dutiable], key: str) -> None:
+def _linked_payments(con, payments: list[Dutiable], key: str) -> None:
+    """The temporary table ``linked_payments`` of the payments linked by ``key``."""
     ds = [d for d in payments if d.key == key]
     columns = {
         "payment_id": [d.row["payment_id"] for d in ds],
@@ -198,10 +200,7 @@ def _linked_payments(ctx_or_con, payments: list[Dutiable], key: str) -> None:
         "kind": [d.kind for d in ds],
         "paid": [str(d.row["payment_date"]) for d in ds],
     }
-    if isinstance(ctx_or_con, CheckContext):
-        ctx_or_con.temp_table("linked_payments", columns)
-    else:
-        CheckContext(con=ctx_or_con, params=None, as_of=None).temp_table("linked_payments", columns)  # type: ignore[arg-type]
+    temp_table(con, "linked_payments", columns)
 
 
 def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
@@ -211,7 +210,7 @@ def _link(ctx: CheckContext, payments: list[Dutiable]) -> None:
     window = [ctx.params.royalty_window_days]
     shown = EVIDENCE_TEXT_LIMIT + 1
     for key, line_col in _LINK_KEYS:
-        _linked_payments(ctx, payments, key)
+        _linked_payments(ctx.con, payments, key)
         linked = _LINKED.format(line_col=line_col)
         present = {
             r[0]

@@ -57,6 +57,13 @@ class Actor:
     def sees(self, workspace: str) -> bool:
         return self.role == "admin" or workspace in self.workspaces
 
+    def lacks(self, method: str, path: str) -> str | None:
+        """The role this actor lacks for a route (``"a rule"`` for a route with none), or None when allowed."""
+        rule = rule_for(method, path)
+        if rule is None:
+            return "a rule"
+        return None if self.can(rule) else rule
+
 
 def rule_for(method: str, path: str) -> str | None:
     """The least role of a route (its path as registered, under ``/api`` or ``/api/w/{workspace}``)."""
@@ -99,12 +106,12 @@ class Gatekeeper:
         user = self.users.get(name) if name else None
         return Actor(user.name, user.role, list(user.workspaces), via="sso") if user else None
 
-    def from_key(self, key: str | None, name: str | None = None) -> Actor | None:
-        """The actor of a key (a user's, or the admin key); with ``name``, only if the key is that user's."""
+    def from_key(self, key: str | None) -> Actor | None:
+        """The actor of a key: a user's, or the admin key."""
         if key and self.admin_key and hmac.compare_digest(key.encode(), self.admin_key.encode()):
-            return Actor(name or "admin", "admin", via="admin-key")
+            return Actor("admin", "admin", via="admin-key")
         user = self.users.by_key(key)
-        if user is None or (name is not None and user.name != name):
+        if user is None:
             return None
         return Actor(user.name, user.role, list(user.workspaces), via="key")
 

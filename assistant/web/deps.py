@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
-from assistant.web.access import Actor, rule_for
+from assistant.web.access import Actor
 from assistant.web.server import Server
 
 MEDIA_TYPES = {
@@ -48,25 +48,32 @@ def guard(request: Request) -> Actor:
             "missing, wrong, rotated or removed key: send 'Authorization: Bearer <your key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    route = request.scope.get("route")
-    rule = rule_for(request.method, getattr(route, "path", ""))
-    if rule is None or not actor.can(rule):
+    lacking = actor.lacks(request.method, getattr(request.scope.get("route"), "path", ""))
+    if lacking:
         raise HTTPException(
-            403, f"{actor.name} ({actor.role}) may not {request.method} {request.url.path}: needs {rule or 'a rule'}"
+            403, f"{actor.name} ({actor.role}) may not {request.method} {request.url.path}: needs {lacking}"
         )
     request.state.actor = actor
     return actor
 
 
-def get_server(request: Request) -> Server:
+def workspace_server(request: Request, actor: Actor | None) -> Server:
     """The ``Server`` of the workspace in the path (``/api/w/{workspace}/...``), else of the default
-    one; 404 for a workspace that does not exist or is not granted to the actor (never its data)."""
+    one; 404 for a workspace that does not exist or that ``actor`` is not granted (never its data).
+    ``actor`` None: someone with a link token, who is checked by the route."""
     servers = request.app.state.servers
     name = request.path_params.get("workspace") or servers.default
-    actor = getattr(request.state, "actor", None)
-    if actor is None or not actor.sees(name) or not servers.exists(name):
+    if actor is not None and not actor.sees(name):
         raise HTTPException(404, f"no workspace {name!r} for you")
-    return servers.get(name)
+    try:
+        return servers.get(name)
+    except LookupError:
+        raise HTTPException(404, f"no workspace {name!r} for you") from None
+
+
+def get_server(request: Request) -> Server:
+    """The ``Server`` of the route's workspace for the actor ``guard`` found."""
+    return workspace_server(request, request.state.actor)
 
 
 def api_base(request: Request) -> str:
@@ -77,14 +84,12 @@ def api_base(request: Request) -> str:
 
 def record(request: Request, server: Server, action: str, inputs: dict | None = None, **extra) -> None:
     """One entry in the activity log: the actor, the workspace, the action and its inputs."""
-    actor = getattr(request.state, "actor", None)
-    request.app.state.servers.activity.append(
-        actor.name if actor else "(link token)",
+    request.app.state.servers.record(
+        getattr(request.state, "actor", None),
         server.settings.workspace,
         action,
         inputs,
-        via=actor.via if actor else None,
-        source=request.client.host if request.client else None,
+        request.client.host if request.client else None,
         **extra,
     )
 

@@ -10,6 +10,7 @@ lock and by DuckDB's own file lock, with a message that names the running server
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -152,14 +153,7 @@ class Server:
         self._asker_count = 0
         self._asker_lock = threading.Lock()
 
-    # --- auth ---------------------------------------------------------------------------------
-
-    @property
-    def key(self) -> str | None:
-        return (self.settings.api_key.get_secret_value() if self.settings.api_key else "") or None
-
-    def key_ok(self, given: str | None) -> bool:
-        return self.key is None or (given is not None and hmac.compare_digest(given.encode(), self.key.encode()))
+    # --- links ---------------------------------------------------------------------------------
 
     def source_token(self, path: str) -> str:
         """A link token that opens this one source file of this workspace, so a browser link works
@@ -385,6 +379,7 @@ class Server:
             self._close_askers()
 
 
+@functools.lru_cache(maxsize=8)
 def _link_secret(home: Path) -> bytes:
     path = home / ".link-secret"
     if not path.exists():
@@ -418,19 +413,27 @@ class Servers:
     def names(self) -> list[str]:
         """The workspaces there are: folders under the home with records or an index, and the default."""
         home = self.settings.home
-        found = {self.default}
-        if home.is_dir():
-            found |= {
-                p.name
-                for p in home.iterdir()
-                if p.is_dir()
-                and _WORKSPACE_NAME.match(p.name)
-                and any((p / n).exists() for n in ("records.duckdb", "chroma"))
-            }
-        return sorted(found)
+        found = {p.name for p in home.iterdir() if self.exists(p.name)} if home.is_dir() else set()
+        return sorted(found | {self.default})
 
     def exists(self, name: str) -> bool:
-        return bool(_WORKSPACE_NAME.match(name or "")) and (name == self.default or name in self.names())
+        """``name`` is the default workspace, or a folder under the home with records or an index."""
+        if not _WORKSPACE_NAME.match(name or ""):
+            return False
+        folder = self.settings.home / name
+        return name == self.default or any((folder / n).exists() for n in ("records.duckdb", "chroma"))
+
+    def record(self, actor, workspace: str, action: str, inputs: dict | None, source: str | None, **extra) -> None:
+        """One entry in the activity log for ``actor`` (None: someone with a link token), API and UI alike."""
+        self.activity.append(
+            actor.name if actor else "(link token)",
+            workspace,
+            action,
+            inputs,
+            via=(extra.pop("via_prefix", "") + actor.via) if actor else None,
+            source=source,
+            **extra,
+        )
 
     def get(self, name: str | None = None) -> Server:
         """The server of workspace ``name`` (the default when None); ``LookupError`` when there is no such workspace."""

@@ -20,7 +20,7 @@ import pandas as pd
 import prompts
 from assistant.errors import FaprepError
 from assistant.formats import money
-from assistant.web.access import RULES, Actor, Gatekeeper
+from assistant.web.access import Actor, Gatekeeper
 from assistant.web.server import REPORT_SUFFIXES, UPLOAD_SUFFIXES, Server, Servers, file_chunks, safe_upload_name
 from assistant.web.stream import sentences
 
@@ -89,10 +89,9 @@ class Access:
     def server(self, request: gr.Request | None, route: str) -> Server:
         """The server of the session's workspace, for one action (``"METHOD /path"`` as in RULES)."""
         actor = self.actor(request)
-        method, path = route.split(" ", 1)
-        rule = RULES[(method, path)]
-        if not actor.can(rule):
-            raise gr.Error(f"{actor.name} ({actor.role}) may not do this: it needs the {rule} role.")
+        lacking = actor.lacks(*route.split(" ", 1))
+        if lacking:
+            raise gr.Error(f"{actor.name} ({actor.role}) may not do this: it needs the {lacking} role.")
         session = getattr(request, "session_hash", None) or ""
         visible = self.workspaces(actor)
         name = self.picked.get(session) or (self.servers.default if self.servers.default in visible else None)
@@ -102,14 +101,13 @@ class Access:
         return self.servers.get(name)
 
     def record(self, request: gr.Request | None, server: Server, action: str, inputs: dict, **extra) -> None:
-        actor = self.actor(request)
-        self.servers.activity.append(
-            actor.name,
+        self.servers.record(
+            self.actor(request),
             server.settings.workspace,
             action,
             inputs,
-            via=f"ui/{actor.via}",
-            source=getattr(getattr(request, "client", None), "host", None),
+            getattr(getattr(request, "client", None), "host", None),
+            via_prefix="ui/",
             **extra,
         )
 

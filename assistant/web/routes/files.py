@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 
-from assistant.web.deps import actor_of, file_response, record, same
+from assistant.web.deps import actor_of, file_response, record, same, workspace_server
 
 router = APIRouter(tags=["questions"])
 
@@ -15,14 +15,8 @@ def source(path: str, request: Request, t: str | None = None):
     """The original file of a cited document; PDF viewers open ``#page=N``. Needs a key of a user
     who sees the workspace, or the link token the UI puts on its citation links (it opens only that
     file of that workspace)."""
-    servers = request.app.state.servers
-    name = request.path_params.get("workspace") or servers.default
-    if not servers.exists(name):
-        raise HTTPException(404, f"no workspace {name!r} for you")
-    server = servers.get(name)
     actor = actor_of(request)
-    if actor is not None and not actor.sees(name):
-        raise HTTPException(404, f"no workspace {name!r} for you")
+    server = workspace_server(request, actor)
     if actor is None and not (t is not None and same(t, server.source_token(path))):
         raise HTTPException(401, "missing or wrong key or link token", headers={"WWW-Authenticate": "Bearer"})
     request.state.actor = actor

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,11 @@ class VectorStore:
         name = f"{settings.collection}_{settings.workspace}"
         if not settings.chroma_host:
             name = self._embedded_name(name, settings.collection)
+        # A new collection is made with its search breadth; an existing one keeps its stored
+        # configuration, which _search_breadth brings up to date.
+        configuration: Any = {"hnsw": {"space": "cosine", "ef_search": settings.hnsw_ef_search}}
         self.collection = self.client.get_or_create_collection(
-            name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            name=name, metadata={"hnsw:space": "cosine"}, configuration=configuration, embedding_function=None
         )
         self._search_breadth(settings.hnsw_ef_search)
         self._max_batch = max(1, min(5000, self.client.get_max_batch_size()))
@@ -79,8 +83,28 @@ class VectorStore:
         so that changed the top passages. The setting is stored with the collection (embedded or server).
         """
         hnsw = (self.collection.configuration_json or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != ef_search:
-            self.collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        if hnsw.get("ef_search") == ef_search:
+            return
+        # Chroma's SQLite answers "database is locked" while another writer (a second process on
+        # the same workspace, Chroma's own background flush) holds it; the change is small, so it
+        # is tried again for a few seconds, and a store that stays locked opens with its old breadth.
+        delay = 0.05
+        for attempt in range(8):
+            try:
+                self.collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+                return
+            except Exception as exc:  # noqa: BLE001 - Chroma raises InternalError for a busy database
+                if "locked" not in str(exc) or attempt == 7:
+                    log.warning(
+                        "could not set the search breadth of %s to %d (%s); searching with %s",
+                        self.collection.name,
+                        ef_search,
+                        exc,
+                        hnsw.get("ef_search"),
+                    )
+                    return
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def upsert(self, ids, embeddings, documents, metadatas) -> None:
         for i in range(0, len(ids), self._max_batch):

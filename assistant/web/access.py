@@ -17,6 +17,7 @@ A request is made by an :class:`Actor`, found in this order:
 
 from __future__ import annotations
 
+import contextvars
 import hmac
 from dataclasses import dataclass, field
 
@@ -42,6 +43,10 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/log"): "admin",
 }
 WORKSPACE_PREFIX = "/w/{workspace}"
+
+# The key id a UI sign-in used, handed from Gatekeeper.ui_login to the sign-in route's middleware
+# (assistant.web.app.LoginThrottle), which ties it to the session token Gradio returns.
+SIGN_IN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("faprep_sign_in", default=None)
 
 
 @dataclass
@@ -89,6 +94,8 @@ class Gatekeeper:
         self.settings = settings
         self.users = Users(settings.home)
         self.admin_names: set[str] = set()  # UI sessions signed in with the admin key, by the name they gave
+        # UI session token -> (user, key id it signed in with): a session ends when its key is rotated
+        self.sessions: dict[str, tuple[str, str]] = {}
 
     @property
     def admin_key(self) -> str | None:
@@ -120,17 +127,33 @@ class Gatekeeper:
         no user's."""
         if self.users.get(name) is not None:
             user = self.users.by_key(key)
-            return user is not None and user.name == name
+            if user is None or user.name != name:
+                return False
+            slot = SIGN_IN.get()
+            if slot is not None:
+                slot["user"], slot["key_id"] = user.name, user.key_id
+            return True
         actor = self.from_key(key)
         if actor is not None and actor.via == "admin-key":
             self.admin_names.add(name)
             return True
         return False
 
-    def by_name(self, name: str) -> Actor | None:
-        """The actor a UI session was signed in as; None for a user removed since (or unknown)."""
+    def signed_in(self, token: str, user: str, key_id: str) -> None:
+        """Tie a UI session token to the key it signed in with."""
+        if len(self.sessions) > 100_000:  # tokens of long-gone sessions; Gradio keeps them in memory too
+            self.sessions.clear()
+        self.sessions[token] = (user, key_id)
+
+    def by_name(self, name: str, tokens: list[str] | tuple[str, ...] = ()) -> Actor | None:
+        """The actor a UI session was signed in as; None for a user removed since (or unknown), or
+        for a session (one of its ``tokens``) signed in with a key rotated since."""
         user = self.users.get(name)
         if user is not None:
+            for token in tokens:
+                signed = self.sessions.get(token)
+                if signed is not None and signed[0] == name and not hmac.compare_digest(signed[1], user.key_id):
+                    return None
             return Actor(user.name, user.role, list(user.workspaces))
         if self.admin_key and name in self.admin_names:
             return Actor(name, "admin", via="admin-key")

@@ -21,7 +21,7 @@ from fastapi import Depends, FastAPI
 import prompts
 from assistant.config import Settings
 from assistant.web import errors
-from assistant.web.access import WORKSPACE_PREFIX, Gatekeeper, unruled
+from assistant.web.access import SIGN_IN, WORKSPACE_PREFIX, Gatekeeper, unruled
 from assistant.web.deps import guard
 from assistant.web.errors import error_response
 from assistant.web.routes import OPEN_ROUTERS, ROUTERS, SELF_CHECKED, SERVER_ROUTERS
@@ -77,8 +77,9 @@ class LoginThrottle:
     up to five times) and, past ``attempts`` within ``window_s`` from one source address, refused with 429
     until the window has passed."""
 
-    def __init__(self, app, attempts: int, window_s: float, delay_s: float = 1.0):
+    def __init__(self, app, attempts: int, window_s: float, delay_s: float = 1.0, keeper: Gatekeeper | None = None):
         self.app, self.attempts, self.window_s, self.delay_s = app, attempts, window_s, delay_s
+        self.keeper = keeper
         self.failures: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
     async def __call__(self, scope, receive, send):
@@ -95,10 +96,19 @@ class LoginThrottle:
             refusal.headers["Retry-After"] = str(wait)
             return await refusal(scope, receive, send)
 
+        signed: dict = {}
+        SIGN_IN.set(signed)
+
         async def slowed(msg):
             if msg["type"] == "http.response.start" and msg["status"] >= 400:
                 recent.append(time.monotonic())
                 await asyncio.sleep(self.delay_s * min(len(recent), 5))
+            elif msg["type"] == "http.response.start" and signed and self.keeper is not None:
+                # a user signed in: tie the session token Gradio sets to the key used (see Gatekeeper.by_name)
+                for name, value in msg.get("headers", []):
+                    if name.lower() == b"set-cookie" and value.startswith(b"access-token-"):
+                        token = value.split(b"=", 1)[1].split(b";", 1)[0].decode("latin-1")
+                        self.keeper.signed_in(token, signed["user"], signed["key_id"])
             await send(msg)
 
         await self.app(scope, receive, slowed)
@@ -120,6 +130,7 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
         attempts=settings.login_attempts,
         window_s=settings.login_window_s,
         delay_s=settings.login_delay_s,
+        keeper=app.state.gatekeeper,
     )
     errors.install(app)
     for prefix in ("/api", "/api" + WORKSPACE_PREFIX):

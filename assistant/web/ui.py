@@ -76,11 +76,13 @@ class Access:
 
     def actor(self, request: gr.Request | None) -> Actor:
         name = getattr(request, "username", None) if request is not None else None
-        actor = self.keeper.by_name(name) if name else None
+        cookies = getattr(request, "cookies", None) or {}
+        tokens = [v for k, v in cookies.items() if k.startswith("access-token-")]
+        actor = self.keeper.by_name(name, tokens) if name else None
         if actor is None:
             if self.keeper.open:
                 return self.keeper.local()
-            raise gr.Error("Not signed in: sign in again.")
+            raise gr.Error("Not signed in, or your key was changed or removed since: sign in again.")
         return actor
 
     def workspaces(self, actor: Actor) -> list[str]:

@@ -30,9 +30,10 @@ def _download(page, selector: str, target: Path) -> Path:
     return target
 
 
-def run_viewer_flow(base: str, name: str, key: str, out: Path) -> dict:
+def run_viewer_flow(base: str, name: str, key: str, out: Path, rotate=None) -> dict:
     """Sign in as ``name``, read the session bar and the workspaces offered, run the checks (allowed to
-    a viewer), try an export (not allowed) and sign out. Returns what was seen."""
+    a viewer), try an export (not allowed), have ``rotate()`` change the key and try the checks again
+    (refused), and sign out. Returns what was seen."""
     from playwright.sync_api import expect, sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -61,6 +62,12 @@ def run_viewer_flow(base: str, name: str, key: str, out: Path) -> dict:
             toast.first.wait_for(timeout=60_000)
             seen["refused"] = toast.first.inner_text()
             page.screenshot(path=str(out / "ui-viewer.png"), full_page=True)
+            if rotate is not None:
+                rotate()
+                page.locator("#run-checks").click()
+                ended = page.get_by_text(re.compile("sign in again"))
+                ended.first.wait_for(timeout=60_000)
+                seen["after_rotation"] = ended.first.inner_text()
             page.locator("#sign-out").click()
             page.get_by_label("username").wait_for(timeout=60_000)
             seen["signed_out"] = True

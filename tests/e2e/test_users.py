@@ -163,13 +163,20 @@ def test_who_did_what_is_logged_and_the_chain_verifies(people):
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
-def test_a_viewer_signs_in_sees_only_granted_workspaces_and_cannot_export(people):
-    base, _, keys, _ = people
-    seen = run_viewer_flow(base, "vera", keys["viewer"], ARTIFACTS)
-    assert "vera" in seen["signed_in"] and "viewer" in seen["signed_in"]
+def test_a_viewer_signs_in_sees_only_granted_workspaces_and_cannot_export_until_the_key_changes(people):
+    base, home, _, _ = people
+    added = _faprep(home, "users", "add", "vic", "--role", "viewer", "--workspace", "sample")
+    assert added.returncode == 0, added.stderr
+
+    def rotate():
+        assert _faprep(home, "users", "key", "vic").returncode == 0
+
+    seen = run_viewer_flow(base, "vic", added.stdout.strip().splitlines()[-1], ARTIFACTS, rotate=rotate)
+    assert "vic" in seen["signed_in"] and "viewer" in seen["signed_in"]
     assert seen["workspaces"] == ["sample"]
     assert "page 1 of" in seen["caption"]
-    assert "vera (viewer)" in seen["refused"]
+    assert "vic (viewer)" in seen["refused"]
+    assert "key was changed" in seen["after_rotation"]  # the session signed in with the old key ended
     assert seen["signed_out"]
 
 

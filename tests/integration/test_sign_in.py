@@ -82,3 +82,22 @@ def test_the_ui_behind_a_trusted_proxy_asks_no_password(home):
         TestClient(app, client=("10.0.0.9", 1)).get("/config", headers={"X-Forwarded-User": "pat"}).status_code == 401
     )
     assert proxied.get("/config", headers={"X-Forwarded-User": "mallory"}).status_code == 401
+
+
+def test_a_ui_session_ends_when_its_key_is_rotated(home):
+    _, key = Users(home).add("rio", "preparer", ["acme"], "t")
+    app = create_app(make_settings(home, "acme"))  # with the UI
+    keeper = app.state.gatekeeper
+    client = TestClient(app)
+    signed = client.post("/login", data={"username": "rio", "password": key})
+    assert signed.status_code == 200, signed.text
+    old = [v for k, v in signed.cookies.items() if k.startswith("access-token-")]
+    assert old and keeper.by_name("rio", old).name == "rio"
+    new_key = Users(home).rotate("rio", "t2")  # as `faprep users key rio` does, from another process
+    assert keeper.by_name("rio", old) is None  # the session signed in with the old key is refused
+    assert client.post("/login", data={"username": "rio", "password": key}).status_code == 400
+    again = TestClient(app).post("/login", data={"username": "rio", "password": new_key})
+    fresh = [v for k, v in again.cookies.items() if k.startswith("access-token-")]
+    assert fresh and keeper.by_name("rio", fresh).name == "rio"
+    # a session with no token known (the admin key, single sign-on) is judged by name as before
+    assert keeper.by_name("rio").name == "rio"

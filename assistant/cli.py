@@ -42,8 +42,9 @@ def _settings(workspace: str | None):
     return settings
 
 
-def _activity(settings, action: str, inputs: dict, **extra) -> None:
-    """An entry in the activity log for a command run here: the user is the operating-system user."""
+def _activity(settings, action: str, inputs: dict, workspace: bool = True, **extra) -> None:
+    """An entry in the activity log for a command run here: the user is the operating-system user;
+    ``workspace=False`` for actions on the whole home (users), which name no workspace."""
     import getpass
 
     from assistant.stores.activity import ActivityLog
@@ -53,7 +54,11 @@ def _activity(settings, action: str, inputs: dict, **extra) -> None:
     except (KeyError, OSError):  # no name for this uid (a container)
         who = str(os.getuid())
     ActivityLog(settings.home / "activity.jsonl").append(
-        f"cli:{who}", settings.workspace, action, {k: v for k, v in inputs.items() if v not in (None, [], "")}, **extra
+        f"cli:{who}",
+        settings.workspace if workspace else None,
+        action,
+        {k: v for k, v in inputs.items() if v not in (None, [], "")},
+        **extra,
     )
 
 
@@ -701,7 +706,7 @@ def users_add(
 
     settings = _settings(None)
     user, key = Users(settings.home).add(name, role, workspace, _now())
-    _activity(settings, "users add", {"name": name, "role": role, "workspaces": workspace})
+    _activity(settings, "users add", {"name": name, "role": role, "workspaces": workspace}, workspace=False)
     console.print(f"user {user.name} ({user.role}; workspaces: {', '.join(user.public()['workspaces']) or 'none'})")
     console.print("key (shown once; give it to the user, who sends 'Authorization: Bearer <key>'):")
     print(key)
@@ -731,7 +736,7 @@ def users_key(name: str = typer.Argument(..., help="the user")) -> None:
 
     settings = _settings(None)
     key = Users(settings.home).rotate(name, _now())
-    _activity(settings, "users key", {"name": name})
+    _activity(settings, "users key", {"name": name}, workspace=False)
     console.print(f"new key for {name} (shown once; the old one no longer works):")
     print(key)
 
@@ -743,7 +748,7 @@ def users_remove(name: str = typer.Argument(..., help="the user")) -> None:
 
     settings = _settings(None)
     Users(settings.home).remove(name)
-    _activity(settings, "users remove", {"name": name})
+    _activity(settings, "users remove", {"name": name}, workspace=False)
     console.print(f"removed {name}")
 
 

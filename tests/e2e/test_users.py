@@ -145,7 +145,10 @@ def test_who_did_what_is_logged_and_the_chain_verifies(people):
     exports = [json.loads(x) for x in _faprep(home, "log", "--user", "pat", "--json").stdout.splitlines()]
     assert any(e["action"] == "export findings" for e in exports)
     # the CLI's own actions are in the same chain, under the operating-system user
-    assert any(json.loads(x)["action"] == "users add" for x in _faprep(home, "log", "--json").stdout.splitlines())
+    added = [
+        e for e in map(json.loads, _faprep(home, "log", "--json").stdout.splitlines()) if e["action"] == "users add"
+    ]
+    assert added and all(e["workspace"] is None for e in added)  # users belong to the home, not a workspace
     ok = _faprep(home, "log", "verify")
     assert ok.returncode == 0 and "intact" in ok.stdout
     admin_view = _call(base, "GET", "/api/log", keys["admin"], params={"user": "vera"}).json()

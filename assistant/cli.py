@@ -802,8 +802,18 @@ def log_list(
 
 
 @_command(log_app, "verify")
-def log_verify() -> None:
-    """Check the chain: exit 0 when every entry is intact and in order, 1 naming the first bad line."""
+def log_verify(
+    anchor: Optional[str] = typer.Option(
+        None,
+        "--anchor",
+        help="a hash printed by an earlier verify and kept elsewhere: the log must still reach that entry",
+    ),
+) -> None:
+    """Check the chain: exit 0 when every entry is intact and in order, 1 naming the first bad line.
+
+    A chain cannot show on its own that its last entries were cut off; keep the last hash this prints
+    (with the compliance file, or in a ticket) and pass it later as --anchor.
+    """
     from assistant.stores.activity import ActivityLog
 
     log = ActivityLog(_settings(None).home / "activity.jsonl")
@@ -813,6 +823,15 @@ def log_verify() -> None:
             f"[red]broken:[/] {log.path} line {problem.line}: {problem.reason} ({checked} entries before it are intact)"
         )
         raise typer.Exit(1)
+    if anchor:
+        seq = log.seq_of(anchor)
+        if seq is None:
+            err.print(
+                f"[red]broken:[/] {log.path}: no entry has the hash {anchor.strip()!r}: the log was cut off "
+                f"before that entry, or the hash is not from this log (the {checked} entries there are intact)"
+            )
+            raise typer.Exit(1)
+        console.print(f"anchor: entry {seq} is still there")
     console.print(f"intact: {checked} entries in {log.path}; last hash {last or '(none)'}")
 
 

@@ -96,6 +96,21 @@ class ActivityLog:
             prev = stated
         return n, prev, None
 
+    def seq_of(self, digest: str) -> int | None:
+        """The sequence number of the entry whose hash is (or starts with, 16 characters at least)
+        ``digest``: an anchor kept elsewhere shows that the log still reaches it."""
+        digest = digest.strip().lower()
+        if len(digest) < 16 or not self.path.exists():
+            return None
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and str(entry.get("hash", "")).startswith(digest):
+                return int(entry.get("seq", 0))
+        return None
+
 
 def _last_line(fh) -> dict | None:
     fh.seek(0, os.SEEK_END)

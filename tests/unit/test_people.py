@@ -118,3 +118,28 @@ def test_concurrent_appends_keep_one_chain(tmp_path):
         t.join()
     checked, _, problem = log.verify()
     assert checked == 200 and problem is None
+
+
+def test_a_cut_off_tail_is_caught_only_with_an_anchor_kept_elsewhere(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    log = _log(tmp_path)
+    _, anchor, _ = log.verify()
+    log.append("user0", "acme", "ask", {"question": "after the anchor?"})
+    assert log.seq_of(anchor) == 5 and log.seq_of(anchor[:16]) == 5 and log.seq_of(anchor[:8]) is None
+    env = {**os.environ, "FAPREP_HOME": str(tmp_path)}
+
+    def verify(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", "log", "verify", *args], env=env, capture_output=True, text=True
+        )
+
+    ok = verify("--anchor", anchor)
+    assert ok.returncode == 0 and "entry 5 is still there" in ok.stdout
+    lines = log.path.read_text().splitlines()
+    log.path.write_text("\n".join(lines[:3]) + "\n")  # the last three entries cut off together
+    assert log.verify()[2] is None  # the chain alone cannot tell
+    cut = verify("--anchor", anchor)
+    assert cut.returncode == 1 and "cut off" in cut.stderr

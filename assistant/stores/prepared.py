@@ -107,7 +107,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild the stored ``prepared_*`` tables when the records changed (a writable connection);
     True when they were rebuilt."""
     now = stamp(con)
-    if _stored_stamp(con) == now and _stored_tables(con):
+    if _stored_stamp(con) == now and stored_tables(con):
         return False
     con.execute("BEGIN TRANSACTION")
     try:
@@ -130,7 +130,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
                length(a) >= 6 AND length(b) >= 6
                AND left(a, least(length(a), length(b))) = left(b, least(length(a), length(b))))"""
     )
-    fresh = _stored_stamp(con) == stamp(con) and _stored_tables(con)
+    fresh = _stored_stamp(con) == stamp(con) and stored_tables(con)
     for name in NAMES:
         if fresh:
             source = f"prepared_{name}"
@@ -145,7 +145,7 @@ def _stored_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def _stored_tables(con: duckdb.DuckDBPyConnection) -> bool:
+def stored_tables(con: duckdb.DuckDBPyConnection) -> bool:
     have = {
         r[0]
         for r in con.execute(

@@ -9,6 +9,7 @@ source of truth both are built from.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,11 @@ import duckdb
 
 from assistant.config import Settings
 from assistant.errors import WorkspaceBusy
+from assistant.stores import prepared
 from assistant.stores.schema import SCHEMA_VERSION, SPECS, migrate, schema_version
 from assistant.stores.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -44,7 +48,9 @@ class Records:
     """A DuckDB connection to a workspace's records, its schema brought to the current version on open.
 
     A read-only open of a workspace made by an older faprep upgrades it first (a short write open,
-    refused like any other while another process holds the workspace).
+    refused like any other while another process holds the workspace). One made before the checks'
+    prepared tables were stored gets them the same way when nothing else holds it; otherwise its
+    check runs build them per connection (``assistant.stores.prepared``) until the next ingest.
     """
 
     def __init__(self, path: Path, read_only: bool = False, memory_limit: str = "1GB"):
@@ -59,11 +65,26 @@ class Records:
             self._migrate()
             self.con.close()
             self.con = _connect(path, True)
+        if read_only and not prepared.stored_tables(self.con):
+            self._store_prepared()
         if not read_only:
             # Bounded memory: large loads spill to the workspace instead of growing RSS.
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
             self.con.execute("SET temp_directory = ?", [str(Workspace(path.parent).duckdb_tmp)])
             self._migrate()
+
+    def _store_prepared(self) -> None:
+        self.con.close()
+        try:
+            writer = duckdb.connect(str(self.path), read_only=False)
+        except duckdb.Error as exc:  # held by another process (or this one): build per connection instead
+            log.info("prepared tables of %s not stored now (%s)", self.path, str(exc).splitlines()[0])
+        else:
+            try:
+                prepared.refresh(writer)
+            finally:
+                writer.close()
+        self.con = _connect(self.path, True)
 
     def _migrate(self) -> None:
         try:

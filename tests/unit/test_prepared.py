@@ -52,3 +52,27 @@ def test_a_changed_record_file_changes_the_stamp(tmp_path):
         # same rows, same source rows, new content: only the file's hash tells
         rec.con.execute("UPDATE files SET sha256 = 'bbb' WHERE path = 'es003.csv'")
         assert prepared.stamp(rec.con) != before
+
+
+def test_a_workspace_from_before_stored_tables_gets_them_on_a_read_only_open(tmp_path):
+    import duckdb
+
+    path = tmp_path / "records.duckdb"
+    with Records(path) as rec:
+        _line(rec, 1, "AAA-0000001-1", 1, 1000)
+        prepared.refresh(rec.con)
+        for name in prepared.NAMES:
+            rec.con.execute(f"DROP TABLE prepared_{name}")  # as a workspace of an older faprep
+    # held read-only by another connection: nothing stored, the read-only open still works
+    holder = duckdb.connect(str(path), read_only=True)
+    with Records(path, read_only=True) as rec:
+        assert not prepared.stored_tables(rec.con)
+        prepared.prepare(rec.con)
+        assert "stale_lines" in _source(rec, "lines")
+    holder.close()
+    # nothing else holds it: the read-only open stores them once, and the checks read them
+    with Records(path, read_only=True) as rec:
+        assert prepared.stored_tables(rec.con)
+        prepared.prepare(rec.con)
+        assert "prepared_lines" in _source(rec, "lines")
+        assert rec.con.execute("SELECT count(*) FROM lines").fetchone() == (1,)

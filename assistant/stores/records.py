@@ -66,24 +66,27 @@ class Records:
             self.con.close()
             self.con = _connect(path, True)
         if read_only and not prepared.stored_tables(self.con):
-            self._store_prepared()
+            self._store_prepared(memory_limit)
         if not read_only:
             # Bounded memory: large loads spill to the workspace instead of growing RSS.
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
             self.con.execute("SET temp_directory = ?", [str(Workspace(path.parent).duckdb_tmp)])
             self._migrate()
 
-    def _store_prepared(self) -> None:
+    def _store_prepared(self, memory_limit: str) -> None:
+        """Store the checks' prepared tables in a short write open; when that is not possible now
+        (another connection holds the file), the checks build them per connection instead."""
         self.con.close()
         try:
             writer = duckdb.connect(str(self.path), read_only=False)
-        except duckdb.Error as exc:  # held by another process (or this one): build per connection instead
-            log.info("prepared tables of %s not stored now (%s)", self.path, str(exc).splitlines()[0])
-        else:
             try:
+                writer.execute(f"SET memory_limit = '{memory_limit}'")
+                writer.execute("SET temp_directory = ?", [str(Workspace(self.path.parent).duckdb_tmp)])
                 prepared.refresh(writer)
             finally:
                 writer.close()
+        except duckdb.Error as exc:
+            log.info("prepared tables of %s not stored now (%s)", self.path, str(exc).splitlines()[0])
         self.con = _connect(self.path, True)
 
     def _migrate(self) -> None:

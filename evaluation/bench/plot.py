@@ -46,12 +46,7 @@ def plot(checks: dict, out: Path) -> None:
         title="One check alone: slowest (solid), fastest (dotted)",
     )
     right.legend(fontsize=7)
-    for ax in (left, right):
-        ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle(f"faprep checks by size and shape — {checks['machine']}", fontsize=10)
-    fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
+    _finish(fig, (left, right), f"faprep checks by size and shape — {checks['machine']}", out)
 
 
 def plot_retrieval(retrieval: dict, out: Path) -> None:
@@ -74,9 +69,14 @@ def plot_retrieval(retrieval: dict, out: Path) -> None:
         right.plot(chunks, [r[key] for r in retrieval["results"]], marker="o", label=label)
     right.set(xscale="log", yscale="log", xlabel="chunks", ylabel="median ms", title="Query latency")
     right.legend()
-    for ax in (middle, right):
+    _finish(fig, (middle, right), f"faprep retrieval by size — {retrieval['machine']}", out)
+
+
+def _finish(fig, axes, title: str, out: Path) -> None:
+    """Grid lines on every panel, the figure's title, and the PNG written to ``out``."""
+    for ax in axes:
         ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle(f"faprep retrieval by size — {retrieval['machine']}", fontsize=10)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)

@@ -47,13 +47,6 @@ class User:
     created: str = ""
     key_made: str = ""
 
-    def can(self, role: str) -> bool:
-        """At least ``role``."""
-        return rank(self.role) >= rank(role)
-
-    def sees(self, workspace: str) -> bool:
-        return self.role == "admin" or workspace in self.workspaces
-
     def public(self) -> dict:
         return {
             "name": self.name,

@@ -22,7 +22,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from assistant.config import Settings
-from assistant.stores.users import ROLES, Users, rank
+from assistant.stores.users import ROLES, User, Users, rank
 
 # (method, path under /api or /api/w/{workspace}) -> least role
 RULES: dict[tuple[str, str], str] = {
@@ -55,6 +55,10 @@ class Actor:
     role: str
     workspaces: list[str] = field(default_factory=list)
     via: str = "key"  # key | admin-key | sso | open
+
+    @classmethod
+    def of(cls, user: User, via: str = "key") -> Actor:
+        return cls(user.name, user.role, list(user.workspaces), via=via)
 
     def can(self, role: str) -> bool:
         return rank(self.role) >= rank(role)
@@ -111,16 +115,14 @@ class Gatekeeper:
             return None
         name = (headers.get(self.settings.user_header) or "").strip()
         user = self.users.get(name) if name else None
-        return Actor(user.name, user.role, list(user.workspaces), via="sso") if user else None
+        return Actor.of(user, via="sso") if user else None
 
     def from_key(self, key: str | None) -> Actor | None:
         """The actor of a key: a user's, or the admin key."""
         if key and self.admin_key and hmac.compare_digest(key.encode(), self.admin_key.encode()):
             return Actor("admin", "admin", via="admin-key")
         user = self.users.by_key(key)
-        if user is None:
-            return None
-        return Actor(user.name, user.role, list(user.workspaces), via="key")
+        return Actor.of(user) if user is not None else None
 
     def ui_login(self, name: str, key: str) -> bool:
         """The UI's sign-in: a user's own key under their name, or the admin key under a name that is
@@ -154,7 +156,7 @@ class Gatekeeper:
                 signed = self.sessions.get(token)
                 if signed is not None and signed[0] == name and not hmac.compare_digest(signed[1], user.key_id):
                     return None
-            return Actor(user.name, user.role, list(user.workspaces))
+            return Actor.of(user)
         if self.admin_key and name in self.admin_names:
             return Actor(name, "admin", via="admin-key")
         return None

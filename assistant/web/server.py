@@ -383,14 +383,21 @@ class Server:
 def _link_secret(home: Path) -> bytes:
     path = home / ".link-secret"
     if not path.exists():
+        # written whole to a file of its own, then linked into place: a process starting meanwhile
+        # reads either no secret file or the whole secret, never an empty one
         home.mkdir(parents=True, exist_ok=True)
+        tmp = home / f".link-secret.{os.getpid()}.{threading.get_ident()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # made by another thread or process meanwhile
-        else:
             os.write(fd, os.urandom(32).hex().encode())
+        finally:
             os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # made by another thread or process meanwhile: theirs is the secret
+        finally:
+            tmp.unlink()
     return path.read_bytes().strip()
 
 

@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install demo test lint fmt docs bench eval clean
+.PHONY: install demo test test-fast browser lint fmt docs bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,30 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/faprep demo --folder sample_case --port $(PORT)
 
-# Lint, format and types first (seconds), then the tests.
-test: install lint
+# Lint, format and types first (seconds), then the browser the UI tests drive, then every tier.
+test: install lint browser
 	$(BIN)/python -m pytest -q -rs
+
+# The unit tier alone: no model loaded, under a minute (docs/testing.md).
+test-fast: install
+	$(BIN)/python -m pytest -q -rs -m unit
+
+# Debian's Chromium for the browser tests, installed when missing and the machine allows it (root, or
+# passwordless sudo, with apt-get); otherwise say how, and go on: the browser tests are then skipped,
+# and fail under CI=true (tests/e2e/conftest.py).
+CHROMIUM := /usr/bin/chromium
+APT_CHROMIUM := apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "chromium is missing and there is no apt-get: install Debian's chromium at $(CHROMIUM) with your package manager; the browser tests are skipped until then (under CI=true they fail)" >&2; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+		sh -c '$(APT_CHROMIUM)' || echo "could not install chromium: the browser tests are skipped (under CI=true they fail)" >&2; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo -n sh -c '$(APT_CHROMIUM)' || echo "could not install chromium: the browser tests are skipped (under CI=true they fail)" >&2; \
+	else \
+		echo "chromium is missing: install it with 'sudo apt-get install chromium' (or your package manager); the browser tests are skipped until then (under CI=true they fail)" >&2; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -32,6 +32,24 @@ class BadInput(FaprepError, ValueError):
     status = 422
 
 
+class NotSignedIn(FaprepError):
+    """No user, or one whose key was changed or removed since they signed in: 401."""
+
+    status = 401
+
+
+class Forbidden(FaprepError):
+    """The user's role does not allow the action, or the workspace is not theirs: 403."""
+
+    status = 403
+
+
+class NotFound(FaprepError):
+    """A named thing (a document, an output, a job) that does not exist: 404."""
+
+    status = 404
+
+
 class NoRecords(FaprepError):
     """The workspace holds nothing to answer from yet: 409."""
 

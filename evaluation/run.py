@@ -63,14 +63,14 @@ def run_eval(
     workdir: Path | None = None, baseline: bool = True, thresholds: Path = THRESHOLDS, say=print, reuse: bool = False
 ) -> dict:
     """The whole evaluation; ``reuse`` keeps a case and stores already built in ``workdir`` (for tuning)."""
-    from assistant import services
     from assistant.answering.answer import NO_ANSWER
     from assistant.answering.ask import Assistant
-    from assistant.checks import REGISTRY
+    from assistant.checks import REGISTRY, check_workspace
     from assistant.config import Settings
     from evaluation.bench.common import machine
     from evaluation.datasets.questions import build_questions
     from evaluation.datasets.sample_case import CORPUS, GROUND_TRUTH, build_sample_case
+    from ingest.pipeline import ingest_paths
 
     holder = None
     if workdir is None:
@@ -89,7 +89,7 @@ def run_eval(
             add_corpus(case, CORPUS)
             say("ingesting with faprep")
             t0 = time.perf_counter()
-            totals = services.ingest(settings, [case]).totals()
+            totals = ingest_paths(settings, [case]).totals()
             (workdir / "ingest.json").write_text(json.dumps({**totals, "seconds": time.perf_counter() - t0}))
         info = json.loads((workdir / "ingest.json").read_text())
         truth = json.loads((case / GROUND_TRUTH).read_text())
@@ -186,7 +186,7 @@ def run_eval(
             assistant.close()
 
         say("checks against the ground truth")
-        run = services.run_checks(settings)
+        run = check_workspace(settings)
         checks = check_scores(truth["expected_findings"], [(f.check, f.subject) for f in run.findings], list(REGISTRY))
 
         by_category: dict[str, dict] = {}

@@ -178,6 +178,12 @@ class _ParsedDoc:
     note: str = ""
 
 
+def ingest_paths(settings: Settings, paths: list[Path], prune: bool = False, progress: Progress | None = None):
+    """Ingest case folders or files into the workspace of ``settings``: the work of ``faprep ingest``
+    (the service ``assistant.services.ingesting.ingest`` also logs it)."""
+    return Ingestor(settings, progress).run(paths, prune=prune)
+
+
 class Ingestor:
     def __init__(self, settings: Settings, progress: Progress | None = None):
         self.settings = settings

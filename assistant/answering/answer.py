@@ -39,7 +39,7 @@ _CLASSIFICATION = re.compile(r"\b(classif\w*|hts\w*|tariff|heading|subheading|ch
 class Citation(BaseModel):
     """A source of the answer: a passage of a document (``quote`` verbatim at ``char_start``), or, with
     ``kind == "record"``, rows of an ingested file (``rows``, ``fields`` as stored, the ``value`` stated
-    and ``how`` it was computed; DATA-FORMATS section 5)."""
+    and ``how`` it was computed; docs/data-formats.md section 5)."""
 
     n: int
     source: str
@@ -120,7 +120,7 @@ class Answer(BaseModel):
     flags: list[str] = []
 
     def public(self) -> dict:
-        """The JSON of ``faprep ask --json`` (DATA-FORMATS section 5, plus ids, findings and flags)."""
+        """The JSON of ``faprep ask --json`` (docs/data-formats.md section 5, plus ids, findings and flags)."""
         out = self.model_dump(mode="json", exclude={"citations"})
         out["citations"] = [c.public() for c in self.citations]
         return out

@@ -327,19 +327,52 @@ def run(
     record: dict,
 ) -> ans.Answer:
     """Answer with the agent: ``model`` (a LangChain chat model) with the search tool over ``retriever``
-    and ``check_tools``; raises whatever the model raises (the caller falls back)."""
-    from langchain.agents import create_agent
-    from langchain.agents.middleware import ModelCallLimitMiddleware
-    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+    and ``check_tools``; raises whatever the model raises (the caller falls back).
 
-    s = settings
-    book = PassageBook()
-    checks = list(check_tools)
+    The steps: give the agent its tools and the conversation (``_ask_agent``), log what each tool call
+    returned (``_tool_calls``), take the model's final answer (``_final_answer``), check its markers
+    and links (``check_markers_and_links``), quote each passage it cites (``_passage_citations``), turn
+    its ``[R#]`` markers into record citations (``record_citations``), flag what it states without a
+    source (``_ungrounded``) and add the legal note to a classification answer."""
+    from langchain_core.messages import ToolMessage
+
     from assistant.answering.record_tools import RecordRefs, record_tools
 
+    book = PassageBook()
+    checks = list(check_tools)
     refs = RecordRefs()
     lookups = record_tools(facts, refs) if facts is not None else []
-    tools = [search_tool(retriever, book, filters, s.answer_passages), *lookups, *checks]
+    tools = [search_tool(retriever, book, filters, settings.answer_passages), *lookups, *checks]
+    produced = _ask_agent(model, settings, tools, checks, lookups, question, history)
+    calls = _tool_calls(produced, {t.name for t in tools}, {t.name for t in lookups}, record)
+    raw = _final_answer(produced, book, record)
+
+    flags = calls.flags
+    allowed_text = question + "\n" + "\n".join(p.text for p in book.passages.values())
+    checked = check_markers_and_links(raw, set(book.passages), calls.finding_ids, allowed_text)
+    flags += checked.flags
+    citations = _passage_citations(checked, book, retriever, flags)
+    text = record_citations(checked.text, refs, citations, flags)
+    tool_text = "\n".join(str(m.content) for m in produced if isinstance(m, ToolMessage))
+    flags += _ungrounded(text, question + "\n" + tool_text, citations, calls.findings)
+    classification = ans.is_classification(question, [book.passages[n] for n in checked.order]) or any(
+        c in CLASSIFICATION_CHECKS for c in calls.called
+    )
+    if classification and ans.LEGAL_NOTE not in text:
+        text += "\n\n" + ans.LEGAL_NOTE
+    return ans.Answer(
+        answer=text, citations=citations, tools_called=calls.called, mode="llm", findings=calls.findings, flags=flags
+    )
+
+
+def _ask_agent(model, settings: Settings, tools: list, checks: list, lookups: list, question: str, history: list[dict]):
+    """The messages the agent produced for ``question`` after the last three turns of ``history``: at
+    most ``llm_max_calls`` model calls, over ``tools`` and the fixed system prompt."""
+    from langchain.agents import create_agent
+    from langchain.agents.middleware import ModelCallLimitMiddleware
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    s = settings
     prompt = system_prompt(s, [t.name for t in checks], [t.name for t in lookups])
     agent = create_agent(
         model,
@@ -352,25 +385,37 @@ def run(
         messages += [HumanMessage(turn["question"]), AIMessage(re.sub(r"\s*\[(?:\d+|\?)\]", "", turn["answer"]))]
     messages.append(HumanMessage(question))
     state = agent.invoke({"messages": messages}, config={"recursion_limit": 4 * s.llm_max_calls + 4})  # type: ignore[call-overload]
-    produced = state["messages"][len(messages) :]
+    return state["messages"][len(messages) :]
 
-    tools_called: list[str] = []
-    findings: list = []
-    finding_ids: set[str] = set()
-    flags: list[str] = []
-    known = {t.name for t in tools}
-    record_names = {t.name for t in lookups}
+
+@dataclass
+class ToolCalls:
+    """What the tool calls of one answer returned: the tools that answered (in order of first call), the
+    findings of the check tools (each once) and what was refused."""
+
+    called: list[str] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    finding_ids: set[str] = field(default_factory=set)
+    flags: list[str] = field(default_factory=list)
+
+
+def _tool_calls(produced: list, known: set[str], record_names: set[str], record: dict) -> ToolCalls:
+    """Each tool call of ``produced`` logged in ``record["tool_calls"]`` (tool, status, input, output);
+    a call of a tool that does not exist is flagged."""
+    from langchain_core.messages import AIMessage, ToolMessage
+
+    out = ToolCalls()
     for m in produced:
         if isinstance(m, AIMessage):
             for call in m.tool_calls:
                 if call["name"] not in known:
-                    flags.append(f"the model asked for a tool that does not exist, {call['name']!r}: refused")
+                    out.flags.append(f"the model asked for a tool that does not exist, {call['name']!r}: refused")
         if not isinstance(m, ToolMessage):
             continue
         entry: dict[str, Any] = {"tool": m.name, "status": m.status, "input": _call_args(produced, m.tool_call_id)}
         if m.name in known and m.status != "error":
-            if m.name not in tools_called:
-                tools_called.append(str(m.name))
+            if m.name not in out.called:
+                out.called.append(str(m.name))
             if m.name == SEARCH_TOOL:
                 entry["output"] = [{"n": n, "chunk_id": p.chunk_id, "sha256": p.sha256} for n, p in m.artifact or []]
             elif m.name in record_names:
@@ -380,12 +425,19 @@ def run(
                 entry["output"] = [f.id for f in run_.findings]
                 entry["notes"] = run_.notes
                 for f in run_.findings:
-                    if f.id not in finding_ids:
-                        finding_ids.add(f.id)
-                        findings.append(f.model_dump(mode="json"))
+                    if f.id not in out.finding_ids:
+                        out.finding_ids.add(f.id)
+                        out.findings.append(f.model_dump(mode="json"))
         else:
             entry["output"] = str(m.content)[:500]
         record["tool_calls"].append(entry)
+    return out
+
+
+def _final_answer(produced: list, book: PassageBook, record: dict) -> str:
+    """The model's last message without tool calls, logged with the passages retrieved for it; raises
+    ``LLMUnavailable`` when it is empty."""
+    from langchain_core.messages import AIMessage
 
     final = next((m for m in reversed(produced) if isinstance(m, AIMessage) and not m.tool_calls), None)
     raw = _text(final) if final is not None else ""
@@ -396,10 +448,12 @@ def run(
     ]
     if not raw.strip():
         raise LLMUnavailable("the model returned no answer")
+    return raw
 
-    allowed_text = question + "\n" + "\n".join(p.text for p in book.passages.values())
-    checked = check_markers_and_links(raw, set(book.passages), finding_ids, allowed_text)
-    flags += checked.flags
+
+def _passage_citations(checked: Checked, book: PassageBook, retriever, flags: list[str]) -> list:
+    """A citation for each passage the answer cites, in order, quoting the passage sentence closest to
+    the claims citing it; a quote not verbatim in the page is dropped and a weak support flagged."""
     citations = []
     for new_n, n in enumerate(checked.order, start=1):
         p = book.passages[n]
@@ -412,20 +466,19 @@ def run(
         if checked.claims.get(n) and sim < WEAK_SUPPORT:
             flags.append(f"[{new_n}] {p.path}: the passage does not clearly support the sentence citing it; review")
         citations.append(ans.Citation.from_passage(new_n, p, quote, span))
-    text = record_citations(checked.text, refs, citations, flags)
-    tool_text = "\n".join(str(m.content) for m in produced if isinstance(m, ToolMessage))
-    for number in unsupported_numbers(text, question + "\n" + tool_text):
-        flags.append(f"the number {number} appears in no tool result and not in the question: check it")
+    return citations
+
+
+def _ungrounded(text: str, sources: str, citations: list, findings: list) -> list[str]:
+    """Flags for the numbers of ``text`` that are in no tool result nor the question (``sources``), and
+    for an answer that cites no passage and no finding."""
+    flags = [
+        f"the number {number} appears in no tool result and not in the question: check it"
+        for number in unsupported_numbers(text, sources)
+    ]
     if not citations and not findings:
         flags.append("the answer cites no retrieved passage and no check finding: it is not grounded in the records")
-    classification = ans.is_classification(question, [book.passages[n] for n in checked.order]) or any(
-        c in CLASSIFICATION_CHECKS for c in tools_called
-    )
-    if classification and ans.LEGAL_NOTE not in text:
-        text += "\n\n" + ans.LEGAL_NOTE
-    return ans.Answer(
-        answer=text, citations=citations, tools_called=tools_called, mode="llm", findings=findings, flags=flags
-    )
+    return flags
 
 
 def record_citations(text: str, refs, citations: list, flags: list[str]) -> str:

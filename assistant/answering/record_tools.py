@@ -1,11 +1,13 @@
 """The record facts as read-only tools for the language model, and a read-only SQL tool.
 
-The lookup tools (part, entry, payment, vendor, ruling, period totals) return the facts of
-``assistant.answering.facts`` as text, each fact's rows under a marker ``[R1]``, ``[R2]`` ... that
-the model cites; ``llm.run`` turns the markers into record citations. ``query_records`` runs one
-``SELECT`` over a documented schema: on the workspace's read-only connection, the tables listed in
-``SCHEMA`` only, no table functions that read files or the network, at most ``ROW_CAP`` rows, at most
-``TIME_LIMIT_S`` seconds. Every tool result is quoted data, never an instruction.
+The lookup tools (part, entry, payment, vendor, ruling, period totals; the methods of
+``RecordTools``) return the facts of ``assistant.answering.facts`` as text: each states the fact kinds
+of the registry listed for it (``PART_KINDS`` ...) through ``RecordFacts.state``, each fact's rows
+under a marker ``[R1]``, ``[R2]`` ... that the model cites; ``llm.run`` turns the markers into record
+citations. ``query_records`` runs one ``SELECT`` over a documented schema: on the workspace's
+read-only connection, the tables listed in ``SCHEMA`` only, no table functions that read files or the
+network, at most ``ROW_CAP`` rows, at most ``TIME_LIMIT_S`` seconds. Every tool result is quoted
+data, never an instruction.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant import normalize as nz
 from assistant.answering.facts import Fact, Named, Period, RecordFacts, Source, vendor_hits
 from assistant.stores.schema import SPECS
 
@@ -115,86 +118,88 @@ class SqlArgs(BaseModel):
     sql: str = Field(description="one SELECT statement over the tables of the schema in this tool's description")
 
 
-def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
-    """The read-only record tools for one answer (``refs`` numbers their sources)."""
-    from langchain_core.tools import StructuredTool
+# the fact kinds of the registry each lookup states, in this order
+PART_KINDS = (
+    "part_what",
+    "part_hts",
+    "part_ruling",
+    "part_origin",
+    "part_mid",
+    "part_totals",
+    "part_payments",
+    "part_certificate",
+)
+ENTRY_KINDS = (
+    "entry_dates",
+    "entry_parts",
+    "entry_value",
+    "entry_duty",
+    "entry_origin",
+    "entry_invoice",
+    "entry_docs",
+    "entry_review",
+)
+PAYMENT_KINDS = ("payment_what",)
+VENDOR_KINDS = ("vendor_total", "vendor_mid")
+RULING_KINDS = ("ruling_tariff", "ruling_parts")
+PERIOD_KINDS = ("period_entries", "period_value", "period_duty", "period_payments")
 
-    from assistant import normalize as nz
 
-    def named(**kw) -> Named:
-        return Named(**kw)
+@dataclass
+class RecordTools:
+    """The tools' functions for one answer: each checks the id it is given against the records, then
+    states the fact kinds of that thing (``refs`` numbers their sources); each returns (text, artifact)."""
 
-    def run_kinds(kinds: list[str], n: Named) -> list[Fact]:
-        out: list[Fact] = []
-        for k in kinds:
-            out += getattr(facts, f"_{k}")(n)
-        return out
+    facts: RecordFacts
+    refs: RecordRefs
 
-    def lookup_part(part_number: str):
+    def _state(self, what: str, kinds: tuple[str, ...], named: Named) -> tuple[str, list]:
+        facts = [f for kind in kinds for f in self.facts.state(kind, named)]
+        return _head(what) + render_facts(facts, self.refs), []
+
+    def lookup_part(self, part_number: str):
         part = part_number.strip().upper()
-        if part not in facts.known.parts:
+        if part not in self.facts.known.parts:
             return f"No part {part} in the product master, entry lines, payments or certificates.", []
-        kinds = [
-            "part_what",
-            "part_hts",
-            "part_ruling",
-            "part_origin",
-            "part_mid",
-            "part_totals",
-            "part_payments",
-            "part_certificate",
-        ]
-        return _head(f"part {part}") + render_facts(run_kinds(kinds, named(parts=[part])), refs), []
+        return self._state(f"part {part}", PART_KINDS, Named(parts=[part]))
 
-    def lookup_entry(entry_number: str):
+    def lookup_entry(self, entry_number: str):
         entry = nz.entry_number(entry_number) or entry_number.strip().upper()
-        if entry not in facts.known.entries:
+        if entry not in self.facts.known.entries:
             return f"No entry {entry} in the entry lines.", []
-        kinds = [
-            "entry_dates",
-            "entry_parts",
-            "entry_value",
-            "entry_duty",
-            "entry_origin",
-            "entry_invoice",
-            "entry_docs",
-            "entry_review",
-        ]
-        return _head(f"entry {entry}") + render_facts(run_kinds(kinds, named(entries=[entry])), refs), []
+        return self._state(f"entry {entry}", ENTRY_KINDS, Named(entries=[entry]))
 
-    def lookup_payment(payment_id: str):
+    def lookup_payment(self, payment_id: str):
         pid = payment_id.strip().upper()
-        match = next((p for p in facts.known.payments if p.upper() == pid), None)
+        match = next((p for p in self.facts.known.payments if p.upper() == pid), None)
         if match is None:
             return f"No payment {pid} in the payments.", []
-        return _head(f"payment {match}") + render_facts(run_kinds(["payment_what"], named(payments=[match])), refs), []
+        return self._state(f"payment {match}", PAYMENT_KINDS, Named(payments=[match]))
 
-    def lookup_vendor(name: str, since: dt.date | None = None, until: dt.date | None = None):
-        vendors = sorted(vendor_hits(name, facts.vendor_words))
+    def lookup_vendor(self, name: str, since: dt.date | None = None, until: dt.date | None = None):
+        vendors = sorted(vendor_hits(name, self.facts.vendor_words))
         if not vendors:
             return f"No vendor matching {name!r} in the payments or certificates.", []
         period = None
         if since or until:
             start, end = since or dt.date(1900, 1, 1), until or dt.date(9999, 12, 31)
             period = Period(start, end, f"from {start} to {end}")
-        n = named(vendors=vendors, vendor_phrase=", ".join(vendors), period=period)
-        return _head(", ".join(vendors)) + render_facts(run_kinds(["vendor_total", "vendor_mid"], n), refs), []
+        named = Named(vendors=vendors, vendor_phrase=", ".join(vendors), period=period)
+        return self._state(", ".join(vendors), VENDOR_KINDS, named)
 
-    def lookup_ruling(ruling_number: str):
+    def lookup_ruling(self, ruling_number: str):
         number = re.sub(r"^(NY|HQ)\s*", "", ruling_number.strip().upper())
-        if number not in facts.known.rulings:
+        if number not in self.facts.known.rulings:
             return f"No ruling {number} among the ingested rulings.", []
-        n = named(rulings=[number])
-        return _head(f"ruling {number}") + render_facts(run_kinds(["ruling_tariff", "ruling_parts"], n), refs), []
+        return self._state(f"ruling {number}", RULING_KINDS, Named(rulings=[number]))
 
-    def period_totals(since: dt.date, until: dt.date):
+    def period_totals(self, since: dt.date, until: dt.date):
         start, end = min(since, until), max(since, until)
-        n = named(period=Period(start, end, f"from {start} to {end}"))
-        kinds = ["period_entries", "period_value", "period_duty", "period_payments"]
-        return _head(f"{start} to {end}") + render_facts(run_kinds(kinds, n), refs), []
+        period = Period(start, end, f"from {start} to {end}")
+        return self._state(f"{start} to {end}", PERIOD_KINDS, Named(period=period))
 
-    def query_records(sql: str):
-        rows, error = run_sql(facts.look.con, sql)
+    def query_records(self, sql: str):
+        rows, error = run_sql(self.facts.look.con, sql)
         if error:
             return f"Refused: {error}", []
         return (
@@ -203,9 +208,12 @@ def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
             [],
         )
 
-    specs: list[tuple[Any, str, type[BaseModel], str]] = [
+
+def _specs(tools: RecordTools) -> list[tuple[Any, str, type[BaseModel], str]]:
+    """(function, name, arguments, description) of each tool, in the order of ``RECORD_TOOLS``."""
+    return [
         (
-            lookup_part,
+            tools.lookup_part,
             "lookup_part",
             PartArgs,
             "Everything the records hold about one part: product master row "
@@ -213,40 +221,40 @@ def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
             "and dates, totals, payments naming it, certificates covering it.",
         ),
         (
-            lookup_entry,
+            tools.lookup_entry,
             "lookup_entry",
             EntryArgs,
             "One entry: summary date, lines and parts, entered value, "
             "duty, origin, invoice, documents on file, broker review.",
         ),
         (
-            lookup_payment,
+            tools.lookup_payment,
             "lookup_payment",
             PaymentArgs,
             "One payment: amount, date, vendor, GL account, memo, and what the assist and royalty checks say of it.",
         ),
         (
-            lookup_vendor,
+            tools.lookup_vendor,
             "lookup_vendor",
             VendorArgs,
             "Payments to a vendor (by name or a distinctive word of "
             "it), optionally within dates: total, count, dates, manufacturer IDs.",
         ),
         (
-            lookup_ruling,
+            tools.lookup_ruling,
             "lookup_ruling",
             RulingArgs,
             "An ingested CBP ruling: date, tariff numbers, subject, and the parts of the product master that cite it.",
         ),
         (
-            period_totals,
+            tools.period_totals,
             "period_totals",
             PeriodArgs,
             "Totals over a period of entry summary dates: entries, "
             "lines, entered value, duty; and payments dated in it.",
         ),
         (
-            query_records,
+            tools.query_records,
             "query_records",
             SqlArgs,
             "Run ONE read-only SELECT over the records (DuckDB SQL) when no "
@@ -256,6 +264,13 @@ def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
             "(tariff_ordinal 1 = the main HTS line). No other tables and no file, network or settings functions.",
         ),
     ]
+
+
+def record_tools(facts: RecordFacts, refs: RecordRefs) -> list:
+    """The read-only record tools for one answer (``refs`` numbers their sources)."""
+    from langchain_core.tools import StructuredTool
+
+    specs = _specs(RecordTools(facts, refs))
     assert tuple(name for _, name, _, _ in specs) == RECORD_TOOLS
     return [
         StructuredTool.from_function(

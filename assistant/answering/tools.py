@@ -23,7 +23,7 @@ class CheckArgs(BaseModel):
 
 
 def findings_text(run) -> str:
-    """What the model reads: the findings as DATA-FORMATS JSON (evidence text, no raw rows) and the notes."""
+    """What the model reads: the findings as the JSON of docs/data-formats.md (evidence text, no raw rows) and the notes."""
     return json.dumps(
         {
             "findings": [f.model_dump(mode="json", exclude={"evidence_rows"}) for f in run.findings],

@@ -1,4 +1,4 @@
-"""Deterministic finding checks (DATA-FORMATS section 4).
+"""Deterministic finding checks (docs/data-formats.md section 4).
 
 Every check is a plain function over the records, registered with its id, description, legal basis
 and parameters (:mod:`assistant.checks.base`). :func:`run_checks` runs them over one workspace and
@@ -25,7 +25,7 @@ from assistant.errors import BadInput
 
 __all__ = ["REGISTRY", "Finding", "FindingGroup", "CheckRun", "CheckInfo", "run_checks", "check_catalogue", "group_of"]
 
-# The order of DATA-FORMATS section 4, used for listing checks and sorting findings.
+# The order of docs/data-formats.md section 4, used for listing checks and sorting findings.
 ORDER = [
     "hts_inconsistency",
     "hts_master_mismatch",

@@ -156,12 +156,45 @@ def run_audit(
         raise BadInput("the sample size must be at least 2", field="sample")
     since = since or years_before(as_of, retention_years)
     until = until or as_of
-    pop = con.execute(
+    pop = population(con, since, until)
+    line_errors, missing = errors_by_line(checks)
+    if not pop:
+        return _empty_result(as_of, since, until, seed)
+    members, alloc = stratify(pop, n, strata)
+    rng = random.Random(seed)
+    sampled: list[SampledLine] = []
+    out_strata: list[Stratum] = []
+    estimate = _Estimate()
+    for h, (m, n_h) in enumerate(zip(members, alloc)):
+        rows = [tested_line(h + 1, r, line_errors, missing) for r in draw(m, n_h, rng)]
+        sampled += rows
+        estimate.add(len(pop), len(m), n_h, rows)
+        out_strata.append(_stratum(h + 1, m, n_h, rows))
+    return _project(as_of, since, until, seed, pop, alloc, sampled, out_strata, estimate)
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+LineErrors = dict[tuple[str, int], list[tuple[str, str, float | None]]]  # (entry, line) -> (check, finding, loss)
+
+
+def _method() -> str:
+    return (__doc__ or "").split("Method (printed with every result so an auditor can follow it):")[-1].strip()
+
+
+def population(con, since: dt.date, until: dt.date) -> list[tuple]:
+    """1. The population: (entry, line, entry date, part, HTS, value) of every main-ordinal line with a value,
+    entered in the period, by value (then entry and line)."""
+    return con.execute(
         """SELECT entry_number, line_number, entered, part_number, hts, CAST(value AS DOUBLE) FROM lines
            WHERE value > 0 AND entered BETWEEN ? AND ? ORDER BY value, entry_number, line_number""",
         [since, until],
     ).fetchall()
-    line_errors: dict[tuple[str, int], list[tuple[str, str, float | None]]] = {}
+
+
+def errors_by_line(checks: CheckRun) -> tuple[LineErrors, dict[str, list[str]]]:
+    """What the revenue checks flag on each line, and the records missing for each entry."""
+    line_errors: LineErrors = {}
     missing: dict[str, list[str]] = {}
     for f in checks.findings:
         if f.check in LINE_CHECKS:
@@ -169,90 +202,123 @@ def run_audit(
                 line_errors.setdefault((ln.entry, ln.line), []).append((f.check, f.id, ln.loss))
         elif f.check == "missing_records":
             missing[f.subject["entry"]] = f.evidence_rows[0]["missing"].split(", ")
-    method = (__doc__ or "").split("Method (printed with every result so an auditor can follow it):")[-1].strip()
-    if not pop:
-        return AuditResult(
-            as_of=as_of,
-            period_start=since,
-            period_end=until,
-            seed=seed,
-            sample_size=0,
-            population_lines=0,
-            population_value=0.0,
-            strata=[],
-            compliance_rate=None,
-            compliance_ci95=None,
-            projected_loss=None,
-            projected_loss_ci95=None,
-            sample_loss=0.0,
-            errors_by_check={},
-            lines=[],
-            method=method,
-        )
+    return line_errors, missing
+
+
+def stratify(pop: list[tuple], n: int, strata: int) -> tuple[list[list[tuple]], list[int]]:
+    """2-3. The population cut into value strata, and the sample size allocated to each."""
     values = [float(r[5]) for r in pop]
     stratum_of = value_strata(values, max(1, min(strata, n // 2)))
     k = max(stratum_of) + 1
     members = [[r for r, s in zip(pop, stratum_of) if s == h] for h in range(k)]
     alloc = allocate([len(m) for m in members], [sum(float(r[5]) for r in m) for m in members], n)
-    rng = random.Random(seed)
-    sampled: list[SampledLine] = []
-    out_strata: list[Stratum] = []
-    comp_p = comp_var = loss_total = loss_var = 0.0
-    N = len(pop)
-    for h, (m, n_h) in enumerate(zip(members, alloc)):
-        ordered = sorted(m, key=lambda r: (r[0], r[1]))
-        draw = sorted(rng.sample(ordered, n_h), key=lambda r: (r[0], r[1]))
-        rows = []
-        for e, ln, day, part, hts, value in draw:
-            hits = line_errors.get((e, ln), [])
-            loss, known = 0.0, all(x is not None for _, _, x in hits)
-            for area in AREAS.values():
-                area_losses = [x or 0.0 for c, _, x in hits if c in area]
-                loss += max(area_losses, default=0.0)
-            rows.append(
-                SampledLine(
-                    stratum=h + 1,
-                    entry=e,
-                    line=ln,
-                    entry_date=day,
-                    part_number=part,
-                    hts=hts,
-                    value=float(value),
-                    errors=sorted({c for c, _, _ in hits}),
-                    findings=sorted({i for _, i, _ in hits}),
-                    loss=round(loss, 2),
-                    loss_known=known,
-                    missing_records=missing.get(e, []),
-                )
-            )
-        sampled += rows
-        N_h, errs = len(m), sum(1 for r in rows if r.errors)
+    return members, alloc
+
+
+def draw(members: list[tuple], n_h: int, rng: random.Random) -> list[tuple]:
+    """3. ``n_h`` lines of a stratum drawn without replacement, from and in entry and line order."""
+    ordered = sorted(members, key=lambda r: (r[0], r[1]))
+    return sorted(rng.sample(ordered, n_h), key=lambda r: (r[0], r[1]))
+
+
+def tested_line(stratum: int, row: tuple, line_errors: LineErrors, missing: dict[str, list[str]]) -> SampledLine:
+    """4. A sampled line tested: its errors, its loss of revenue (the largest within an area, summed over
+    areas), the records missing for its entry."""
+    e, ln, day, part, hts, value = row
+    hits = line_errors.get((e, ln), [])
+    loss, known = 0.0, all(x is not None for _, _, x in hits)
+    for area in AREAS.values():
+        area_losses = [x or 0.0 for c, _, x in hits if c in area]
+        loss += max(area_losses, default=0.0)
+    return SampledLine(
+        stratum=stratum,
+        entry=e,
+        line=ln,
+        entry_date=day,
+        part_number=part,
+        hts=hts,
+        value=float(value),
+        errors=sorted({c for c, _, _ in hits}),
+        findings=sorted({i for _, i, _ in hits}),
+        loss=round(loss, 2),
+        loss_known=known,
+        missing_records=missing.get(e, []),
+    )
+
+
+class _Estimate:
+    """5-6. The stratified estimators' running sums, a stratum at a time."""
+
+    def __init__(self) -> None:
+        self.comp_p = self.comp_var = self.loss_total = self.loss_var = 0.0
+
+    def add(self, N: int, N_h: int, n_h: int, rows: list[SampledLine]) -> None:
+        errs = sum(1 for r in rows if r.errors)
         W, fpc = N_h / N, n_h / N_h
         p_h = 1 - errs / n_h
-        comp_p += W * p_h
+        self.comp_p += W * p_h
         if n_h > 1:
-            comp_var += W * W * (1 - fpc) * p_h * (1 - p_h) / (n_h - 1)
+            self.comp_var += W * W * (1 - fpc) * p_h * (1 - p_h) / (n_h - 1)
         losses = [r.loss for r in rows]
-        loss_total += N_h * statistics.fmean(losses)
+        self.loss_total += N_h * statistics.fmean(losses)
         if n_h > 1:
-            loss_var += N_h * N_h * (1 - fpc) * statistics.variance(losses) / n_h
-        out_strata.append(
-            Stratum(
-                stratum=h + 1,
-                value_from=float(m[0][5]),
-                value_to=float(m[-1][5]),
-                population_lines=N_h,
-                population_value=round(sum(float(r[5]) for r in m), 2),
-                sample_lines=n_h,
-                errors=errs,
-                sample_loss=round(sum(losses), 2),
-            )
-        )
+            self.loss_var += N_h * N_h * (1 - fpc) * statistics.variance(losses) / n_h
+
+
+def _stratum(stratum: int, members: list[tuple], n_h: int, rows: list[SampledLine]) -> Stratum:
+    return Stratum(
+        stratum=stratum,
+        value_from=float(members[0][5]),
+        value_to=float(members[-1][5]),
+        population_lines=len(members),
+        population_value=round(sum(float(r[5]) for r in members), 2),
+        sample_lines=n_h,
+        errors=sum(1 for r in rows if r.errors),
+        sample_loss=round(sum(r.loss for r in rows), 2),
+    )
+
+
+def _empty_result(as_of: dt.date, since: dt.date, until: dt.date, seed: int) -> AuditResult:
+    return AuditResult(
+        as_of=as_of,
+        period_start=since,
+        period_end=until,
+        seed=seed,
+        sample_size=0,
+        population_lines=0,
+        population_value=0.0,
+        strata=[],
+        compliance_rate=None,
+        compliance_ci95=None,
+        projected_loss=None,
+        projected_loss_ci95=None,
+        sample_loss=0.0,
+        errors_by_check={},
+        lines=[],
+        method=_method(),
+    )
+
+
+def _project(
+    as_of: dt.date,
+    since: dt.date,
+    until: dt.date,
+    seed: int,
+    pop: list[tuple],
+    alloc: list[int],
+    sampled: list[SampledLine],
+    strata: list[Stratum],
+    estimate: _Estimate,
+) -> AuditResult:
+    """5-6. The compliance rate and the projected loss of revenue, with their 95% intervals."""
+    N = len(pop)
+    comp_p, comp_var = estimate.comp_p, estimate.comp_var
     n_total = sum(alloc)
     n_eff = min(n_total, comp_p * (1 - comp_p) / comp_var) if comp_var > 0 else n_total
     ci = wilson(comp_p, n_eff) if n_total < N else (comp_p, comp_p)
     sample_loss = round(sum(r.loss for r in sampled), 2)
-    se = math.sqrt(loss_var)
+    se = math.sqrt(estimate.loss_var)
+    loss_total = estimate.loss_total
     loss_ci = (round(max(sample_loss, loss_total - Z95 * se), 2), round(loss_total + Z95 * se, 2))
     by_check: dict[str, int] = {}
     for r in sampled:
@@ -265,8 +331,8 @@ def run_audit(
         seed=seed,
         sample_size=n_total,
         population_lines=N,
-        population_value=round(sum(values), 2),
-        strata=out_strata,
+        population_value=round(sum(float(r[5]) for r in pop), 2),
+        strata=strata,
         compliance_rate=round(comp_p, 4),
         compliance_ci95=(round(ci[0], 4), round(ci[1], 4)),
         projected_loss=round(loss_total, 2),
@@ -274,5 +340,5 @@ def run_audit(
         sample_loss=sample_loss,
         errors_by_check=by_check,
         lines=sampled,
-        method=method,
+        method=_method(),
     )

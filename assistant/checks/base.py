@@ -37,7 +37,7 @@ class LineLoss:
 
 
 class Finding(BaseModel):
-    """A finding, as DATA-FORMATS section 4 defines it, plus the rows behind it."""
+    """A finding, as docs/data-formats.md section 4 defines it, plus the rows behind it."""
 
     id: str
     check: str

@@ -1,7 +1,7 @@
 """Recordkeeping and internal-control checks: missing entry records, entries the importer never
 reviewed, repeated post-summary corrections.
 
-An entry's documents are those linked to it at ingest (DATA-FORMATS section 3): documents whose
+An entry's documents are those linked to it at ingest (docs/data-formats.md section 3): documents whose
 text or file name mentions the entry number, or an invoice number the entry's lines give. A
 document counts by its recognised kind (``commercial_invoice``, ``packing_list``,
 ``entry_summary``, ...).

@@ -17,7 +17,6 @@ it: a gap is something to fix before the audit, never papered over with invented
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,17 @@ from assistant.answering import answer as ans
 from assistant.answering.retrieval import Filters
 from assistant.checks.base import CLASSIFICATION_CHECKS, VALUE_CHECKS
 from assistant.config import Settings
+from assistant.drafting.toolkit import OUTPUT_SUFFIXES as OUTPUT_SUFFIXES  # importable from here, as before
+from assistant.drafting.toolkit import (
+    Draft,
+    document_text,
+    docx_flags_and_sources,
+    finding_ids_in,
+    importer_name,
+    rewrite_all,
+    write_draft,
+)
+from assistant.drafting.toolkit import markdown_docx as markdown_docx  # importable from here, as before
 from assistant.errors import QuestionnaireError
 from assistant.formats import day
 from prompts import DIR as PROMPTS
@@ -149,18 +159,6 @@ class SurveyAnswer(BaseModel):
     flags: list[str] = []
 
 
-class Draft(BaseModel):
-    """What both drafts share; ``public()`` is their ``--json`` (DATA-FORMATS section 5, with extra fields)."""
-
-    workspace: str
-    as_of: dt.date
-    mode: str = "extractive"  # or "llm": the prose rewritten by the language model, then checked
-    note: str = ans.LEGAL_NOTE
-
-    def public(self) -> dict:
-        return self.model_dump(mode="json")
-
-
 class Survey(Draft):
     questionnaire: str
     answers: list[SurveyAnswer]
@@ -253,20 +251,6 @@ def load_questionnaire(path: Path | None = None) -> tuple[str, list[SurveyQuesti
     return name, parse_questionnaire(document_text(path, QuestionnaireError), str(path))
 
 
-def document_text(path: Path, error: type[Exception]) -> str:
-    """The text of a PDF, DOCX or text file given to a draft command; ``error`` names the file and why not."""
-    from assistant.errors import DocumentError
-    from ingest.documents import load_document
-
-    path = Path(path)
-    if not path.is_file():
-        raise error(f"{path}: no such file")
-    try:
-        return "\n".join(p.text for p in load_document(path))
-    except DocumentError as exc:
-        raise error(f"{path}: {exc}") from exc
-
-
 # --- facts from the records ----------------------------------------------------------------------
 
 
@@ -278,98 +262,72 @@ def records_facts(con, settings: Settings, run) -> dict[str, list[str]]:
     """Facts per area, computed from the records (``prepare`` has built ``lines`` and ``master``) and,
     for the error rate, from the check run."""
     from assistant.checks.base import years_before
+    from assistant.stores.lookups import Lookups
 
-    one = lambda sql, *p: con.execute(sql, list(p)).fetchone()  # noqa: E731
+    look = Lookups(con)
     facts: dict[str, list[str]] = {a: [] for a in AREAS}
-    n_lines, n_entries, first, last, value = one(
-        "SELECT count(*), count(DISTINCT entry_number), min(entered), max(entered), sum(value) FROM lines"
-    )
+    overview = look.lines_overview()
+    n_lines, n_entries = overview["n_lines"], overview["n_entries"]
     if not n_lines:
         return facts
     facts["organization"].append(
-        f"The records hold {n_entries:,} entries ({n_lines:,} entry lines) entered {first} to {last}, "
-        f"entered value ${value or 0:,.2f} (ES-003 entry data)."
+        f"The records hold {n_entries:,} entries ({n_lines:,} entry lines) entered {overview['first_entered']} to "
+        f"{overview['last_entered']}, entered value ${overview['entered_value'] or 0:,.2f} (ES-003 entry data)."
     )
-
-    parts, with_ruling = one(
-        "SELECT count(*), count(ruling_number) FILTER (WHERE trim(ruling_number) <> '') FROM master"
-    )
-    on_master, compared = one(
-        "SELECT count(*) FILTER (WHERE hts_eq(l.hts_d, m.hts_d)), count(*) FROM lines l JOIN master m USING (part_number) "
-        "WHERE l.hts_d <> '' AND m.hts_d <> ''"
-    )
-    if parts:
-        facts["classification"].append(f"The product master lists {parts} parts; {with_ruling} cite a CBP ruling.")
-        facts["classification"].append(
-            f"{on_master:,} of {compared:,} entry lines of master parts ({_pct(on_master, compared)}) declared the "
-            "product master's HTS number."
-        )
-
-    with_additions, additions = one("SELECT count(*) FILTER (WHERE additions > 0), sum(additions) FROM lines")
-    (related,) = one("SELECT count(*) FILTER (WHERE related_party) FROM lines")
-    n_pay, paid = one("SELECT count(*), sum(amount) FROM payments")
-    facts["valuation"].append(
-        f"{with_additions:,} of {n_lines:,} entry lines declare additions to the price (${additions or 0:,.2f}); "
-        f"{related:,} lines are flagged as related-party transactions."
-    )
-    if n_pay:
-        facts["valuation"].append(f"The payments register holds {n_pay:,} payments (${paid or 0:,.2f}).")
-
-    origins = con.execute(
-        "SELECT country_of_origin, count(*) FROM lines GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
-    ).fetchall()
+    _classification_facts(facts["classification"], look.master_coverage())
+    _valuation_facts(facts["valuation"], look.value_counts(), n_lines)
     facts["origin"].append(
         "Countries of origin declared, by entry lines: "
-        + ", ".join(f"{c or 'none'} {_pct(n, n_lines)}" for c, n in origins)
+        + ", ".join(f"{c or 'none'} {_pct(n, n_lines)}" for c, n in look.origins(5))
         + "."
     )
-
-    spi, usmca = one(
-        "SELECT count(*) FILTER (WHERE coalesce(trim(spi), '') <> ''), "
-        "count(*) FILTER (WHERE upper(trim(spi)) IN ('S', 'S+')) FROM lines"
-    )
-    (certs,) = one("SELECT count(*) FROM certificates WHERE upper(program) = 'USMCA'")
+    programs = look.program_counts()
     facts["trade_programs"].append(
-        f"{spi:,} entry lines claim a trade program, {usmca:,} of them USMCA (SPI S/S+); "
-        f"{certs} USMCA certifications are in the certificate register."
+        f"{programs['spi']:,} entry lines claim a trade program, {programs['usmca']:,} of them USMCA (SPI S/S+); "
+        f"{programs['certificates']} USMCA certifications are in the certificate register."
     )
-
-    (ch99,) = one(
-        "SELECT count(*) FROM entry_lines WHERE coalesce(tariff_ordinal, 1) > 1 "
-        "AND regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') LIKE '99%'"
-    )
-    (adcvd,) = one("SELECT count(DISTINCT entry_number) FROM lines WHERE entry_type IN ('03', '3')")
+    special = look.special_duty_counts()
     facts["adcvd_301_232"].append(
-        f"{ch99:,} Chapter 99 tariff lines (e.g. Section 301/232) are reported on the "
-        f"entries; {adcvd:,} entries are AD/CVD entries (type 03)."
+        f"{special['ch99']:,} Chapter 99 tariff lines (e.g. Section 301/232) are reported on the "
+        f"entries; {special['adcvd']:,} entries are AD/CVD entries (type 03)."
     )
-
-    (reviewed,) = one("SELECT count(DISTINCT l.entry_number) FROM lines l JOIN broker_reviews r USING (entry_number)")
+    reviewed = look.entries_reviewed()
     facts["broker"].append(
         f"{reviewed:,} of {n_entries:,} entries ({_pct(reviewed, n_entries)}) have a review recorded "
         "in the broker review log."
     )
-
-    since = years_before(settings.today, settings.checks.retention_years)
-    in_retention, complete = one(
-        """WITH e AS (SELECT DISTINCT entry_number FROM lines WHERE entered >= ?),
-                k AS (SELECT de.entry_number, count(DISTINCT d.kind) AS kinds FROM document_entries de
-                      JOIN documents d USING (path)
-                      WHERE d.kind IN ('commercial_invoice', 'packing_list', 'entry_summary') GROUP BY 1)
-           SELECT count(*), count(*) FILTER (WHERE k.kinds = 3) FROM e LEFT JOIN k USING (entry_number)""",
-        since,
-    )
+    years = settings.checks.retention_years
+    kept = look.document_sets(years_before(settings.today, years))
     facts["recordkeeping"].append(
-        f"{complete:,} of the {in_retention:,} entries of the last {settings.checks.retention_years} years "
-        f"({_pct(complete, in_retention)}) have a commercial invoice, packing list and entry summary on file."
+        f"{kept['complete']:,} of the {kept['in_retention']:,} entries of the last {years} years "
+        f"({_pct(kept['complete'], kept['in_retention'])}) have a commercial invoice, packing list and entry "
+        "summary on file."
     )
-
-    psc_lines, psc_entries = one("SELECT count(*), count(DISTINCT entry_number) FROM lines WHERE psc")
+    psc = look.psc_counts()
     facts["corrective_action"].append(
-        f"Post-summary corrections are recorded on {psc_lines:,} lines of {psc_entries:,} entries."
+        f"Post-summary corrections are recorded on {psc['lines']:,} lines of {psc['entries']:,} entries."
     )
     facts["internal_audit"].append(error_rate_fact(run, n_lines))
     return facts
+
+
+def _classification_facts(out: list[str], master: dict) -> None:
+    if master["parts"]:
+        out.append(f"The product master lists {master['parts']} parts; {master['with_ruling']} cite a CBP ruling.")
+        on_master, compared = master["on_master"], master["compared"]
+        out.append(
+            f"{on_master:,} of {compared:,} entry lines of master parts ({_pct(on_master, compared)}) declared the "
+            "product master's HTS number."
+        )
+
+
+def _valuation_facts(out: list[str], counts: dict, n_lines: int) -> None:
+    out.append(
+        f"{counts['with_additions']:,} of {n_lines:,} entry lines declare additions to the price "
+        f"(${counts['additions'] or 0:,.2f}); {counts['related']:,} lines are flagged as related-party transactions."
+    )
+    if counts["payments"]:
+        out.append(f"The payments register holds {counts['payments']:,} payments (${counts['paid'] or 0:,.2f}).")
 
 
 def error_rate_fact(run, n_lines: int) -> str:
@@ -477,29 +435,6 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
     )
 
 
-def rewrite_all(model, document: str, items, finding_ids_of) -> None:
-    """With a language model: each item's ``answer`` rewritten and checked (``llm.rewrite``), its
-    citations renumbered and the checks' flags added; when the model fails, the extractive draft is kept
-    and a flag says why. ``items`` have ``answer``, ``citations``, ``flags``."""
-    from assistant.answering import llm
-
-    for item in items:
-        try:
-            text, citations, flags = llm.rewrite(model, document, item.answer, item.citations, finding_ids_of(item))
-        except Exception as exc:  # a remote model can fail in many ways; the draft stands
-            item.flags.append(
-                f"the language model did not rewrite this answer ({type(exc).__name__}: "
-                f"{str(exc)[:160]}); the extractive draft is kept"
-            )
-            continue
-        item.answer, item.citations = text, citations
-        item.flags += flags
-
-
-def finding_ids_in(text: str) -> set[str]:
-    return set(re.findall(r"\[([a-z_]+:[^\]\s]+)\]", text))
-
-
 # --- outputs -------------------------------------------------------------------------------------
 
 
@@ -528,10 +463,6 @@ def contact_block(settings: Settings) -> dict[str, str]:
 def question_label(question_id: str) -> str:
     """How a question is numbered in the drafts: "Q3." for a flat numbering, "1.2.1" as CBP numbers it."""
     return f"{question_id}." if question_id.startswith("Q") else question_id
-
-
-def importer_name(settings: Settings, survey: Survey) -> str:
-    return settings.importer_name or f"workspace {survey.workspace}"
 
 
 def survey_markdown(survey: Survey, settings: Settings) -> str:
@@ -577,84 +508,5 @@ def survey_docx(survey: Survey, settings: Settings, path: Path) -> None:
     doc.save(str(path))
 
 
-def docx_flags_and_sources(doc, flags: list[str], citations: list[ans.Citation]) -> None:
-    """An answer's flags to review, then its sources with their quotes (shared by both drafts)."""
-    from docx.shared import Pt
-
-    for flag in flags:
-        doc.add_paragraph().add_run("Review: " + flag).italic = True
-    if citations:
-        doc.add_paragraph("Sources").runs[0].bold = True
-        for c in citations:
-            page = f", page {c.page}" if c.page is not None else ""
-            p = doc.add_paragraph(f"[{c.n}] {c.source}{page} ({c.kind}): “{' '.join(c.quote.split())}”")
-            for r in p.runs:
-                r.font.size = Pt(9)
-
-
-OUTPUT_SUFFIXES = (".docx", ".md", ".json")
-
-
-def write_draft(path: Path, draft, to_docx, to_markdown) -> None:
-    """``draft`` (a Survey or a Rebuttal) to ``path``: .docx by ``to_docx(path)``, .md by ``to_markdown()``,
-    .json by its ``public()``."""
-    import json
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        to_docx(path)
-    elif suffix == ".md":
-        path.write_text(to_markdown(), encoding="utf-8")
-    elif suffix == ".json":
-        path.write_text(json.dumps(draft.public(), indent=1), encoding="utf-8")
-    else:
-        raise ValueError(f"{path}: the output must end in .docx, .md or .json")
-
-
 def write_survey(survey: Survey, settings: Settings, path: Path) -> None:
     write_draft(path, survey, lambda p: survey_docx(survey, settings, p), lambda: survey_markdown(survey, settings))
-
-
-def markdown_docx(text: str, path: Path, title: str = "") -> None:
-    """An edited draft (the Markdown faprep wrote, changed by the user) as an editable DOCX:
-    ``#`` headings, ``-``/``*`` bullets, ``**bold**`` runs, and paragraphs; nothing is dropped."""
-    import re
-
-    from docx import Document
-
-    doc = Document()
-    if title:
-        doc.core_properties.title = title
-    para: list[str] = []
-
-    def flush() -> None:
-        if para:
-            _bold_runs(doc.add_paragraph(), " ".join(para))
-            para.clear()
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
-        bullet = re.match(r"^[-*]\s+(.*)$", stripped)
-        if not stripped:
-            flush()
-        elif heading:
-            flush()
-            doc.add_heading(heading.group(2).replace("**", ""), level=min(len(heading.group(1)), 4))
-        elif bullet:
-            flush()
-            _bold_runs(doc.add_paragraph(style="List Bullet"), bullet.group(1))
-        elif stripped.startswith(">"):
-            flush()
-            _bold_runs(doc.add_paragraph(style="Quote"), stripped.lstrip("> "))
-        else:
-            para.append(stripped)
-    flush()
-    doc.save(str(path))
-
-
-def _bold_runs(paragraph, text: str) -> None:
-    for i, piece in enumerate(text.split("**")):
-        if piece:
-            paragraph.add_run(piece).bold = i % 2 == 1

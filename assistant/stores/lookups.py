@@ -4,6 +4,12 @@ Every row comes back as a dict of its typed columns plus ``source_file``, ``sour
 first data row after the header) and ``raw`` (the row as it was read, original headers and text),
 so whatever is stated from it can be cited and checked against the stored row. The answering layer
 (``assistant.answering.facts``) turns these rows into stated facts; nothing here formats text.
+
+The drafts' lookups come last: the first entry date of every entry and the product descriptions (a
+draft report's finding tested against the records), and the survey's aggregates: counts and sums over
+the relations ``assistant.checks.base.prepare`` builds (``lines``, ``master``) and the stored tables,
+one plain dict (or list of pairs) per area, which ``assistant.drafting.survey`` words as facts.
+Aggregates carry no provenance: they state how many, never which row.
 """
 
 from __future__ import annotations
@@ -199,3 +205,99 @@ class Lookups:
     def ruling(self, number: str) -> dict | None:
         rows = self.rows("SELECT * FROM rulings WHERE ruling_number = ?", [number])
         return rows[0] if rows else None
+
+    # --- for the drafts -----------------------------------------------------------------------
+
+    def entry_dates(self) -> dict[str, dt.date]:
+        """Every entry's first entry summary date."""
+        return dict(
+            self.con.execute("SELECT entry_number, min(entry_summary_date) FROM entry_lines GROUP BY 1").fetchall()
+        )
+
+    def product_descriptions(self) -> list[dict]:
+        """``part_number`` and ``description`` of every product master row with a description."""
+        return self.rows("SELECT part_number, description FROM products WHERE description IS NOT NULL")
+
+    # --- the survey's aggregates (``prepare`` has built ``lines`` and ``master``) ---------------
+
+    def _one(self, sql: str, params: list | None = None) -> dict[str, Any]:
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        return dict(zip(cols, cur.fetchone()))
+
+    def lines_overview(self) -> dict[str, Any]:
+        """n_lines, n_entries, first and last entry date, entered value of the entry lines."""
+        return self._one(
+            "SELECT count(*) AS n_lines, count(DISTINCT entry_number) AS n_entries, min(entered) AS first_entered, "
+            "max(entered) AS last_entered, sum(value) AS entered_value FROM lines"
+        )
+
+    def master_coverage(self) -> dict[str, Any]:
+        """parts in the product master, those citing a ruling; entry lines of master parts that declared
+        the master's HTS number (on_master) of those compared."""
+        out = self._one(
+            "SELECT count(*) AS parts, count(ruling_number) FILTER (WHERE trim(ruling_number) <> '') AS with_ruling "
+            "FROM master"
+        )
+        out |= self._one(
+            "SELECT count(*) FILTER (WHERE hts_eq(l.hts_d, m.hts_d)) AS on_master, count(*) AS compared "
+            "FROM lines l JOIN master m USING (part_number) "
+            "WHERE l.hts_d <> '' AND m.hts_d <> ''"
+        )
+        return out
+
+    def value_counts(self) -> dict[str, Any]:
+        """Lines declaring additions and their sum, related-party lines, payments and their sum."""
+        out = self._one(
+            "SELECT count(*) FILTER (WHERE additions > 0) AS with_additions, sum(additions) AS additions FROM lines"
+        )
+        out |= self._one("SELECT count(*) FILTER (WHERE related_party) AS related FROM lines")
+        out |= self._one("SELECT count(*) AS payments, sum(amount) AS paid FROM payments")
+        return out
+
+    def origins(self, limit: int = 5) -> list[tuple[str | None, int]]:
+        """(country of origin, entry lines) of the most declared countries."""
+        return self.con.execute(
+            "SELECT country_of_origin, count(*) FROM lines GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", [limit]
+        ).fetchall()
+
+    def program_counts(self) -> dict[str, Any]:
+        """Lines claiming a trade program (spi), USMCA ones (usmca), USMCA certifications on record."""
+        out = self._one(
+            "SELECT count(*) FILTER (WHERE coalesce(trim(spi), '') <> '') AS spi, "
+            "count(*) FILTER (WHERE upper(trim(spi)) IN ('S', 'S+')) AS usmca FROM lines"
+        )
+        out |= self._one("SELECT count(*) AS certificates FROM certificates WHERE upper(program) = 'USMCA'")
+        return out
+
+    def special_duty_counts(self) -> dict[str, Any]:
+        """Chapter 99 tariff lines reported (ch99) and AD/CVD entries, type 03 (adcvd)."""
+        out = self._one(
+            "SELECT count(*) AS ch99 FROM entry_lines WHERE coalesce(tariff_ordinal, 1) > 1 "
+            "AND regexp_replace(coalesce(hts, ''), '[^0-9]', '', 'g') LIKE '99%'"
+        )
+        out |= self._one("SELECT count(DISTINCT entry_number) AS adcvd FROM lines WHERE entry_type IN ('03', '3')")
+        return out
+
+    def entries_reviewed(self) -> int:
+        """Entries with a review in the broker review log."""
+        return self._one(
+            "SELECT count(DISTINCT l.entry_number) AS reviewed FROM lines l JOIN broker_reviews r USING (entry_number)"
+        )["reviewed"]
+
+    def document_sets(self, since: dt.date) -> dict[str, Any]:
+        """Entries entered since ``since`` (in_retention), and those with a commercial invoice, packing list
+        and entry summary on file (complete)."""
+        return self._one(
+            """WITH e AS (SELECT DISTINCT entry_number FROM lines WHERE entered >= ?),
+                k AS (SELECT de.entry_number, count(DISTINCT d.kind) AS kinds FROM document_entries de
+                      JOIN documents d USING (path)
+                      WHERE d.kind IN ('commercial_invoice', 'packing_list', 'entry_summary') GROUP BY 1)
+           SELECT count(*) AS in_retention, count(*) FILTER (WHERE k.kinds = 3) AS complete
+           FROM e LEFT JOIN k USING (entry_number)""",
+            [since],
+        )
+
+    def psc_counts(self) -> dict[str, Any]:
+        """Lines and entries with a post-summary correction."""
+        return self._one("SELECT count(*) AS lines, count(DISTINCT entry_number) AS entries FROM lines WHERE psc")

@@ -1,5 +1,5 @@
 """The records database's schema: the structured tables (one per kind of file, from the column
-specs of DATA-FORMATS section 2), the document catalogue, the manifest, and its versions.
+specs of docs/data-formats.md section 2), the document catalogue, the manifest, and its versions.
 
 The schema has a version (``schema_version``); ``migrate`` applies the ordered ``MIGRATIONS`` a
 workspace has not had yet, so a workspace made by an older faprep is upgraded in place, never
@@ -17,7 +17,7 @@ from assistant.errors import WorkspaceTooNew
 @dataclass(frozen=True)
 class Column:
     name: str  # column in the records table
-    header: str  # spelling of DATA-FORMATS (ACE spelling for ES-003)
+    header: str  # spelling of docs/data-formats.md (ACE spelling for ES-003)
     type: str  # entry | hts | money | date | int | number | text | upper | flag
     required: bool = False
     aliases: tuple[str, ...] = ()

@@ -20,9 +20,15 @@ from __future__ import annotations
 import contextvars
 import hmac
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
+from assistant.errors import Forbidden, NotSignedIn
+from assistant.services.runtime import Caller
 from assistant.stores.users import ROLES, User, Users, rank
+
+if TYPE_CHECKING:
+    from assistant.services.runtime import Home, WorkspaceRuntime
 
 # (method, path under /api or /api/w/{workspace}) -> least role
 RULES: dict[tuple[str, str], str] = {
@@ -163,6 +169,61 @@ class Gatekeeper:
 
     def local(self) -> Actor:
         return Actor("local", "admin", via="open")
+
+
+class UIAccess:
+    """Who a UI session is and which workspace it works in: the user signed in (Gradio's login or a
+    trusted proxy's header), checked against the same ``RULES`` as the API for every action (each UI
+    action names the route it stands for), and the workspace picked in this browser session.
+    ``request`` is Gradio's request (its ``username``, ``cookies``, ``session_hash`` and ``client``)."""
+
+    def __init__(self, home: Home, keeper: Gatekeeper):
+        self.home, self.keeper = home, keeper
+        self.picked: dict[str, str] = {}  # session hash -> workspace
+
+    def actor(self, request) -> Actor:
+        name = getattr(request, "username", None) if request is not None else None
+        cookies = getattr(request, "cookies", None) or {}
+        tokens = [v for k, v in cookies.items() if k.startswith("access-token-")]
+        actor = self.keeper.by_name(name, tokens) if name else None
+        if actor is None:
+            if self.keeper.open:
+                return self.keeper.local()
+            raise NotSignedIn("Not signed in, or your key was changed or removed since: sign in again.")
+        return actor
+
+    def caller(self, request) -> Caller:
+        """The ``Caller`` the services log for this session's actions."""
+        actor = self.actor(request)
+        return Caller(actor.name, via=f"ui/{actor.via}", source=getattr(getattr(request, "client", None), "host", None))
+
+    def workspaces(self, actor: Actor) -> list[str]:
+        return [w for w in self.home.names() if actor.sees(w)]
+
+    def workspace_of(self, request, actor: Actor) -> str | None:
+        """The workspace this session works in: the one picked, else the default, else the first granted."""
+        visible = self.workspaces(actor)
+        picked = self.picked.get(getattr(request, "session_hash", None) or "")
+        if picked in visible:
+            return picked
+        return self.home.default if self.home.default in visible else (visible[0] if visible else None)
+
+    def pick(self, request, name: str) -> None:
+        actor = self.actor(request)
+        if not (name and actor.sees(name) and self.home.exists(name)):
+            raise Forbidden(f"{name!r}: not a workspace granted to {actor.name}.")
+        self.picked[getattr(request, "session_hash", None) or ""] = name
+
+    def runtime(self, request, route: str) -> WorkspaceRuntime:
+        """The runtime of the session's workspace, for one action (``"METHOD /path"`` as in RULES)."""
+        actor = self.actor(request)
+        lacking = actor.lacks(*route.split(" ", 1))
+        if lacking:
+            raise Forbidden(f"{actor.name} ({actor.role}) may not do this: it needs the {lacking} role.")
+        name = self.workspace_of(request, actor)
+        if name is None or not actor.sees(name):
+            raise Forbidden(f"{actor.name} has no workspace granted; ask an admin (faprep users add ... --workspace).")
+        return self.home.get(name)
 
 
 assert all(r in ROLES for r in RULES.values())

@@ -1,8 +1,8 @@
 """The composition root of ``faprep serve``: the HTTP API (FastAPI, one router per feature in
-``assistant.web.routes``) and the web UI (Gradio, mounted at ``/``) on one app, over one ``Server``.
+``assistant.web.routes``) and the web UI (Gradio, mounted at ``/``) on one app, over one ``Home``.
 
-Routes translate requests to the ``Server`` of a workspace (``assistant.web.server``) and its results
-to JSON; they hold no logic of their own. Each workspace router is served twice: under ``/api`` for the
+Routes translate requests to one call of the service layer (``assistant.services``) on the runtime of
+a workspace, and its results to JSON; they hold no logic of their own. Each workspace router is served twice: under ``/api`` for the
 default workspace and under ``/api/w/{workspace}`` for any workspace of ``FAPREP_HOME``. Every ``/api``
 route is guarded (``assistant.web.deps.guard``): a user's key, the admin key or a trusted proxy's user
 header, and the route's rule in ``assistant.web.access.RULES``; the app refuses to start with a route
@@ -20,13 +20,13 @@ from fastapi import Depends, FastAPI
 
 import prompts
 from assistant.config import Settings
+from assistant.services.runtime import Home, WorkspaceRuntime
 from assistant.web import errors
 from assistant.web.access import SIGN_IN, WORKSPACE_PREFIX, Gatekeeper, unruled
 from assistant.web.deps import guard
 from assistant.web.errors import error_response
 from assistant.web.routes import OPEN_ROUTERS, ROUTERS, SELF_CHECKED, SERVER_ROUTERS
 from assistant.web.routes.service import VERSION
-from assistant.web.server import Server, Servers
 
 
 class BodyLimit:
@@ -114,15 +114,15 @@ class LoginThrottle:
         await self.app(scope, receive, slowed)
 
 
-def create_app(settings: Settings, server: Server | None = None, ui: bool = True) -> FastAPI:
-    server = server or Server(settings)
+def create_app(settings: Settings, runtime: WorkspaceRuntime | None = None, ui: bool = True) -> FastAPI:
+    runtime = runtime or WorkspaceRuntime(settings)
     app = FastAPI(
         title="faprep",
         version=VERSION,
         description="Focused Assessment preparation: records, checks, cited answers and drafts. " + prompts.LEGAL_NOTE,
     )
-    app.state.server = server
-    app.state.servers = Servers(settings, default=server)
+    app.state.runtime = runtime
+    app.state.home = Home(settings, default=runtime)
     app.state.gatekeeper = Gatekeeper(settings)
     app.add_middleware(BodyLimit, limit=int(settings.max_request_mb * 1024 * 1024))
     app.add_middleware(
@@ -148,10 +148,10 @@ def create_app(settings: Settings, server: Server | None = None, ui: bool = True
 
     @app.on_event("shutdown")
     def _shutdown() -> None:
-        app.state.servers.close()
+        app.state.home.close()
 
     if ui:
         from assistant.web.ui import mount
 
-        mount(app, app.state.servers, app.state.gatekeeper)
+        mount(app, app.state.home, app.state.gatekeeper)
     return app

@@ -1,5 +1,5 @@
-"""What every router shares: who is asking and may they (``guard``), the ``Server`` of the
-workspace a route names, the activity log, file responses."""
+"""What every router shares: who is asking and may they (``guard``), the ``WorkspaceRuntime`` of the
+workspace a route names, the ``Caller`` the services log, file responses."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
+from assistant.services.runtime import Caller, WorkspaceRuntime
 from assistant.web.access import Actor
-from assistant.web.server import Server
 
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -57,23 +57,23 @@ def guard(request: Request) -> Actor:
     return actor
 
 
-def workspace_server(request: Request, actor: Actor | None) -> Server:
-    """The ``Server`` of the workspace in the path (``/api/w/{workspace}/...``), else of the default
+def workspace_runtime(request: Request, actor: Actor | None) -> WorkspaceRuntime:
+    """The runtime of the workspace in the path (``/api/w/{workspace}/...``), else of the default
     one; 404 for a workspace that does not exist or that ``actor`` is not granted (never its data).
     ``actor`` None: someone with a link token, who is checked by the route."""
-    servers = request.app.state.servers
-    name = request.path_params.get("workspace") or servers.default
+    home = request.app.state.home
+    name = request.path_params.get("workspace") or home.default
     if actor is not None and not actor.sees(name):
         raise HTTPException(404, f"no workspace {name!r} for you")
     try:
-        return servers.get(name)
+        return home.get(name)
     except LookupError:
         raise HTTPException(404, f"no workspace {name!r} for you") from None
 
 
-def get_server(request: Request) -> Server:
-    """The ``Server`` of the route's workspace for the actor ``guard`` found."""
-    return workspace_server(request, request.state.actor)
+def get_runtime(request: Request) -> WorkspaceRuntime:
+    """The runtime of the route's workspace for the actor ``guard`` found."""
+    return workspace_runtime(request, request.state.actor)
 
 
 def api_base(request: Request) -> str:
@@ -82,16 +82,13 @@ def api_base(request: Request) -> str:
     return f"/api/w/{name}" if name else "/api"
 
 
-def record(request: Request, server: Server, action: str, inputs: dict | None = None, **extra) -> None:
-    """One entry in the activity log: the actor, the workspace, the action and its inputs."""
-    request.app.state.servers.record(
-        getattr(request.state, "actor", None),
-        server.settings.workspace,
-        action,
-        inputs,
-        request.client.host if request.client else None,
-        **extra,
-    )
+def caller_of(request: Request) -> Caller:
+    """Who the services log for this request: the actor ``guard`` found (None: someone with a link token)."""
+    actor = getattr(request.state, "actor", None)
+    source = request.client.host if request.client else None
+    if actor is None:
+        return Caller("(link token)", source=source)
+    return Caller(actor.name, via=actor.via, source=source)
 
 
 def same(a: str, b: str) -> bool:

@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    from assistant import services
     from assistant.config import Settings
+    from ingest.pipeline import ingest_paths
 
     with tempfile.TemporaryDirectory(prefix="faprep-ask-bench-") as tmp:
         if args.home is None:
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> dict:
 
             build_sample_case(Path(tmp) / "case")
             settings = Settings(home=Path(tmp) / "home", workspace=args.workspace)
-            services.ingest(settings, [Path(tmp) / "case"])
+            ingest_paths(settings, [Path(tmp) / "case"])
         else:
             settings = Settings(home=args.home, workspace=args.workspace)
         out = {"machine": machine(), "warm": warm(settings, args.rounds), "cold": cold(settings, args.cold)}

@@ -225,12 +225,13 @@ def worker(rows: str, tmp: str, cores: str, shape: str = "many:docs") -> dict:
 
     if int(cores):
         os.sched_setaffinity(0, range(int(cores)))
-    from assistant import services
-    from assistant.checks import REGISTRY
+    from assistant.checks import REGISTRY, check_workspace
+    from assistant.checks.paging import findings_page, findings_view
     from assistant.config import Settings
+    from assistant.services.checking import AuditInput, mock_audit
+    from assistant.services.runtime import Caller, WorkspaceRuntime
     from assistant.stores.records import Records
     from assistant.stores.workspace import Workspace
-    from assistant.web.ui import findings_page, findings_view
     from ingest.pipeline import Ingestor
 
     parts, documents = shape.split(":")
@@ -248,7 +249,7 @@ def worker(rows: str, tmp: str, cores: str, shape: str = "many:docs") -> dict:
             link_documents(rec.con, DOCUMENTS[documents])
     gc.collect()
     t0 = time.perf_counter()
-    run = services.run_checks(settings)
+    run = check_workspace(settings)
     checks_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     json_mib = len(run.model_dump_json()) / 2**20
@@ -262,10 +263,10 @@ def worker(rows: str, tmp: str, cores: str, shape: str = "many:docs") -> dict:
     for cid in REGISTRY:  # each check alone: its own cost plus the fixed cost of a run
         gc.collect()
         t0 = time.perf_counter()
-        services.run_checks(settings, checks=[cid])
+        check_workspace(settings, checks=[cid])
         alone[cid] = round(time.perf_counter() - t0, 3)
     t0 = time.perf_counter()
-    audit = services.audit(settings, 200, seed=1)
+    audit = mock_audit(WorkspaceRuntime(settings), Caller("checks_bench"), AuditInput(sample=200, seed=1))
     audit_s = time.perf_counter() - t0
     by_check: dict[str, int] = {}
     for f in run.findings:

@@ -90,9 +90,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    from assistant import services
     from assistant.config import Settings
     from assistant.stores.workspace import Workspace
+    from ingest.pipeline import ingest_paths
 
     with tempfile.TemporaryDirectory(prefix="faprep-load-bench-") as tmp:
         home = args.home
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
 
             build_sample_case(Path(tmp) / "case")
             home = Path(tmp) / "home"
-            services.ingest(Settings(home=home, workspace=args.workspace), [Path(tmp) / "case"])
+            ingest_paths(Settings(home=home, workspace=args.workspace), [Path(tmp) / "case"])
         settings = Settings(home=home, workspace=args.workspace)
         # a viewer's key, checked (scrypt once, then the verified-key cache) on every request
         from assistant.stores.activity import ActivityLog

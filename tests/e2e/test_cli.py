@@ -5,35 +5,27 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-pytestmark = pytest.mark.e2e
-
-
-def _faprep(*args, env):
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], env=env, capture_output=True, text=True, timeout=300
-    )
+from tests.support.cli import faprep
 
 
 def test_status_reports_what_the_workspace_holds(ingested):
     settings, report, _, truth = ingested
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
-    proc = _faprep("status", "--json", env=env)
+    proc = faprep("status", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     st = json.loads(proc.stdout)
     assert st["tables"]["entry_lines"] == truth["counts"]["es003_rows"]
     assert st["tables"]["chunks"] == report.totals()["chunks"] == st["lexical_chunks"]
     kinds = {r["kind"]: r["files"] for r in st["files_by_kind"] if r["status"] == "done"}
     assert kinds["ruling"] > 10 and st["last_ingest"]["status"] == "ok"
-    human = _faprep("status", env=env)
+    human = faprep("status", env=env)
     assert human.returncode == 0 and "entry_lines" in human.stdout and "commercial_invoice" in human.stdout
 
 
 def test_empty_workspace_and_help(tmp_path):
     env = {**os.environ, "FAPREP_HOME": str(tmp_path)}
-    assert "is empty" in " ".join(_faprep("status", env=env).stdout.split())
-    help_text = _faprep("ingest", "--help", env=env).stdout
+    assert "is empty" in " ".join(faprep("status", env=env).stdout.split())
+    help_text = faprep("ingest", "--help", env=env).stdout
     assert "--prune" in help_text and "Example" in help_text
 
 
@@ -53,7 +45,7 @@ def test_check_and_audit_commands(ingested, tmp_path):
         "FAPREP_AS_OF": truth["as_of"],
         "COLUMNS": "120",
     }
-    proc = _faprep("check", "--json", env=env)
+    proc = faprep("check", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert len(out["findings"]) == len(truth["expected_findings"])
@@ -69,22 +61,20 @@ def test_check_and_audit_commands(ingested, tmp_path):
         "legal_basis",
         "recommendation",
     }
-    human = _faprep(
-        "check", "--severity", "high", "-o", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "f.md"), env=env
-    )
+    human = faprep("check", "--severity", "high", "-o", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "f.md"), env=env)
     assert human.returncode == 0, human.stderr
     assert "HIGH" in human.stdout and "MEDIUM" not in human.stdout and "licensed customs broker" in human.stdout
     assert (tmp_path / "f.xlsx").stat().st_size > 0 and "# Findings report" in (tmp_path / "f.md").read_text()
-    audit = _faprep("audit", "--sample", "40", "--seed", "3", env=env)
+    audit = faprep("audit", "--sample", "40", "--seed", "3", env=env)
     assert audit.returncode == 0, audit.stderr
     assert "compliance rate" in audit.stdout and "95% CI" in audit.stdout
-    data = json.loads(_faprep("audit", "--sample", "40", "--seed", "3", "--json", env=env).stdout)
+    data = json.loads(faprep("audit", "--sample", "40", "--seed", "3", "--json", env=env).stdout)
     assert data["sample_size"] == 40 and "Wilson" in data["method"]
 
 
 def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
     env = {**os.environ, "FAPREP_HOME": str(tmp_path)}
-    proc = _faprep("check", env=env)
+    proc = faprep("check", env=env)
     assert proc.returncode == 2 and "run `faprep ingest" in proc.stderr and "Traceback" not in proc.stderr
     settings = ingested[0]
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
@@ -94,7 +84,7 @@ def test_check_errors_are_messages_not_tracebacks(tmp_path, ingested):
         ["audit", "--sample", "1"],
         ["audit", "--sample", "10", "--since", "last year"],
     ):
-        proc = _faprep(*args, env=env)
+        proc = faprep(*args, env=env)
         assert proc.returncode == 2 and "error:" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
 
 
@@ -168,7 +158,7 @@ def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
     try:
         env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home"), "FAPREP_WORKSPACE": "copy"}
         for args in (["check"], ["audit", "--sample", "10"]):
-            proc = _faprep(*args, env=env)
+            proc = faprep(*args, env=env)
             assert proc.returncode == 2 and "in use by another faprep process" in " ".join(proc.stderr.split()), (
                 proc.stderr
             )
@@ -180,17 +170,17 @@ def test_check_while_another_process_writes_is_a_message(ingested, tmp_path):
 def test_ask_json_follows_the_data_formats_shape(ingested, tmp_path):
     settings = ingested[0]
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
-    out = _faprep("ask", "How long are entry records kept?", "--json", env=env)
+    out = faprep("ask", "How long are entry records kept?", "--json", env=env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert {"answer", "citations", "tools_called", "mode"} <= set(result) and result["mode"] == "extractive"
     c = result["citations"][0]
     assert {"n", "source", "page", "kind", "ruling_number", "quote"} <= set(c) and f"[{c['n']}]" in result["answer"]
-    follow = _faprep("ask", "Are there undeclared assists?", "--session", result["session_id"], "--json", env=env)
+    follow = faprep("ask", "Are there undeclared assists?", "--session", result["session_id"], "--json", env=env)
     assert json.loads(follow.stdout)["tools_called"] == ["undeclared_assist"]
-    bad = _faprep("ask", "x", "--since", "yesterday", env=env)
+    bad = faprep("ask", "x", "--since", "yesterday", env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    empty = _faprep("ask", "anything", env={**env, "FAPREP_HOME": str(tmp_path)})
+    empty = faprep("ask", "anything", env={**env, "FAPREP_HOME": str(tmp_path)})
     assert empty.returncode == 2 and "ingest" in empty.stderr and "Traceback" not in empty.stderr
 
 
@@ -204,12 +194,12 @@ def test_ask_with_an_unreachable_llm_server_still_answers(ingested):
         "FAPREP_LLM_BASE_URL": "http://127.0.0.1:9/v1",
         "FAPREP_LLM_MODEL": "any",
     }
-    out = _faprep("ask", "How long are entry records kept?", "--json", env=env)
+    out = faprep("ask", "How long are entry records kept?", "--json", env=env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["mode"] == "extractive" and result["citations"]
     assert "language model did not answer" in result["flags"][0] and "answered without it" in result["flags"][0]
-    no_model = _faprep("ask", "x", env={**env, "FAPREP_LLM_MODEL": ""})
+    no_model = faprep("ask", "x", env={**env, "FAPREP_LLM_MODEL": ""})
     assert no_model.returncode == 2 and "FAPREP_LLM_MODEL" in no_model.stderr and "Traceback" not in no_model.stderr
 
 
@@ -236,11 +226,11 @@ def test_eval_meets_its_thresholds_and_beats_the_naive_pipeline(tmp_path):
 def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
     settings = ingested[0]
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
-    out = _faprep("draft", "survey", "--json", "-o", str(tmp_path / "s.docx"), "-o", str(tmp_path / "s.md"), env=env)
+    out = faprep("draft", "survey", "--json", "-o", str(tmp_path / "s.docx"), "-o", str(tmp_path / "s.md"), env=env)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert len(data["answers"]) >= 20
-    for a in data["answers"]:  # DATA-FORMATS section 5
+    for a in data["answers"]:  # docs/data-formats.md section 5
         assert {"question_id", "question", "answer", "citations", "gaps"} <= set(a)
         for c in a["citations"]:
             assert {"source", "page", "kind", "ruling_number", "quote"} <= set(c)
@@ -249,7 +239,7 @@ def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
         (["-o", str(tmp_path / "s.pdf")], "must end in .docx, .md or .json"),
         (["--questionnaire", str(tmp_path / "none.docx")], "no such file"),
     ):
-        bad = _faprep("draft", "survey", *args, env=env)
+        bad = faprep("draft", "survey", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr
 
@@ -258,17 +248,17 @@ def test_draft_rebuttal_json_and_bad_input(ingested, tmp_path):
     settings, _, folder, truth = ingested
     env = {**os.environ, "FAPREP_HOME": str(settings.home), "FAPREP_WORKSPACE": settings.workspace}
     report = str(folder / truth["draft_report"]["path"])
-    out = _faprep("draft", "rebuttal", report, "--json", "-o", str(tmp_path / "r.docx"), env=env)
+    out = faprep("draft", "rebuttal", report, "--json", "-o", str(tmp_path / "r.docx"), env=env)
     assert out.returncode == 0, out.stderr
     responses = json.loads(out.stdout)["responses"]
     assert [r["position"] for r in responses] == [f["expected_position"] for f in truth["draft_report"]["findings"]]
-    for r in responses:  # DATA-FORMATS section 5
+    for r in responses:  # docs/data-formats.md section 5
         assert {"finding", "position", "answer", "citations", "checks_run"} <= set(r)
     assert (tmp_path / "r.docx").stat().st_size > 0
     for args, message in (
         ([str(tmp_path / "none.pdf")], "no such file"),
         ([report, "-o", str(tmp_path / "r.txt")], "must end in .docx, .md or .json"),
     ):
-        bad = _faprep("draft", "rebuttal", *args, env=env)
+        bad = faprep("draft", "rebuttal", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr

@@ -8,11 +8,8 @@ import subprocess
 import sys
 
 import httpx
-import pytest
 
-from tests.e2e.conftest import KEY
-
-pytestmark = pytest.mark.e2e
+from tests.support.live import KEY
 
 AUTH = {"Authorization": f"Bearer {KEY}"}
 

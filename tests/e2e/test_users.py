@@ -4,19 +4,15 @@ rotated or removed, a workspace not granted, and the activity log of who did wha
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import httpx
 import pytest
 
 from evaluation.bench.common import start_server, stop_server
-from tests.e2e.browser_flow import CHROMIUM, run_viewer_flow
-from tests.e2e.conftest import ARTIFACTS
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import run_viewer_flow
+from tests.support.cli import faprep
+from tests.support.live import ARTIFACTS
 
 # what a request needs to get past the guard without doing the route's work: a body that fails
 # validation (422) or names nothing (404) when the role is allowed
@@ -31,11 +27,6 @@ BODIES = {
 }
 
 
-def _faprep(home, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FAPREP_HOME": str(home), "FAPREP_WORKSPACE": "sample"}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], env=env, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def people(ingested, tmp_path_factory):
     """A server over two workspaces (``sample``, ingested, and ``other``) with a viewer and a
@@ -48,10 +39,19 @@ def people(ingested, tmp_path_factory):
     Records(home / "other" / "records.duckdb").close()
     keys = {}
     for name, role, grants in (("vera", "viewer", ["sample"]), ("pat", "preparer", ["sample"]), ("ada", "admin", [])):
-        done = _faprep(home, "users", "add", name, "--role", role, *[a for w in grants for a in ("--workspace", w)])
+        done = faprep(
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            *[a for w in grants for a in ("--workspace", w)],
+            home=home,
+            workspace="sample",
+        )
         assert done.returncode == 0, done.stderr
         keys[role] = done.stdout.strip().splitlines()[-1]
-    listed = _faprep(home, "users", "list", "--json")
+    listed = faprep("users", "list", "--json", home=home, workspace="sample")
     assert {u["name"] for u in json.loads(listed.stdout)["users"]} == {"vera", "pat", "ada"}
     assert not any(k in (home / "users.json").read_text() for k in keys.values())
     env = {"FAPREP_AS_OF": str(settings.as_of), "FAPREP_LOGIN_ATTEMPTS": "4", "FAPREP_LOGIN_DELAY_S": "0.05"}
@@ -118,16 +118,18 @@ def test_a_workspace_not_granted_is_not_there(people):
 
 def test_rotated_and_removed_keys_get_401_at_once(people):
     base, home, _, _ = people
-    done = _faprep(home, "users", "add", "temp", "--role", "viewer", "--workspace", "sample")
+    done = faprep("users", "add", "temp", "--role", "viewer", "--workspace", "sample", home=home, workspace="sample")
     key = done.stdout.strip().splitlines()[-1]
     assert _call(base, "GET", "/api/status", key).status_code == 200
-    rotated = _faprep(home, "users", "key", "temp")
+    rotated = faprep("users", "key", "temp", home=home, workspace="sample")
     new = rotated.stdout.strip().splitlines()[-1]
     assert _call(base, "GET", "/api/status", key).status_code == 401
     assert _call(base, "GET", "/api/status", new).status_code == 200
-    assert _faprep(home, "users", "remove", "temp").returncode == 0
+    assert faprep("users", "remove", "temp", home=home, workspace="sample").returncode == 0
     assert _call(base, "GET", "/api/status", new).status_code == 401
-    assert _faprep(home, "users", "remove", "temp").returncode == 2  # a clear message, no traceback
+    assert (
+        faprep("users", "remove", "temp", home=home, workspace="sample").returncode == 2
+    )  # a clear message, no traceback
 
 
 def test_who_did_what_is_logged_and_the_chain_verifies(people):
@@ -138,18 +140,23 @@ def test_who_did_what_is_logged_and_the_chain_verifies(people):
         _call(base, "GET", "/api/w/sample/findings/export", keys["preparer"], params={"format": "md"}).status_code
         == 200
     )
-    lines = _faprep(home, "log", "--user", "vera", "--json").stdout.splitlines()
+    lines = faprep("log", "--user", "vera", "--json", home=home, workspace="sample").stdout.splitlines()
     asks = [json.loads(x) for x in lines if json.loads(x)["action"] == "ask"]
     assert asks and asks[-1]["inputs"]["question"] == question and asks[-1]["workspace"] == "sample"
     assert asks[-1]["result"]["tools"] or asks[-1]["result"]["citations"]
-    exports = [json.loads(x) for x in _faprep(home, "log", "--user", "pat", "--json").stdout.splitlines()]
+    exports = [
+        json.loads(x)
+        for x in faprep("log", "--user", "pat", "--json", home=home, workspace="sample").stdout.splitlines()
+    ]
     assert any(e["action"] == "export findings" for e in exports)
     # the CLI's own actions are in the same chain, under the operating-system user
     added = [
-        e for e in map(json.loads, _faprep(home, "log", "--json").stdout.splitlines()) if e["action"] == "users add"
+        e
+        for e in map(json.loads, faprep("log", "--json", home=home, workspace="sample").stdout.splitlines())
+        if e["action"] == "users add"
     ]
     assert added and all(e["workspace"] is None for e in added)  # users belong to the home, not a workspace
-    ok = _faprep(home, "log", "verify")
+    ok = faprep("log", "verify", home=home, workspace="sample")
     assert ok.returncode == 0 and "intact" in ok.stdout
     admin_view = _call(base, "GET", "/api/log", keys["admin"], params={"user": "vera"}).json()
     assert admin_view["chain"]["intact"] and all(e["user"] == "vera" for e in admin_view["entries"])
@@ -160,19 +167,19 @@ def test_who_did_what_is_logged_and_the_chain_verifies(people):
     lines = original.splitlines()
     lines[1] = lines[1].replace('"sample"', '"elsewhere"', 1) if '"sample"' in lines[1] else lines[1] + " "
     path.write_text("\n".join(lines) + "\n")
-    bad = _faprep(home, "log", "verify")
+    bad = faprep("log", "verify", home=home, workspace="sample")
     assert bad.returncode == 1 and "line 2" in bad.stderr
     path.write_text(original)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
+@pytest.mark.browser
 def test_a_viewer_signs_in_sees_only_granted_workspaces_and_cannot_export_until_the_key_changes(people):
     base, home, _, _ = people
-    added = _faprep(home, "users", "add", "vic", "--role", "viewer", "--workspace", "sample")
+    added = faprep("users", "add", "vic", "--role", "viewer", "--workspace", "sample", home=home, workspace="sample")
     assert added.returncode == 0, added.stderr
 
     def rotate():
-        assert _faprep(home, "users", "key", "vic").returncode == 0
+        assert faprep("users", "key", "vic", home=home, workspace="sample").returncode == 0
 
     seen = run_viewer_flow(base, "vic", added.stdout.strip().splitlines()[-1], ARTIFACTS, rotate=rotate)
     assert "vic" in seen["signed_in"] and "viewer" in seen["signed_in"]

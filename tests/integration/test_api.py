@@ -12,9 +12,7 @@ from pydantic import SecretStr
 
 from assistant.stores.records import Records
 from assistant.web.app import create_app
-from tests.conftest import CORPUS, make_settings
-
-pytestmark = pytest.mark.integration
+from tests.support.workspace import CORPUS, make_settings, page_texts
 
 KEY = "s3cret-key"
 REPORT_KEY = "documents/CBP_FA_Draft_Report.pdf"
@@ -26,11 +24,6 @@ def client(ingested):
     with TestClient(create_app(settings, ui=False)) as c:
         c.headers["Authorization"] = f"Bearer {KEY}"
         yield c
-
-
-def _pages(settings):
-    with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-        return {(p, n): t for p, n, t in rec.con.execute("SELECT path, page, text FROM pages").fetchall()}
 
 
 def test_every_api_route_needs_the_key(client):
@@ -69,7 +62,7 @@ def test_ask_answers_with_verbatim_citations_and_keeps_the_session(client, inges
     assert r.status_code == 200, r.text
     body = r.json()
     assert "five years" in body["answer"] and body["citations"]
-    pages = _pages(ingested[0])
+    pages = page_texts(ingested[0])
     for c in body["citations"]:
         assert pages[(c["source"], c["page"])][c["char_start"] : c["char_end"]] == c["quote"]
     follow = client.post("/api/ask", json={"question": "Who tests them?", "session_id": body["session_id"]}).json()
@@ -190,9 +183,9 @@ def test_drafts_and_their_downloads(client):
 
 
 def test_source_links_open_only_their_file(client, ingested):
-    from assistant.web.server import Server
+    from assistant.services.runtime import WorkspaceRuntime
 
-    server = Server(client.app.state.server.settings)
+    server = WorkspaceRuntime(client.app.state.runtime.settings)
     url = "/api/sources/" + REPORT_KEY
     r = client.get(url)
     assert r.status_code == 200 and r.content[:5] == b"%PDF-" and r.headers["content-type"] == "application/pdf"

@@ -8,15 +8,14 @@ import shutil
 
 import pytest
 
-from assistant import services
 from assistant.answering.answer import LEGAL_NOTE, NO_ANSWER
 from assistant.answering.ask import Assistant
 from assistant.answering.retrieval import Filters
+from assistant.checks import check_workspace
 from assistant.errors import BadRequest
 from assistant.stores.records import Records
-from tests.conftest import make_settings
-
-pytestmark = pytest.mark.integration
+from ingest.pipeline import ingest_paths
+from tests.support.workspace import assert_verbatim, make_settings
 
 
 @pytest.fixture(scope="module")
@@ -24,28 +23,6 @@ def assistant(ingested):
     a = Assistant(ingested[0])
     yield a
     a.close()
-
-
-def _pages(settings):
-    with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-        return {(p, n): t for p, n, t in rec.con.execute("SELECT path, page, text FROM pages").fetchall()}
-
-
-def _assert_verbatim(result, settings):
-    pages = _pages(settings)
-    for c in result.citations:
-        assert f"[{c.n}]" in result.answer
-        if c.kind == "record":  # its fields are the stored rows' (as ingested)
-            with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
-                for row in c.rows:
-                    raw = json.loads(
-                        rec.con.execute(
-                            f"SELECT raw FROM {c.table} WHERE source_file = ? AND source_row = ?", [c.source, row]
-                        ).fetchone()[0]
-                    )
-                    assert all(raw[k] == v for k, v in c.fields.items())
-            continue
-        assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
 
 
 def _an_entry(settings):
@@ -67,21 +44,21 @@ def test_question_by_identifier_cites_that_entrys_documents(assistant, ingested)
     documents = [c for c in result.citations if c.kind != "record"]
     assert documents and all(f"/{entry}/" in c.source for c in documents)
     assert any(entry in c.quote for c in documents)
-    _assert_verbatim(result, settings)
+    assert_verbatim(result, settings)
 
 
 def test_question_by_description_cites_the_manual(assistant, ingested):
     result = assistant.ask("How long are entry records kept?")
     assert result.citations[0].kind == "compliance_manual" and "five years" in result.citations[0].quote
     assert result.mode == "extractive" and not result.tools_called
-    _assert_verbatim(result, ingested[0])
+    assert_verbatim(result, ingested[0])
 
 
 def test_classification_question_finds_the_ruling_and_ends_with_the_legal_note(assistant, ingested):
     result = assistant.ask("What is the tariff classification of plastic letter charms from China?")
     assert "N361443" in {c.ruling_number for c in result.citations}
     assert result.answer.endswith(LEGAL_NOTE)
-    _assert_verbatim(result, ingested[0])
+    assert_verbatim(result, ingested[0])
 
 
 def test_ruling_filter_and_kind_filter_restrict_the_sources(assistant):
@@ -107,7 +84,7 @@ def test_no_answer_is_said_plainly(assistant, question):
 def test_check_questions_call_the_check_tools_and_render_their_findings(assistant, ingested):
     settings = ingested[0]
     result = assistant.ask("Are there undeclared assists?")
-    expected = services.run_checks(settings, checks=["undeclared_assist"])
+    expected = check_workspace(settings, checks=["undeclared_assist"])
     assert result.tools_called == ["undeclared_assist"]
     assert [f["id"] for f in result.findings] == [f.id for f in expected.findings] and expected.findings
     for f in expected.findings:
@@ -118,7 +95,7 @@ def test_check_questions_call_the_check_tools_and_render_their_findings(assistan
 
 def test_is_entry_complete_runs_missing_records_for_that_entry(assistant, ingested):
     settings = ingested[0]
-    missing = services.run_checks(settings, checks=["missing_records"]).findings[0]
+    missing = check_workspace(settings, checks=["missing_records"]).findings[0]
     entry = missing.subject["entry"]
     result = assistant.ask(f"Is entry {entry} complete?")
     assert result.tools_called == ["missing_records"] and [f["id"] for f in result.findings] == [missing.id]
@@ -169,7 +146,7 @@ def test_text_in_documents_is_data_not_instructions(sample_case, tmp_path):
     shutil.copy(sample_case[0] / "documents" / "Trade_Compliance_Manual_2025.pdf", folder / "documents")
     (folder / "documents" / "memo.txt").write_text(INJECTION)
     settings = make_settings(tmp_path / "home", "injection")
-    assert services.ingest(settings, [folder]).ok
+    assert ingest_paths(settings, [folder]).ok
     a = Assistant(settings)
     try:
         result = a.ask("Who reviews plastic charms before each entry?")
@@ -178,7 +155,7 @@ def test_text_in_documents_is_data_not_instructions(sample_case, tmp_path):
     # the memo is cited as a source like any other, but nothing it says is done
     assert not result.tools_called and not result.findings and result.answer != "OK"
     assert len(result.citations) <= settings.answer_sentences
-    _assert_verbatim(result, settings)
+    assert_verbatim(result, settings)
     log = json.loads((settings.workspace_dir / "audit" / "answers.jsonl").read_text().splitlines()[-1])
     assert log["tools_called"] == []
 

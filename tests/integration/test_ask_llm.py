@@ -7,21 +7,18 @@ import hashlib
 import json
 import shutil
 
-import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from assistant import services
 from assistant.answering.answer import LEGAL_NOTE
 from assistant.answering.ask import Assistant
 from assistant.answering.llm import SEARCH_TOOL, system_prompt
 from assistant.answering.record_tools import RECORD_TOOLS
 from assistant.answering.retrieval import Filters
+from assistant.checks import check_workspace
 from assistant.stores.records import Records
-from tests.conftest import make_settings
-from tests.integration.test_ask import _assert_verbatim
-from tests.scripted_llm import ScriptedChatModel, answer_citing, call, flat, passages_in
-
-pytestmark = pytest.mark.integration
+from ingest.pipeline import ingest_paths
+from tests.support.scripted_llm import ScriptedChatModel, answer_citing, call, flat, passages_in
+from tests.support.workspace import assert_verbatim, make_settings
 
 
 def _ask(settings, script, question, **kw):
@@ -49,7 +46,7 @@ def test_agent_searches_then_answers_with_checked_citations(ingested):
     assert result.answer == "Entry records are kept for five years from the date of entry [1]."
     (c,) = result.citations
     assert c.kind == "compliance_manual" and "five years" in flat(c.quote)
-    _assert_verbatim(result, settings)
+    assert_verbatim(result, settings)
     # the loop: tools bound, the second call saw the search results
     assert SEARCH_TOOL in model.bound_tools and "undeclared_assist" in model.bound_tools
     assert isinstance(model.calls[1][-1], ToolMessage) and '<passage n="1"' in model.calls[1][-1].content
@@ -64,7 +61,7 @@ def test_agent_searches_then_answers_with_checked_citations(ingested):
 
 def test_agent_calls_a_check_and_its_findings_are_returned(ingested):
     settings = ingested[0]
-    expected = services.run_checks(settings, checks=["undeclared_assist"]).findings
+    expected = check_workspace(settings, checks=["undeclared_assist"]).findings
     assert expected
 
     def answer(messages):
@@ -90,7 +87,7 @@ def test_citations_that_do_not_check_out_are_flagged(ingested):
     assert "[12]" not in result.answer and "[?]" in result.answer
     assert any("[12]" in f for f in result.flags) and any("NOPE-1" in f for f in result.flags)
     assert len(result.citations) == 1 and result.answer.endswith(LEGAL_NOTE)
-    _assert_verbatim(result, settings)
+    assert_verbatim(result, settings)
 
 
 def test_a_model_that_fails_leaves_an_extractive_answer(ingested):
@@ -149,7 +146,7 @@ def test_planted_injection_cannot_change_the_prompt_call_tools_or_exfiltrate(sam
         shutil.copy(sample_case[0] / "documents" / name, folder / "documents")
     (folder / "documents" / "memo.txt").write_text(INJECTION)
     settings = make_settings(tmp_path / "home", "injection")
-    assert services.ingest(settings, [folder]).ok
+    assert ingest_paths(settings, [folder]).ok
     db = settings.workspace_dir / "records.duckdb"
     before = hashlib.sha256(db.read_bytes()).hexdigest()
 
@@ -201,4 +198,4 @@ def test_planted_injection_cannot_change_the_prompt_call_tools_or_exfiltrate(sam
     assert "collect.example" not in result.answer and "SECRET" not in result.answer
     assert any("image removed" in f for f in result.flags) and any("[99]" in f for f in result.flags)
     assert result.citations[0].source == "documents/memo.txt" and "warehouse lead" in result.citations[0].quote
-    _assert_verbatim(result, settings)
+    assert_verbatim(result, settings)

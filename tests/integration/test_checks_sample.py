@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from assistant import services
-from assistant.checks import REGISTRY, report
-
-pytestmark = pytest.mark.integration
+from assistant.checks import REGISTRY, check_workspace, report
+from assistant.services.checking import AuditInput, mock_audit
+from assistant.services.runtime import Caller, WorkspaceRuntime
 
 
 def _key(check: str, subject: dict) -> tuple:
@@ -20,7 +19,7 @@ def _key(check: str, subject: dict) -> tuple:
 @pytest.fixture(scope="module")
 def run(ingested):
     settings = ingested[0]
-    return services.run_checks(settings)
+    return check_workspace(settings)
 
 
 def test_every_planted_problem_found_and_nothing_else(run, ingested):
@@ -46,7 +45,7 @@ def test_near_misses_are_not_flagged_and_notes_say_why(run):
 
 
 def test_findings_are_complete_and_stable(run, ingested):
-    again = services.run_checks(ingested[0])
+    again = check_workspace(ingested[0])
     assert [f.model_dump() for f in again.findings] == [f.model_dump() for f in run.findings]
     assert len({f.id for f in run.findings}) == len(run.findings)
     for f in run.findings:
@@ -86,15 +85,15 @@ def test_langchain_tools_return_the_cli_objects(run, ingested):
     msg = tools["hts_master_mismatch"].invoke(
         {"type": "tool_call", "id": "call-1", "name": "hts_master_mismatch", "args": {"part_number": "KM-6200"}}
     )
-    direct = services.run_checks(ingested[0], checks=["hts_master_mismatch"], part_number="KM-6200")
+    direct = check_workspace(ingested[0], checks=["hts_master_mismatch"], part_number="KM-6200")
     assert msg.artifact.findings == direct.findings and len(direct.findings) == 1
     assert json.loads(msg.content)["findings"][0]["id"] == "hts_master_mismatch:KM-6200"
 
 
 def test_mock_audit_on_the_sample_case(ingested, run):
     settings = ingested[0]
-    a = services.audit(settings, 60, seed=11)
-    b = services.audit(settings, 60, seed=11)
+    a = mock_audit(WorkspaceRuntime(settings), Caller("test"), AuditInput(sample=60, seed=11))
+    b = mock_audit(WorkspaceRuntime(settings), Caller("test"), AuditInput(sample=60, seed=11))
     assert [(x.entry, x.line) for x in a.lines] == [(x.entry, x.line) for x in b.lines]
     assert a.sample_size == 60 and len(a.strata) == 3
     assert 0 < a.compliance_rate < 1 and a.compliance_ci95[0] < a.compliance_rate < a.compliance_ci95[1]

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings
-
-pytestmark = pytest.mark.integration
+from tests.support.workspace import make_settings
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -53,10 +51,10 @@ def chroma_server(tmp_path):
 def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
     import chromadb
 
-    from assistant import services
     from assistant.stores.embeddings import get_embedder
     from assistant.stores.records import Records
     from assistant.stores.vectors import VectorStore
+    from ingest.pipeline import ingest_paths
 
     folder, _ = sample_case
     case = tmp_path / "case"
@@ -64,7 +62,7 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
         (case / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(folder / name, case / name)
     settings = make_settings(tmp_path / "home", "server", chroma_host="127.0.0.1", chroma_port=chroma_server)
-    report = services.ingest(settings, [case])
+    report = ingest_paths(settings, [case])
     assert report.ok and report.totals()["chunks"] > 3
     store = VectorStore(settings)
     assert store.count() == report.totals()["chunks"] and "chroma server" in store.location
@@ -76,7 +74,7 @@ def test_ingest_into_a_chroma_server(chroma_server, sample_case, tmp_path):
     with Records(settings.workspace_dir / "records.duckdb", read_only=True) as rec:
         paths = {rec.con.execute("SELECT path FROM chunks WHERE chunk_id = ?", [cid]).fetchone()[0] for cid, _ in hits}
     assert "rulings/N361443.txt" in paths
-    again = services.ingest(settings, [case])
+    again = ingest_paths(settings, [case])
     assert again.totals()["skipped"] == 3 and store.count() == report.totals()["chunks"]
     assert store.collection.configuration_json["hnsw"]["ef_search"] == settings.hnsw_ef_search
 

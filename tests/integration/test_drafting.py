@@ -7,12 +7,10 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from assistant import services
 from assistant.answering.answer import LEGAL_NOTE
+from assistant.checks import check_workspace
 from assistant.drafting.survey import draft_survey, load_questionnaire, write_survey
-from tests.integration.test_ask import _pages
-
-pytestmark = pytest.mark.integration
+from tests.support.workspace import page_texts
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +26,7 @@ def test_every_question_is_answered_from_the_records_or_gapped(survey, ingested)
     settings = ingested[0]
     _, questions = load_questionnaire()
     assert len(survey.answers) == len(questions) >= 20
-    pages = _pages(settings)
+    pages = page_texts(settings)
     for a in survey.answers:
         assert a.citations or a.gaps, a.question_id
         assert not (a.citations and a.gaps), a.question_id
@@ -48,7 +46,7 @@ def test_every_question_is_answered_from_the_records_or_gapped(survey, ingested)
 
 def test_facts_and_exceptions_come_from_the_records_and_the_checks(survey, ingested):
     settings, truth = ingested[0], ingested[3]
-    run = services.run_checks(settings)
+    run = check_workspace(settings)
     ids = lambda check: sorted(f.id for f in run.findings if f.check == check)  # noqa: E731
     for a in _by_area(survey, "valuation"):
         cited = sorted(x.rsplit("[", 1)[1].rstrip("]") for x in a.exceptions)
@@ -108,7 +106,7 @@ def test_cbps_questionnaire_answered_in_its_own_numbering_without_padding(ingest
     import re
 
     from assistant.drafting.survey import ASKS
-    from tests.unit.test_questionnaire import CBP_OPENING
+    from tests.support.other_case import CBP_OPENING
 
     (tmp_path / "pasq.txt").write_text(CBP_OPENING)
     survey = draft_survey(ingested[0], tmp_path / "pasq.txt")

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant.answering.answer import LEGAL_NOTE
 from assistant.answering.ask import Assistant
 from assistant.drafting.rebuttal import draft_rebuttal
-from tests.scripted_llm import ScriptedChatModel
-
-pytestmark = pytest.mark.integration
+from tests.support.scripted_llm import ScriptedChatModel
 
 
 def _draft_of(messages) -> str:

@@ -11,15 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from assistant import services
 from assistant.stores.lexical import LexicalIndex
 from assistant.stores.records import Records
 from assistant.stores.vectors import VectorStore
-from tests.conftest import make_settings
-
-pytestmark = pytest.mark.integration
+from ingest.pipeline import ingest_paths
+from tests.support.workspace import make_settings
 
 
 def _counts(settings):
@@ -93,13 +89,13 @@ def _small_case(tmp: Path, sample: Path) -> Path:
 def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     case = _small_case(tmp_path, sample_case[0])
     settings = make_settings(tmp_path / "home", "small")
-    first = services.ingest(settings, [case])
+    first = ingest_paths(settings, [case])
     assert first.ok and len(first.by_status("ingested")) == 7 and first.lexical == "rebuilt"
     before = _counts(settings)
     assert before["lexical"] == before["chunks"]
 
     t0 = time.perf_counter()
-    second = services.ingest(settings, [case])
+    second = ingest_paths(settings, [case])
     assert len(second.by_status("skipped")) == 7 and not second.by_status("ingested")
     assert second.lexical == "unchanged"
     assert _counts(settings) == before
@@ -110,7 +106,7 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     ruling.write_text(ruling.read_text() + "\nAddendum: see also HL7-0101234-5.\n")
     with (case / "products.csv").open("a") as fh:
         fh.write("KM-9999,Test part,3924.90.5650,CN,,,QA,01/01/2025\n")
-    third = services.ingest(settings, [case])
+    third = ingest_paths(settings, [case])
     assert sorted(f.path for f in third.by_status("ingested")) == ["products.csv", f"rulings/{ruling.name}"]
     after = _counts(settings)
     assert after["products"] == before["products"] + 1
@@ -136,7 +132,7 @@ def test_idempotent_incremental_and_prune(sample_case, tmp_path):
     # a deleted file goes with --prune, rows, chunks and vectors alike
     (case / "manual.pdf").unlink()
     (case / "payments.csv").unlink()
-    fourth = services.ingest(settings, [case], prune=True)
+    fourth = ingest_paths(settings, [case], prune=True)
     assert sorted(f.path for f in fourth.by_status("pruned")) == ["manual.pdf", "payments.csv"]
     final = _counts(settings)
     assert final["payments"] == 0 and final["documents"] == before["documents"] - 1

@@ -5,23 +5,19 @@ is skipped on the next ingest."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from assistant import services
 from assistant.answering.ask import Assistant
+from assistant.checks import check_workspace
 from evaluation.datasets.scans import image_pdf, noise_image, scan_image
-from tests.conftest import make_settings
-from tests.other_case import build_other_case
+from ingest.pipeline import ingest_paths
 
 ENTRY = "NWG-2024002-9"
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ocr") / "northwind"
-    rows = build_other_case(folder)
+def scanned(copy_other_case):
+    folder, rows, settings = copy_other_case("northwind-ocr")
     line = next(r for r in rows["entries"] if r["entry"] == ENTRY)
     packet = folder / "entry_docs" / ENTRY
     packet.mkdir(parents=True)
@@ -37,8 +33,7 @@ def scanned(tmp_path_factory):
     image_pdf([scan_image(invoice), noise_image()], packet / "scan_0042.pdf")
     (packet / "packing.txt").write_text(f"PACKING LIST\nEntry {ENTRY}\nCartons: 44, gross weight 380 kg\n")
     (packet / "7501.txt").write_text(f"ENTRY SUMMARY - CBP Form 7501\nEntry number: {ENTRY}\n")
-    settings = make_settings(tmp_path_factory.mktemp("home"), "northwind-ocr", as_of=dt.date(2025, 10, 15))
-    report = services.ingest(settings, [folder])
+    report = ingest_paths(settings, [folder])
     return settings, report, folder, line
 
 
@@ -47,7 +42,7 @@ def test_the_scan_is_read_linked_and_clears_missing_records(scanned):
     scan = next(f for f in report.files if f.path.endswith("scan_0042.pdf"))
     assert scan.status == "ingested" and scan.kind == "commercial_invoice", scan
     assert "OCR on page(s) 1" in scan.reason and "page 2 not indexed" in scan.reason, scan.reason
-    flagged = {f.subject["entry"] for f in services.run_checks(settings, checks=["missing_records"]).findings}
+    flagged = {f.subject["entry"] for f in check_workspace(settings, checks=["missing_records"]).findings}
     assert ENTRY not in flagged
     assert "NWG-2024001-1" in flagged  # its invoice is there, but no packing list or entry summary
 
@@ -66,6 +61,6 @@ def test_asking_about_the_entry_cites_the_scanned_invoice(scanned):
 
 def test_an_unchanged_scan_is_not_read_again(scanned):
     settings, _report, folder, _line = scanned
-    again = services.ingest(settings, [folder])
+    again = ingest_paths(settings, [folder])
     scan = next(f for f in again.files if f.path.endswith("scan_0042.pdf"))
     assert scan.status == "skipped"

@@ -10,9 +10,7 @@ from assistant.answering.answer import LEGAL_NOTE
 from assistant.drafting.rebuttal import draft_rebuttal, write_rebuttal
 from assistant.errors import RebuttalError
 from assistant.stores.records import Records
-from tests.integration.test_ask import _pages
-
-pytestmark = pytest.mark.integration
+from tests.support.workspace import page_texts
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +24,7 @@ def test_positions_and_evidence_of_the_sample_draft_report(rebuttal, ingested):
     expected = truth["draft_report"]["findings"]
     assert [r.title for r in rebuttal.responses] == [f["title"] for f in expected]
     assert [r.position for r in rebuttal.responses] == [f["expected_position"] for f in expected]
-    pages = _pages(settings)
+    pages = page_texts(settings)
     for r in rebuttal.responses:
         for c in r.citations:
             assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote

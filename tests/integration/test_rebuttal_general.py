@@ -11,11 +11,8 @@ import json
 import pytest
 from docx import Document
 
-from assistant import services
 from assistant.drafting.rebuttal import draft_rebuttal, split_findings, write_rebuttal
 from assistant.stores.records import Records
-from tests.conftest import make_settings
-from tests.other_case import build_other_case
 
 REPORT = """U.S. Customs and Border Protection, Office of Trade, Regulatory Audit
 Focused Assessment of Northwind Outdoor Gear Inc. - Draft Audit Report
@@ -43,12 +40,9 @@ NWG-2024003-7 | 1 | $15,600.00
 
 
 @pytest.fixture(scope="module")
-def northwind(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("rb") / "northwind"
-    build_other_case(folder)
-    settings = make_settings(tmp_path_factory.mktemp("home"), "northwind-rb", as_of=dt.date(2025, 10, 15))
-    assert services.ingest(settings, [folder]).ok
-    report = folder.parent / "draft_report.txt"
+def northwind(other_ingested, tmp_path_factory):
+    settings = other_ingested[0]
+    report = tmp_path_factory.mktemp("rb") / "draft_report.txt"
     report.write_text(REPORT)
     return settings, draft_rebuttal(settings, report)
 

@@ -1,32 +1,25 @@
-"""Answers from the records, on an importer faprep has not seen (tests/other_case.py): the value asked
+"""Answers from the records, on an importer faprep has not seen (tests/support/other_case.py): the value asked
 for, stated first, with a record citation whose fields are the stored rows'; entities that do not
 exist refused by name; CROSS rulings (hard-wrapped, date over two lines) answered with subject, date
 and tariff number. Expected values are computed from the rows the case was built from."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 
 import duckdb
 import pytest
 
-from assistant import services
 from assistant.answering.ask import Assistant
+from assistant.checks import check_workspace
 from assistant.formats import money
 from assistant.stores.workspace import Workspace
-from tests.conftest import make_settings
-from tests.other_case import build_other_case
 
 
 @pytest.fixture(scope="module")
-def other(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("other") / "northwind"
-    rows = build_other_case(folder)
-    settings = make_settings(tmp_path_factory.mktemp("home"), "northwind", as_of=dt.date(2025, 10, 15))
-    report = services.ingest(settings, [folder])
-    assert report.ok, [(f.path, f.message) for f in report.files if f.message]
+def other(other_ingested):
+    settings, _report, _folder, rows = other_ingested
     assistant = Assistant(settings)
     yield settings, assistant, rows
     assistant.close()
@@ -172,7 +165,7 @@ def test_assists_and_royalties_by_the_statutes_categories_on_an_unseen_importer(
     the royalties too; freight, a buying commission, an ERP licence and design work bought in the US are
     not findings, and the notes say why."""
     settings, _assistant, _rows = other
-    run = services.run_checks(settings, checks=["undeclared_assist", "royalty_omission"])
+    run = check_workspace(settings, checks=["undeclared_assist", "royalty_omission"])
     found = {(f.check, f.subject["payment_id"]) for f in run.findings}
     assert found == {
         ("undeclared_assist", "AP-55810"),

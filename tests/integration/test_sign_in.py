@@ -11,7 +11,7 @@ from assistant.stores.records import Records
 from assistant.stores.users import Users
 from assistant.web.access import Gatekeeper
 from assistant.web.app import create_app
-from tests.conftest import make_settings
+from tests.support.workspace import make_settings
 
 PROXY = ("10.0.0.5", 40000)
 

@@ -7,11 +7,7 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from tests.conftest import make_settings
-
-pytestmark = pytest.mark.integration
+from tests.support.workspace import make_settings
 
 QUERIES = [
     "How long are entry records kept?",

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.checks import run_checks
 from assistant.checks.audit import allocate, run_audit, value_strata, wilson
-from tests.unit.test_checks import AS_OF, Case
+from tests.support.records import AS_OF, Case
 
 
 def test_wilson_matches_reference_values():

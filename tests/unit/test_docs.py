@@ -20,6 +20,7 @@ TOPICS = [
     "architecture",
     "configuration",
     "testing",
+    "data-formats",
 ]
 
 

@@ -4,13 +4,6 @@ from assistant.errors import DocumentError
 from ingest.documents import load_document, recognise_kind
 
 
-def test_pdf_text_per_page(tmp_path, pdf_writer):
-    pdf_writer(tmp_path / "a.pdf", [["# COMMERCIAL INVOICE", "Invoice No.: INV-1"], ["page two text"]])
-    pages = load_document(tmp_path / "a.pdf")
-    assert [p.number for p in pages] == [1, 2]
-    assert "INV-1" in pages[0].text and "page two" in pages[1].text
-
-
 def test_encrypted_pdf_rejected(tmp_path, pdf_writer):
     from pypdf import PdfReader, PdfWriter
 
@@ -20,25 +13,6 @@ def test_encrypted_pdf_rejected(tmp_path, pdf_writer):
     w.write(tmp_path / "enc.pdf")
     with pytest.raises(DocumentError, match="encrypted"):
         load_document(tmp_path / "enc.pdf")
-
-
-def test_a_blank_scan_is_rejected_with_the_reason(tmp_path):
-    """A scanned PDF is read by OCR (tests/unit/test_ocr.py); a blank one has nothing to read, and with
-    OCR off a scan is refused as before, saying so."""
-    from fpdf import FPDF
-    from PIL import Image
-
-    from ingest.ocr import OcrOptions
-
-    Image.new("RGB", (200, 100), "white").save(tmp_path / "scan.png")
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.image(str(tmp_path / "scan.png"), x=10, y=10, w=100)
-    pdf.output(str(tmp_path / "scan.pdf"))
-    with pytest.raises(DocumentError, match="OCR found no text"):
-        load_document(tmp_path / "scan.pdf")
-    with pytest.raises(DocumentError, match="no text layer.*OCR is off"):
-        load_document(tmp_path / "scan.pdf", OcrOptions(enabled=False))
 
 
 def test_truncated_and_random_pdf_rejected(tmp_path, pdf_writer):

@@ -10,7 +10,7 @@ import pytest
 from assistant.checks import run_checks
 from assistant.checks.report import to_markdown, to_xlsx
 from assistant.stores.records import Records
-from tests.conftest import make_settings
+from tests.support.workspace import make_settings
 
 AS_OF = dt.date(2026, 6, 30)
 CLAIMS = 3_000
@@ -68,7 +68,7 @@ def test_findings_of_one_cause_are_one_group_with_every_finding_under_it(flood):
     g = groups["NB-71: USMCA claims with no certificate on file"]
     assert g.count == len(nb) and g.findings == [f.id for f in claims if f in nb]
     assert g.amount_at_risk == pytest.approx(len(nb) * 25.0)  # 1,000 x 2.5% each
-    # ids stay per line, as DATA-FORMATS defines them
+    # ids stay per line, as docs/data-formats.md defines them
     assert all(i.startswith("spi_without_certificate:QQ1-") and i.count(":") == 2 for i in g.findings)
     dumped = flood.model_dump(mode="json")
     assert len(dumped["groups"]) == 2 and len(dumped["findings"]) == len(claims)
@@ -94,7 +94,7 @@ def test_reports_show_one_row_per_cause(flood, tmp_path):
 
 
 def test_the_ui_table_pages_through_grouped_rows(flood):
-    from assistant.web.ui import PAGE_ROWS, finding_detail, findings_page, findings_view
+    from assistant.checks.paging import PAGE_ROWS, finding_detail, findings_page, findings_view
 
     view = findings_view(flood)
     assert len(view["rows"]) == 2 and len(view["findings"]) == len(flood.findings)

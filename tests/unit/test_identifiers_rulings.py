@@ -1,6 +1,6 @@
 from ingest import identifiers as ids
 from ingest.rulings import parse_ruling
-from tests.conftest import CORPUS
+from tests.support.workspace import CORPUS
 
 
 def test_identifiers_by_kind():

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.drafting.survey import area_of, load_questionnaire, parse_questionnaire
 from assistant.errors import QuestionnaireError
-from evaluation.datasets.cbp_documents import questionnaire_opening
+from tests.support.other_case import CBP_OPENING
 
 
 def test_numbered_questions_wrapped_lines_and_areas():
@@ -93,9 +93,6 @@ Staff are not trained.
     assert [topic_of(f) for f in found] == ["classification", "recordkeeping", "assists", "other"]
     with pytest.raises(RebuttalError, match="report.pdf: no findings found"):
         split_findings("Nothing to see here.", "report.pdf")
-
-
-CBP_OPENING = questionnaire_opening("Northwind Outdoor Gear Inc.")
 
 
 def test_cbp_questionnaire_numbering_instructions_and_sections():

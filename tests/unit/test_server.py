@@ -9,7 +9,8 @@ import pytest
 
 from assistant.drafting.survey import markdown_docx
 from assistant.errors import Busy, UploadRefused
-from assistant.web.server import Gate, safe_upload_name
+from assistant.services.runtime import Gate
+from assistant.services.uploads import safe_upload_name
 from assistant.web.stream import sentences as _sentences
 
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
 
-from assistant.web.deps import get_server, record
-from assistant.web.server import Server
+from assistant.services import checking
+from assistant.services.checking import AuditInput
+from assistant.services.runtime import WorkspaceRuntime
+from assistant.web.deps import caller_of, get_runtime
 
 router = APIRouter(tags=["checks"])
 
 
-class AuditRequest(BaseModel):
-    sample: int = Field(ge=2, le=100_000, description="entry lines to sample")
-    seed: int = 1
-    strata: int = Field(default=3, ge=1, le=20)
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-
 @router.post("/audit")
-def audit(body: AuditRequest, request: Request, server: Server = Depends(get_server)) -> dict:
+def audit(body: AuditInput, request: Request, runtime: WorkspaceRuntime = Depends(get_runtime)) -> dict:
     """Mock transaction test: stratified sample, line-level checks, projected compliance and loss."""
-    result = server.audit(sample=body.sample, seed=body.seed, strata=body.strata, since=body.since, until=body.until)
-    record(request, server, "mock audit", body.model_dump(mode="json"), compliance_rate=result.compliance_rate)
-    return result.model_dump(mode="json")
+    return checking.mock_audit(runtime, caller_of(request), body).model_dump(mode="json")

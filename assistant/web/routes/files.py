@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 
-from assistant.web.deps import actor_of, file_response, record, same, workspace_server
+from assistant.services import drafts
+from assistant.web.deps import actor_of, caller_of, file_response, same, workspace_runtime
 
 router = APIRouter(tags=["questions"])
 
@@ -16,12 +17,9 @@ def source(path: str, request: Request, t: str | None = None):
     who sees the workspace, or the link token the UI puts on its citation links (it opens only that
     file of that workspace)."""
     actor = actor_of(request)
-    server = workspace_server(request, actor)
-    if actor is None and not (t is not None and same(t, server.source_token(path))):
+    runtime = workspace_runtime(request, actor)
+    if actor is None and not (t is not None and same(t, runtime.source_token(path))):
         raise HTTPException(401, "missing or wrong key or link token", headers={"WWW-Authenticate": "Bearer"})
     request.state.actor = actor
-    found = server.source_file(path)
-    if found is None:
-        raise HTTPException(404, f"no ingested document {path!r} on disk")
-    record(request, server, "open source", {"path": path}, via_link=actor is None)
+    found = drafts.open_source(runtime, caller_of(request), path, via_link=actor is None)
     return file_response(found, inline=True)

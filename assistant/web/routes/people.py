@@ -12,19 +12,21 @@ router = APIRouter(tags=["people"])
 @router.get("/workspaces")
 def workspaces(request: Request) -> dict:
     """The workspaces of this server the caller may use, and the default one."""
-    servers, actor = request.app.state.servers, request.state.actor
+    home, actor = request.app.state.home, request.state.actor
     return {
         "user": actor.name,
         "role": actor.role,
-        "default": servers.default,
-        "workspaces": [w for w in servers.names() if actor.sees(w)],
+        "default": home.default,
+        "workspaces": [w for w in home.names() if actor.sees(w)],
     }
 
 
 @router.get("/users")
 def users(request: Request) -> dict:
     """Every user: name, role, workspaces granted, when made and when their key was (never the key)."""
-    return {"users": [u.public() for u in request.app.state.gatekeeper.users.all().values()]}
+    from assistant.services.people import list_users
+
+    return {"users": list_users(request.app.state.home.settings)}
 
 
 @router.get("/log")
@@ -35,11 +37,11 @@ def log(
     limit: int = Query(default=500, ge=1, le=10_000),
 ) -> dict:
     """The last entries of the activity log (who did what), newest last; and whether its chain is intact."""
-    from assistant.stores.activity import select
+    from assistant.services import people
 
-    activity = request.app.state.servers.activity
-    checked, last, problem = activity.verify()
-    entries = select(activity.entries(), user=user, since=since)[-limit:]
+    log = request.app.state.home.activity
+    checked, last, problem = people.verify(log)
+    entries = people.activity(log, user=user, since=since)[-limit:]
     return {
         "entries": entries,
         "chain": {"entries": checked, "last_hash": last, "intact": problem is None}

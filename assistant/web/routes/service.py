@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from assistant.web.deps import get_server
-from assistant.web.server import Server
+from assistant.services import ingesting
+from assistant.services.runtime import WorkspaceRuntime
+from assistant.web.deps import get_runtime
 
 VERSION = "0.1.0"
 
@@ -19,5 +20,5 @@ def health() -> dict:
 
 
 @router.get("/status")
-def api_status(server: Server = Depends(get_server)) -> dict:
-    return server.status()
+def api_status(runtime: WorkspaceRuntime = Depends(get_runtime)) -> dict:
+    return ingesting.status(runtime)

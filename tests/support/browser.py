@@ -1,5 +1,5 @@
 """The browser flow of the UI test (Playwright on Debian's Chromium), kept apart so it can be run by hand:
-``python -m tests.e2e.browser_flow URL KEY UPLOAD_FILE OUT_DIR``."""
+``python -m tests.support.browser URL KEY UPLOAD_FILE OUT_DIR``."""
 
 from __future__ import annotations
 

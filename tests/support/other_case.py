@@ -3,7 +3,8 @@ header spellings than the sample case, and real CBP rulings re-served the way CR
 (hard-wrapped, the date over two lines, a sentence broken over a blank line).
 
 ``build_other_case(folder)`` writes the case and returns the rows it wrote, so tests compute the
-values they expect from the same rows instead of typing them.
+values they expect from the same rows instead of typing them. ``CBP_OPENING`` is the opening of CBP's
+Pre-Assessment Survey Questionnaire as sent to this importer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ import re
 import textwrap
 from pathlib import Path
 
+from evaluation.datasets.cbp_documents import questionnaire_opening
 from evaluation.datasets.sample_case import CORPUS
+
+IMPORTER = "Northwind Outdoor Gear Inc."
+CBP_OPENING = questionnaire_opening(IMPORTER)
 
 PARTS = {  # part: (description, hts, origin, ruling, mid)
     "7731-AB": ("Polyurethane-coated kitchen floor mat", "3924.90.1050", "CN", "N340223", "CNDONEVE88DON"),

@@ -1,0 +1,244 @@
+"""What a question names, resolved against the records (step 1 of :mod:`assistant.answering.facts`).
+
+Entry, part, invoice, payment, certificate and manufacturer (MID) ids are matched against the ids the
+records hold; ruling and HTS numbers by their shape; vendors by a distinctive word of their name
+("Haitian" for "Ningbo Haitian Precision Mould Co."), or by their role ("the licensor": the one vendor
+paid royalties); periods ("in 2024", "last quarter", "between 2024-01-01 and 2024-06-30"). A labelled
+id the records do not hold ("part ZZ-9999") is refused by name, never answered with a loose quote.
+Nothing here reads the stores: :func:`resolve` is given the ids the records hold (``Known``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from assistant import normalize as nz
+from assistant.formats import day
+from assistant.stores.lookups import Known
+
+_GENERIC_NAME_WORDS = frozenset(
+    "co co. corp corporation company ltd ltd. limited inc inc. llc gmbh ag sa s.a. de c.v. cv srl spa bv plc "
+    "the and of & trading industrial industries industry manufacturing manufacturer international group holdings "
+    "import export products product factory works enterprise enterprises technology technologies supplier "
+    "suppliers vendor vendors manufacturer manufacturers company".split()
+)
+_ROLES = {
+    "licensor": "royalty",
+    "licenser": "royalty",
+    "licence holder": "royalty",
+    "license holder": "royalty",
+    "brand owner": "royalty",
+    "toolmaker": "tooling",
+    "tool maker": "tooling",
+    "mold maker": "tooling",
+    "mould maker": "tooling",
+    "tooling supplier": "tooling",
+}
+_LABELLED = re.compile(
+    r"\b(part|sku|item|style|article|payment|invoice|certificate|entry|ruling|mid|manufacturer id)"
+    r"\s*(?:no\.?|number|#|id)?\s*:?\s+([A-Za-z0-9][A-Za-z0-9\-/.]*\d[A-Za-z0-9\-/.]*)",
+    re.I,
+)
+_YEAR = re.compile(
+    r"\b(?:in|during|for|of|over|throughout|since)\s+(?:the\s+)?(?:year\s+|fy\s*|calendar\s+year\s+)?((?:19|20)\d{2})\b",
+    re.I,
+)
+_QUARTER = re.compile(
+    r"\bq([1-4])\s*(?:of\s+)?((?:19|20)\d{2})\b|\b(first|second|third|fourth)\s+quarter\s+(?:of\s+)?((?:19|20)\d{2})\b",
+    re.I,
+)
+_MONTHS = "january february march april may june july august september october november december".split()
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d{2})\b", re.I)
+_RANGE = re.compile(
+    r"\b(?:between|from)\s+(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s+(?:and|to|through|until)\s+"
+    r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b",
+    re.I,
+)
+_ORDINAL_Q = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+@dataclass
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str  # "in 2024", "in Q3 2025", "from 2024-01-01 to 2024-06-30"
+
+
+@dataclass
+class Named:
+    """What a question names, resolved against the records."""
+
+    parts: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+    invoices: list[str] = field(default_factory=list)
+    payments: list[str] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)
+    mids: list[str] = field(default_factory=list)
+    rulings: list[str] = field(default_factory=list)
+    hts: list[str] = field(default_factory=list)
+    vendors: list[str] = field(default_factory=list)
+    vendor_phrase: str = ""
+    period: Period | None = None
+    unknown: list[str] = field(default_factory=list)  # "no part ZZ-9999 in the records"
+
+    def kinds(self) -> set[str]:
+        out = {
+            k
+            for k in ("parts", "entries", "invoices", "payments", "certificates", "mids", "rulings", "hts", "vendors")
+            if getattr(self, k)
+        }
+        names = {
+            "parts": "part",
+            "entries": "entry",
+            "invoices": "invoice",
+            "payments": "payment",
+            "certificates": "certificate",
+            "mids": "mid",
+            "rulings": "ruling",
+            "hts": "hts",
+            "vendors": "vendor",
+        }
+        kinds = {names[k] for k in out}
+        if self.period:
+            kinds.add("period")
+        return kinds
+
+    def any(self) -> bool:
+        return bool(self.kinds() or self.unknown)
+
+
+def _tokens(question: str) -> set[str]:
+    return {t.strip(".,;:?!()[]'\"").upper() for t in re.split(r"\s+", question) if t.strip(".,;:?!()[]'\"")}
+
+
+def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
+    """{word: vendors whose name has it}, for the words of vendor names that single out one or two of them:
+    not legal-form filler, and not a word most names share ("Supplier of ...", "Trading")."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for v in vendors:
+        for w in re.findall(r"[A-Za-z][A-Za-z'&.-]{2,}", v):
+            w = w.lower().strip(".")
+            if w not in _GENERIC_NAME_WORDS and len(w) >= 4:
+                out[w].add(v)
+    most = max(2, len(vendors) // 10)
+    return {w: vs for w, vs in out.items() if len(vs) <= most}
+
+
+def vendor_hits(text: str, vendor_words: dict[str, set[str]], as_names: bool = False) -> Counter[str]:
+    """{vendor: how many of its distinctive words ``text`` has}; ``as_names``: only words written as a
+    name, capitalised ("Everbright"), not prose that happens to hold a word of a name ("for tooling")."""
+    pattern = r"\b[A-Z][A-Za-z'&.-]{2,}" if as_names else r"[A-Za-z][A-Za-z'&.-]{2,}"
+    hits: Counter[str] = Counter()
+    for w in {w.lower().strip(".") for w in re.findall(pattern, text)}:
+        for v in vendor_words.get(w, ()):
+            hits[v] += 1
+    return hits
+
+
+def find_period(question: str, today: dt.date) -> Period | None:
+    q = question
+    if m := _RANGE.search(q):
+        a, b = nz.date(m.group(1)), nz.date(m.group(2))
+        if a and b:
+            return Period(min(a, b), max(a, b), f"from {day(min(a, b))} to {day(max(a, b))}")
+    if m := _QUARTER.search(q):
+        n = int(m.group(1)) if m.group(1) else _ORDINAL_Q[m.group(3).lower()]
+        year = int(m.group(2) or m.group(4))
+        start = dt.date(year, 3 * n - 2, 1)
+        end = (dt.date(year + (n == 4), (3 * n) % 12 + 1, 1)) - dt.timedelta(days=1)
+        return Period(start, end, f"in Q{n} {year}")
+    if m := _MONTH.search(q):
+        month, year = _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
+        end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(dt.date(year, month, 1), end, f"in {m.group(1).capitalize()} {year}")
+    if re.search(r"\blast quarter\b", q, re.I):
+        n = (today.month - 1) // 3  # the quarter before the current one
+        year = today.year if n else today.year - 1
+        n = n or 4
+        start = dt.date(year, 3 * n - 2, 1)
+        end = dt.date(year + (n == 4), (3 * n) % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(start, end, f"last quarter (Q{n} {year})")
+    if re.search(r"\blast year\b", q, re.I):
+        y = today.year - 1
+        return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"last year ({y})")
+    if re.search(r"\bthis year\b|\byear to date\b|\bytd\b", q, re.I):
+        return Period(dt.date(today.year, 1, 1), today, f"this year ({today.year}, to {day(today)})")
+    if m := _YEAR.search(q):
+        y = int(m.group(1))
+        return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"in {y}")
+    return None
+
+
+def resolve(
+    question: str,
+    ids: dict[str, set[str]],
+    known: Known,
+    vendor_words: dict[str, set[str]],
+    role_vendors: dict[str, set[str]],
+    today: dt.date,
+) -> Named:
+    """What ``question`` names, matched against the records (``ids``: the identifiers retrieval found)."""
+    named = Named()
+    tokens = _tokens(question)
+    upper = {k.upper(): k for k in known.payments | known.certificates | known.mids}
+    named.entries = sorted(e for e in ids.get("entry", set()) if e in known.entries)
+    named.parts = sorted(p for p in ids.get("part", set()) if p in known.parts)
+    named.invoices = sorted(i for i in ids.get("invoice", set()) | (tokens & known.invoices) if i in known.invoices)
+    named.payments = sorted(upper[t] for t in tokens if t in upper and upper[t] in known.payments)
+    named.certificates = sorted(upper[t] for t in tokens if t in upper and upper[t] in known.certificates)
+    named.mids = sorted(upper[t] for t in tokens if t in upper and upper[t] in known.mids)
+    named.rulings = sorted(ids.get("ruling", set()))
+    named.hts = sorted(ids.get("hts", set()))
+    # entries named but not on record; rulings not ingested
+    named.unknown += [f"no entry {e} in the entry lines" for e in sorted(ids.get("entry", set()) - known.entries)]
+    named.unknown += [f"no ruling {r} among the ingested rulings" for r in named.rulings if r not in known.rulings]
+    named.rulings = [r for r in named.rulings if r in known.rulings]
+    # a labelled id the records do not hold ("part ZZ-9999", "payment 88812")
+    have = set(named.parts) | set(named.payments) | set(named.certificates) | set(named.mids) | set(named.invoices)
+    for label, value in _LABELLED.findall(question):
+        v, label = value.upper().rstrip(".-/"), label.lower()
+        if v in have or v in known.entries or nz.entry_number(v) in known.entries:
+            continue
+        if label in ("entry", "ruling"):
+            continue  # handled above by their own shapes
+        if nz.hts_number(v) and label not in ("part", "sku", "item", "style", "article"):
+            continue
+        what = {
+            "sku": "part",
+            "item": "part",
+            "style": "part",
+            "article": "part",
+            "manufacturer id": "MID",
+            "mid": "MID",
+        }.get(label, label)
+        where = {
+            "part": "the product master, entry lines, payments or certificates",
+            "payment": "the payments",
+            "invoice": "the entry lines",
+            "certificate": "the certificates",
+            "MID": "the entry lines or payments",
+        }
+        named.unknown.append(f"no {what} {v} in {where.get(what, 'the records')}")
+    # vendors: a distinctive word of their name, or their role
+    hits = vendor_hits(question, vendor_words)
+    if hits:
+        best = max(hits.values())
+        named.vendors = sorted(v for v, n in hits.items() if n == best)
+        named.vendor_phrase = ", ".join(named.vendors)
+    else:
+        for role, words_key in _ROLES.items():
+            if re.search(rf"\b{role}s?\b", question, re.I):
+                vendors = role_vendors.get(words_key, set())
+                if len(vendors) == 1:
+                    named.vendors = sorted(vendors)
+                    named.vendor_phrase = f"the {role} ({next(iter(vendors))})"
+                elif vendors:
+                    named.unknown.append(
+                        f"'the {role}' could be any of {len(vendors)} vendors ({', '.join(sorted(vendors))}): name one"
+                    )
+                break
+    named.period = find_period(question, today)
+    return named

@@ -1,0 +1,95 @@
+"""``RecordFacts``: the question → fact path of :mod:`assistant.answering.facts`, over one workspace.
+
+Built once per ``Assistant`` (stores open): it reads the ids the records hold, the distinctive words
+of the vendors' names and the vendors of each payment role, and embeds every fact kind's descriptions
+once. ``answer`` resolves what a question names, picks the registered kind closest to the question's
+embedding among those whose thing it names (none below ``MIN_INTENT``) and states its facts; a
+question about a rule or a procedure that names no more than a vendor or a period is left to the
+documents. ``state`` runs one kind by its id (the record tools of the language model use it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+# the fact kinds register themselves when their modules are imported
+from assistant.answering.facts import entries, parts, payments, periods, rulings  # noqa: F401
+from assistant.answering.facts.question import Named, distinctive_words, resolve
+from assistant.answering.facts.registry import REGISTRY, descriptions
+from assistant.answering.facts.types import Fact, FactAnswer
+from assistant.answering.routing import DATA, POLICY
+from assistant.stores.lookups import Lookups
+
+MIN_INTENT = 0.38  # cosine similarity of the question to a fact kind's description, below which no fact is given
+
+
+class RecordFacts:
+    """States facts about the things a question names; built once per ``Assistant`` (stores open)."""
+
+    def __init__(self, con, settings, embedder):
+        self.look = Lookups(con)
+        self.settings = settings
+        self.embedder = embedder
+        self.known = self.look.known()
+        self.vendor_words = distinctive_words(self.known.vendors)
+        self.role_vendors = self._role_vendors()
+        described = descriptions()
+        vecs = np.asarray(embedder.embed([d for _, d in described]), dtype=np.float32)
+        self._intent_vecs = vecs
+        self._intent_of = [k for k, _ in described]
+
+    def _role_vendors(self) -> dict[str, set[str]]:
+        """{payment category (royalty, tooling, ...): vendors paid for it}, read as the valuation checks read
+        payments; a role is a vendor paid for the imported goods (its payments name a part or a MID)."""
+        from assistant.checks.valuation import read_payment
+
+        matching: dict[str, list[dict]] = defaultdict(list)
+        for r in self.look.rows("SELECT * EXCLUDE (raw) FROM payments WHERE vendor_name IS NOT NULL"):
+            read = read_payment(r, self.settings.checks)
+            if read and read[0] != "excluded":
+                matching[read[1]].append(r)
+        out: dict[str, set[str]] = {}
+        for category, rows in matching.items():
+            related = {r["vendor_name"] for r in rows if r.get("part_number") or r.get("mid")}
+            out[category] = related or {r["vendor_name"] for r in rows}
+        return out
+
+    def named(self, question: str, ids: dict[str, set[str]]) -> Named:
+        return resolve(question, ids, self.known, self.vendor_words, self.role_vendors, self.settings.today)
+
+    def intent_scores(self, qvec) -> dict[str, float]:
+        q = np.asarray(qvec, dtype=np.float32)
+        sims = self._intent_vecs @ q / (np.linalg.norm(self._intent_vecs, axis=1) * (np.linalg.norm(q) or 1.0))
+        out: dict[str, float] = {}
+        for kind, s in zip(self._intent_of, sims):
+            out[kind] = max(out.get(kind, -1.0), float(s))
+        return out
+
+    def answer(self, question: str, qvec, ids: dict[str, set[str]]) -> FactAnswer | None:
+        """The facts that answer ``question`` (None: the records do not answer it; ask the documents)."""
+        named = self.named(question, ids)
+        if not named.any():
+            return None
+        refusal = "; ".join(named.unknown)
+        kinds = named.kinds()
+        if kinds <= {"vendor", "period"} and POLICY.search(question) and not DATA.search(question):
+            return None  # a rule or a procedure ("When must payments to suppliers in 2024 be reported?")
+        if not kinds:
+            return FactAnswer(None, 0.0, [], refusal=refusal[0].upper() + refusal[1:] + ".")
+        scores = self.intent_scores(qvec)
+        candidates = sorted(((s, k) for k, s in scores.items() if REGISTRY[k].thing in kinds), reverse=True)
+        if not candidates or candidates[0][0] < MIN_INTENT:
+            return FactAnswer(None, candidates[0][0] if candidates else 0.0, [], refusal=_sentence(refusal))
+        score, kind = candidates[0]
+        facts = self.state(kind, named)
+        return FactAnswer(kind, score, [f for f in facts if f], refusal=_sentence(refusal), named=named)
+
+    def state(self, kind: str, named: Named) -> list[Fact]:
+        """The facts of kind ``kind`` (an id of the registry) about what ``named`` names."""
+        return REGISTRY[kind].fn(self, named)
+
+
+def _sentence(text: str) -> str:
+    return (text[0].upper() + text[1:] + ".") if text else ""

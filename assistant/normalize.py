@@ -42,7 +42,7 @@ def hts_number(value: str | None) -> str | None:
     return None
 
 
-def money(value: str | None) -> Decimal | None:
+def parse_money(value: str | None) -> Decimal | None:
     """``$1,234.56`` -> 1234.56, ``(5.00)`` -> -5.00; blank -> None; garbage raises ValueError."""
     if value is None:
         return None

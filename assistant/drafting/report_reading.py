@@ -55,7 +55,7 @@ _PERIOD = re.compile(
 
 
 def _schedule_row(line: str) -> dict | None:
-    from assistant.normalize import money
+    from assistant.normalize import parse_money
     from ingest import identifiers as ids_
 
     entries = sorted(ids_.entry_numbers(line))
@@ -66,7 +66,7 @@ def _schedule_row(line: str) -> dict | None:
         rest = rest.replace(e, " ")
     amount = next((m.group(0) for m in _MONEY.finditer(rest)), None)
     numbers = re.findall(r"(?<![\d.,$])\b(\d{1,3})\b(?![\d.,])", rest.replace(amount or "\x00", " "))
-    value = money(amount) if amount else None
+    value = parse_money(amount) if amount else None
     return {
         "entry": entries[0],
         "line": int(numbers[0]) if numbers else None,

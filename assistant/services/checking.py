@@ -76,7 +76,7 @@ def mock_audit(runtime: WorkspaceRuntime, caller: Caller, given: AuditInput):
     """Mock transaction test: sample, test with the line-level checks, project (an ``AuditResult``);
     logged as ``mock audit``."""
     from assistant.checks import run_checks
-    from assistant.checks.audit import run_audit
+    from assistant.checks.mock_audit import run_audit
     from assistant.stores.records import open_records
 
     s = runtime.settings

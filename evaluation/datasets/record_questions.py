@@ -51,7 +51,7 @@ def read_rows(path: Path) -> list[_Row]:
 
 
 def _money(v: str) -> Decimal:
-    return nz.money(v) or Decimal(0)
+    return nz.parse_money(v) or Decimal(0)
 
 
 def build_record_questions(case: Path, per_kind: int = 4, seed: int = 7) -> list[RecordQuestion]:

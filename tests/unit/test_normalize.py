@@ -32,11 +32,11 @@ def test_hts_forms():
 
 
 def test_money_and_dates():
-    assert nz.money("$1,234.56") == Decimal("1234.56")
-    assert nz.money("(5.00)") == Decimal("-5.00")
-    assert nz.money("") is None
+    assert nz.parse_money("$1,234.56") == Decimal("1234.56")
+    assert nz.parse_money("(5.00)") == Decimal("-5.00")
+    assert nz.parse_money("") is None
     with pytest.raises(ValueError):
-        nz.money("abc")
+        nz.parse_money("abc")
     assert nz.date("01/31/2024") == dt.date(2024, 1, 31)
     assert nz.date("2024-01-31") == dt.date(2024, 1, 31)
     with pytest.raises(ValueError):
@@ -53,7 +53,7 @@ def test_header_key_variants():
     [
         (ENTRIES, nz.entry_number, nz.sql_entry_number),
         (HTS, nz.hts_number, nz.sql_hts_number),
-        (MONEY, nz.money, nz.sql_money),
+        (MONEY, nz.parse_money, nz.sql_money),
         (DATES, nz.date, nz.sql_date),
     ],
 )

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from assistant.checks import run_checks
-from assistant.checks.audit import allocate, run_audit, value_strata, wilson
+from assistant.checks.mock_audit import allocate, run_audit, value_strata, wilson
 from tests.support.records import AS_OF, Case
 
 

@@ -187,6 +187,12 @@ class Settings(BaseSettings):
         "(the default 100 gave results that varied between processes)",
     )
 
+    law: Literal["on", "off"] = Field(
+        default="on",
+        description="the law shelf (19 CFR and 19 USC that ship with faprep, indexed once per home): "
+        "`off` answers from the workspace's own files only, and says when a question needed the law",
+    )
+
     embedding_model: Path | None = Field(
         default=None, description="another local sentence-transformers model directory (default: the packaged model)"
     )
@@ -254,6 +260,12 @@ class Settings(BaseSettings):
     as_of: dt.date | None = Field(
         default=None,
         description="the date used for date-relative rules (retention, post-summary correction window, audit period); default today",
+    )
+    mpf_rate: float = Field(
+        default=0.003464,
+        ge=0,
+        description="the merchandise processing fee's ad valorem rate, for the fee a prior disclosure estimates on value "
+        "that was not declared (the per-entry minimum and maximum are the broker's to apply)",
     )
     importer_name: str = Field(default="", description="the importer's name on drafts (default: the workspace's name)")
     preparer_name: str = Field(

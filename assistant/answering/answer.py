@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_serializer
 
 import prompts
 from assistant.answering.retrieval import Passage
@@ -61,6 +61,9 @@ class Citation(BaseModel):
     fields: dict = {}
     value: str = ""
     how: str = ""
+    section: str = ""  # law: "163.4"
+    paragraph: str = ""  # law: "(a)"
+    as_of: str | None = None  # law: the text's edition
 
     @classmethod
     def from_passage(cls, n: int, p: Passage, quote: str, span: tuple[int, int]) -> Citation:
@@ -80,9 +83,25 @@ class Citation(BaseModel):
             char_end=span[1],
         )
 
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler, info):
+        """In JSON (``--json``, the API, drafts' JSON) a citation has its public shape, whatever holds it."""
+        if info.mode == "json":
+            return self.public()
+        return handler(self)
+
     @property
     def is_record(self) -> bool:
         return self.kind == "record"
+
+    @property
+    def is_law(self) -> bool:
+        return self.kind == "law"
+
+    @property
+    def cite(self) -> str:
+        """A law citation as lawyers write it: ``19 CFR 163.4(a)``."""
+        return f"{self.source}{self.paragraph}" if self.is_law else self.source
 
     def public(self) -> dict:
         """The citation as ``--json`` and the API give it: a record's own shape, or a passage's."""
@@ -100,9 +119,33 @@ class Citation(BaseModel):
             if self.row_count > len(self.rows):
                 out["row_count"] = self.row_count
             return out
-        out = self.model_dump(
-            mode="json", exclude={"table", "rows", "row_count", "fields", "value", "how", "ocr_confidence"}
-        )
+        if self.is_law:
+            return {
+                "n": self.n,
+                "kind": "law",
+                "source": self.source,
+                "section": self.section,
+                "paragraph": self.paragraph,
+                "cite": self.cite,
+                "title": self.title,
+                "as_of": self.as_of,
+                "quote": self.quote,
+                "char_start": self.char_start,
+                "char_end": self.char_end,
+            }
+        hidden = {
+            "table",
+            "rows",
+            "row_count",
+            "fields",
+            "value",
+            "how",
+            "ocr_confidence",
+            "section",
+            "paragraph",
+            "as_of",
+        }
+        out = {k: v for k, v in self.__dict__.items() if k not in hidden}
         if self.ocr_confidence is not None:
             out["ocr"] = True
             out["ocr_confidence"] = self.ocr_confidence
@@ -118,10 +161,12 @@ class Answer(BaseModel):
     answer_id: str | None = None
     findings: list[dict] = []
     flags: list[str] = []
+    resolved: str | None = None  # a follow-up, as it was understood in the light of the conversation
+    refused: bool = False  # the answer says the records, documents and law do not answer the question
 
     def public(self) -> dict:
         """The JSON of ``faprep ask --json`` (docs/data-formats.md section 5, plus ids, findings and flags)."""
-        out = self.model_dump(mode="json", exclude={"citations"})
+        out = self.model_dump(mode="json", exclude={"citations"} | ({"resolved"} if self.resolved is None else set()))
         out["citations"] = [c.public() for c in self.citations]
         return out
 
@@ -296,8 +341,10 @@ def verify_quote(page_text: str, quote: str, hint: int) -> tuple[int, int] | Non
     return start, start + len(quote)
 
 
-def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[str], list[str]]:
-    """Citations (numbered in order of appearance), the answer's parts with markers, and flags."""
+def cite(sentences: list[Sentence], page_text_of, make=None) -> tuple[list[Citation], list[str], list[str]]:
+    """Citations (numbered in order of appearance), the answer's parts with markers, and flags; ``make(n,
+    passage, quote, span)`` builds each citation (default: a document's, ``Citation.from_passage``)."""
+    make = make or Citation.from_passage
     citations: list[Citation] = []
     parts: list[str] = []
     flags: list[str] = []
@@ -309,7 +356,7 @@ def cite(sentences: list[Sentence], page_text_of) -> tuple[list[Citation], list[
             flags.append(f"quote from {p.path} p.{p.page} is not verbatim in the source: dropped")
             continue
         n = len(citations) + 1
-        citations.append(Citation.from_passage(n, p, quote, span))
+        citations.append(make(n, p, quote, span))
         parts.append(f"{_sentence_for_answer(quote)} [{n}]")
     return citations, parts, flags
 

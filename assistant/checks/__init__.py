@@ -80,6 +80,11 @@ class CheckRun(BaseModel):
     checks: list[CheckInfo]
     notes: list[str] = Field(default_factory=list)
     filters: dict[str, str] = Field(default_factory=dict)
+    law: dict[str, list[dict]] = Field(
+        default_factory=dict,
+        description="per check run: the paragraphs of the law its findings rely on, quoted from the law shelf "
+        "({cite, title, quote}); empty when the shelf is off",
+    )
 
     def complete(self) -> CheckRun:
         """Every finding's evidence rows and line losses read (see ``Finding.complete``)."""
@@ -215,7 +220,47 @@ def run_checks(
         notes=ctx.notes,
         filters=filters,
         checks=[catalogue[c] for c in selected],
+        law=law_quoted(settings, selected) if kept else {},
     )
+
+
+# the paragraphs each check's findings rely on, quoted with them (in the JSON, the reports, the UI, the answers)
+LAW_QUOTED = {
+    "hts_inconsistency": ["19 USC 1484(a)(1)"],
+    "hts_master_mismatch": ["19 USC 1484(a)(1)"],
+    "ruling_conflict": ["19 USC 1484(a)(1)"],
+    "undeclared_assist": ["19 CFR 152.102(a)(1)", "19 CFR 152.103(d)"],
+    "royalty_omission": ["19 USC 1401a(b)(1)(D)"],
+    "missing_records": ["19 CFR 163.4(a)", "19 CFR 163.11(a)(2)", "19 CFR 163.6(b)(1)"],
+    "spi_without_certificate": ["19 CFR 182.12(a)", "19 CFR 182.15"],
+    "origin_mismatch": ["19 USC 1304(a)"],
+    "value_outlier": ["19 CFR 152.103(a)"],
+    "broker_review_missing": ["19 USC 1484(a)(1)"],
+}
+QUOTE_CHARS = 500
+
+
+def law_quoted(settings: Settings, checks: list[str]) -> dict[str, list[dict]]:
+    """{check: [{cite, title, quote}]} for the checks run, quoted from the law shelf (nothing when it is off)."""
+    if settings.law == "off":
+        return {}
+    from assistant.stores.lawshelf import LawShelf
+
+    shelf = LawShelf(settings.home)
+    out: dict[str, list[dict]] = {}
+    for check in checks:
+        for cite in LAW_QUOTED.get(check, []):
+            found = shelf.quote(cite)
+            if found is None:
+                continue
+            section, path, _ = found
+            own = section.paragraph(path)
+            text = own.text if own else section.text
+            if len(text) > QUOTE_CHARS:
+                cut = text.rfind(". ", 0, QUOTE_CHARS)
+                text = text[: cut + 1] if cut > 0 else text[:QUOTE_CHARS]
+            out.setdefault(check, []).append({"cite": f"{section.cite}{path}", "title": section.title, "quote": text})
+    return out
 
 
 def _recommend(ctx: CheckContext, findings: list[Finding]) -> None:

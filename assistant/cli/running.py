@@ -14,7 +14,7 @@ from assistant.errors import Unavailable
 
 @command(app)
 def model(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Verify the embedding and OCR models and prepare the embedding runtime (the ONNX export, once).
+    """Verify the embedding and OCR models; prepare the embedding runtime and the law shelf's vectors (once).
 
     `make install` runs it, so the first ingest does not pay the one-time export, and a model file
     that is missing or altered is found before any ingest.
@@ -39,6 +39,9 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
     from ingest.ocr import model_dir, verify_models
 
     info["ocr_models"] = {"directory": str(model_dir()), **verify_models()}
+    from assistant.services import law
+
+    info["law_shelf_vectors"] = law.prepare(settings)
     if as_json:
         print(json.dumps(info, indent=2))
         return

@@ -531,9 +531,36 @@ def _by_checks(f: ReportFinding, ctx: Context, topic: str, checks: list[str]) ->
     )
 
 
+# the paragraphs of the law each topic's response quotes (from the law shelf)
+LAW_BY_TOPIC = {
+    "classification": ["19 USC 1484(a)(1)"],
+    "recordkeeping": ["19 CFR 163.4(a)", "19 CFR 163.6(b)(1)"],
+    "assists": ["19 CFR 152.102(a)(1)", "19 CFR 152.103(d)"],
+    "usmca": ["19 CFR 182.12(a)", "19 CFR 182.15"],
+    "origin": ["19 USC 1304(a)"],
+}
+
+
 def respond(f: ReportFinding, ctx: Context) -> Response:
-    """The response to one finding, by its topic (``topic_of``); a finding of no topic faprep tests is
-    answered ``partial``, flagged for review."""
+    """The response to one finding, by its topic (``topic_of``), with the paragraphs of the law it rests on
+    quoted; a finding of no topic faprep tests is answered ``partial``, flagged for review."""
+    response = _respond(f, ctx)
+    law = []
+    for cite in LAW_BY_TOPIC.get(response.topic, []):
+        c = ctx.assistant.law.paragraph_citation(len(response.citations) + len(law) + 1, cite, limit=600)
+        if c is not None:
+            law.append(c)
+    if law:
+        quoted = " ".join(f'{c.cite}: "{" ".join(c.quote.split())}" [{c.n}]' for c in law)
+        body, note = response.answer, ""
+        if body.endswith(ans.LEGAL_NOTE):  # the legal note stays last
+            body, note = body[: -len(ans.LEGAL_NOTE)].rstrip(), "\n\n" + ans.LEGAL_NOTE
+        response.answer = f"{body}\n\nThe law: {quoted}{note}"
+        response.citations = [*response.citations, *law]
+    return response
+
+
+def _respond(f: ReportFinding, ctx: Context) -> Response:
     topic = topic_of(f)
     if topic == "classification":
         return _classification(f, ctx)

@@ -332,7 +332,7 @@ def _valuation_facts(out: list[str], counts: dict, n_lines: int) -> None:
 
 def error_rate_fact(run, n_lines: int) -> str:
     """The share of entry lines a revenue check flags: the records' own error rate."""
-    from assistant.checks.audit import LINE_CHECKS
+    from assistant.checks.mock_audit import LINE_CHECKS
 
     flagged = {(ll.entry, ll.line) for f in run.findings if f.check in LINE_CHECKS for ll in f.complete().lines}
     return (
@@ -349,8 +349,8 @@ def shares_a_term(question: str):
     by their first five letters (broker/brokers, instructed/instruction, review/reviews)."""
     from assistant.stores.lexical import STOPWORDS, tokenize
 
-    stems = {t[:5] for t in tokenize(question) if t not in STOPWORDS and t not in DOMAIN_WORDS}
-    return lambda text: bool(stems & {t[:5] for t in tokenize(text)})
+    stems = {t[:5] for t in tokenize(question, stems=False) if t not in STOPWORDS and t not in DOMAIN_WORDS}
+    return lambda text: bool(stems & {t[:5] for t in tokenize(text, stems=False)})
 
 
 def draft_survey(settings: Settings, questionnaire: Path | None = None, assistant=None) -> Survey:
@@ -391,6 +391,46 @@ def draft_survey(settings: Settings, questionnaire: Path | None = None, assistan
     )
 
 
+# the law a question about a legal duty of its area is answered with (quoted from the law shelf)
+LAW_BY_AREA = {
+    "recordkeeping": ["19 CFR 163.4(a)"],
+    "broker": ["19 USC 1484(a)(1)"],
+    "classification": ["19 USC 1484(a)(1)"],
+    "corrective_action": ["19 CFR 162.74(a)(1)"],
+    "valuation": ["19 CFR 152.102(a)(1)"],
+    "trade_programs": ["19 CFR 182.12(a)"],
+    "origin": ["19 USC 1304(a)"],
+}
+LEGAL_DUTY = re.compile(
+    r"\b(required|requirements?|requires?|must|obligations?|laws?|legal\w*|regulations?|retain\w*|retention|keep|"
+    r"kept|disclos\w*|reasonable care|compl(?:y|ies|iance with)|mandat\w*)\b",
+    re.I,
+)
+FACT_FLOOR = 0.3  # a fact of the records is given with a question this close to it (cosine of their embeddings)
+
+
+def bearing(question: str, facts: list[str], embedder) -> list[str]:
+    """The facts of a question's area that bear on it: close to it in meaning, or sharing a term with it
+    (not every fact of the area with every question of it)."""
+    if not facts:
+        return []
+    sims = embedder.embed(facts) @ embedder.embed_query(question)
+    terms = ans.content_terms(question)
+    return [f for f, sim in zip(facts, sims) if sim >= FACT_FLOOR or terms & ans.content_terms(f)]
+
+
+def law_cited(q: SurveyQuestion, assistant, first: int) -> list:
+    """The paragraphs of the law on a legal duty the question asks about (its area's), each cited."""
+    if q.parent or not LEGAL_DUTY.search(q.question):
+        return []
+    out = []
+    for cite in LAW_BY_AREA.get(q.area, []):
+        c = assistant.law.paragraph_citation(first + len(out), cite, limit=500)
+        if c is not None:
+            out.append(c)
+    return out
+
+
 def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnswer:
     """A question's answer from the written procedures (quoted), the records' facts and the checks'
     exceptions of its area. A sub-question (CBP's "1.2.1") is read with its parent for context ("they"
@@ -410,9 +450,12 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
     else:
         parts.append(phrase("survey_no_policy"))
         gaps.append(phrase("survey_gap", question=q.question))
-    area_facts = facts.get(q.area, []) if not q.parent else []
+    area_facts = bearing(q.question, facts.get(q.area, []), assistant.retriever.embedder) if not q.parent else []
     if area_facts:
         parts.append(phrase("survey_facts", facts=area_facts))
+    law = law_cited(q, assistant, len(policy.citations) + 1)
+    if law:
+        parts.append("The law: " + " ".join(f'{c.cite}: "{" ".join(c.quote.split())}" [{c.n}]' for c in law))
     checks = AREAS.get(q.area, ("", []))[1] if not q.parent else []
     exceptions = [f"{f.title} [{f.id}]" for cid in checks for f in by_check.get(cid, [])]
     if exceptions:
@@ -427,7 +470,7 @@ def _answer(q: SurveyQuestion, assistant, facts, by_check, titles) -> SurveyAnsw
         question=q.question,
         area=q.area,
         answer=text,
-        citations=policy.citations,
+        citations=policy.citations + law,
         facts=area_facts,
         exceptions=exceptions,
         gaps=gaps,

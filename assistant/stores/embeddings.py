@@ -318,3 +318,10 @@ def get_embedder(settings: Settings):
         if key not in _cache:
             _cache[key] = load_embedder(settings)
         return _cache[key]
+
+
+def stamp_of(embedder) -> str:
+    """What made a set of vectors: the model (its weights' sha256), the runtime and, for ONNX, the
+    graph's sha256. Vectors made under one stamp are never compared with a question embedded under another."""
+    graph = getattr(embedder, "onnx_sha256", "") or ""
+    return f"{embedder.name}|{embedder.sha256[:16]}|{embedder.backend}|{graph[:16]}"

@@ -64,6 +64,9 @@ def test_ask_answers_with_verbatim_citations_and_keeps_the_session(client, inges
     assert "five years" in body["answer"] and body["citations"]
     pages = page_texts(ingested[0])
     for c in body["citations"]:
+        if c["kind"] == "law":  # the law beside the manual's rule: quoted from the law shelf
+            assert c["cite"].startswith(c["source"]) and c["quote"]
+            continue
         assert pages[(c["source"], c["page"])][c["char_start"] : c["char_end"]] == c["quote"]
     follow = client.post("/api/ask", json={"question": "Who tests them?", "session_id": body["session_id"]}).json()
     assert follow["session_id"] == body["session_id"]

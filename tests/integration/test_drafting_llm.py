@@ -41,7 +41,8 @@ def test_rewritten_responses_are_checked_and_a_failure_keeps_the_draft(ingested)
     assert r.mode == "llm" and len(model.calls) == 3
     first, second, third = r.responses
     assert first.answer.startswith("With respect, we disagree: ") and first.answer.endswith(LEGAL_NOTE)
-    assert first.flags == [] and [c.n for c in first.citations] == [1] and "[1]" in first.answer
+    assert first.flags == [] and [c.n for c in first.citations if not c.is_law] == [1] and "[1]" in first.answer
+    assert [c.cite for c in first.citations if c.is_law] == ["19 USC 1484(a)(1)"]  # the law quoted stays cited
     assert first.citations[0].quote == plain.responses[0].citations[0].quote
     assert "[?]" in second.answer and second.citations == []
     assert any("[7]" in f for f in second.flags) and any("99,999.00" in f for f in second.flags)

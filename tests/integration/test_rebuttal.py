@@ -10,7 +10,7 @@ from assistant.answering.answer import LEGAL_NOTE
 from assistant.drafting.rebuttal import draft_rebuttal, write_rebuttal
 from assistant.errors import RebuttalError
 from assistant.stores.records import Records
-from tests.support.workspace import page_texts
+from tests.support.workspace import assert_law_quote, page_texts
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +27,23 @@ def test_positions_and_evidence_of_the_sample_draft_report(rebuttal, ingested):
     pages = page_texts(settings)
     for r in rebuttal.responses:
         for c in r.citations:
-            assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
+            if c.is_law:  # the paragraph of the law the response rests on
+                assert_law_quote(c, settings)
+            else:
+                assert pages[(c.source, c.page)][c.char_start : c.char_end] == c.quote
             assert f"[{c.n}]" in r.answer
     classification, records, assists = rebuttal.responses
     # the ruling that supports the declared classification, quoted where it states the subheading
-    assert [c.ruling_number for c in classification.citations] == expected[0]["evidence"]
+    assert [c.ruling_number for c in classification.citations if not c.is_law] == expected[0]["evidence"]
     assert "3926.40.0090" in classification.citations[0].quote and "7117.90.9000" in classification.answer
     assert classification.answer.endswith(LEGAL_NOTE) and classification.flags == []
     # one packing list is on file (cited), the other is not
     missing_entry, filed_entry = expected[1]["evidence"]
     assert f"packing list for entry {filed_entry} is on file" in records.answer
     assert f"packing list for entry {missing_entry} could not be found" in records.answer
-    assert [c.kind for c in records.citations] == ["packing_list"] and filed_entry in records.citations[0].source
+    assert [c.kind for c in records.citations if not c.is_law] == ["packing_list"] and filed_entry in records.citations[
+        0
+    ].source
     assert records.corrective_action
     # the assist the records confirm, with the payment, the duty at stake and a corrective plan
     assert expected[2]["evidence"][0] in assists.answer and "Duty at stake" in assists.answer
@@ -85,7 +90,10 @@ def test_a_report_of_other_findings(ingested, tmp_path):
     r = draft_rebuttal(settings, tmp_path / "report.docx")
     assert [x.topic for x in r.responses] == ["recordkeeping", "usmca", "other"]
     assert [x.position for x in r.responses] == ["disagree", "agree", "partial"]
-    assert len(r.responses[0].citations) == 2 and not r.responses[0].corrective_action
+    documents = [c for c in r.responses[0].citations if not c.is_law]
+    law = [c.cite for c in r.responses[0].citations if c.is_law]
+    assert len(documents) == 2 and not r.responses[0].corrective_action
+    assert law == ["19 CFR 163.4(a)", "19 CFR 163.6(b)(1)"]  # the recordkeeping response quotes the law it rests on
     assert f"spi_without_certificate:{usmca}:1" in r.responses[1].answer
     assert r.responses[2].flags and "needs review" in r.responses[2].answer  # never a guessed position
 

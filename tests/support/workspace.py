@@ -8,7 +8,7 @@ from pathlib import Path
 
 from evaluation.datasets.sample_case import CORPUS  # the corpus shipped with the project
 
-__all__ = ["AS_OF", "CORPUS", "assert_verbatim", "make_settings", "page_texts"]
+__all__ = ["AS_OF", "CORPUS", "assert_law_quote", "assert_verbatim", "make_settings", "page_texts"]
 
 AS_OF = dt.date.today()  # the sample case's dates are relative to the day it is built
 
@@ -29,7 +29,8 @@ def page_texts(settings) -> dict[tuple[str, int | None], str]:
 
 def assert_verbatim(result, settings) -> None:
     """Every citation of ``result`` is marked in its answer; a passage's quote is the page's text at its
-    offsets, a record's fields are the stored rows' (as ingested)."""
+    offsets, a record's fields are the stored rows' (as ingested), a law quote the section's text on the
+    law shelf at its offsets."""
     from assistant.stores.records import Records
 
     texts = page_texts(settings)
@@ -45,4 +46,16 @@ def assert_verbatim(result, settings) -> None:
                     )
                     assert all(raw[k] == v for k, v in c.fields.items())
             continue
+        if c.kind == "law":
+            assert_law_quote(c, settings)
+            continue
         assert texts[(c.source, c.page)][c.char_start : c.char_end] == c.quote
+
+
+def assert_law_quote(c, settings) -> None:
+    """A law citation quotes its section on the shelf verbatim, at its offsets, to the paragraph named."""
+    from assistant.stores.lawshelf import LawShelf
+
+    section = LawShelf(settings.home).sections()[c.source]
+    assert section.text[c.char_start : c.char_end] == c.quote
+    assert c.paragraph == "" or section.paragraph(c.paragraph) is not None

@@ -51,10 +51,24 @@ def passage_html(runtime: WorkspaceRuntime, c) -> str:
     )
 
 
+def law_html(c) -> str:
+    """A law citation: the paragraph cited (a link that opens the section at it) and its verbatim quote."""
+    link = f"/law/{quote(c.source)}#p-{quote(c.paragraph)}"
+    as_of = f", as amended through {html.escape(c.as_of)}" if c.as_of else ""
+    return (
+        f'<li class="citation law" data-n="{c.n}"><strong>[{c.n}]</strong> '
+        f'<a href="{link}" target="_blank" rel="noopener">{html.escape(c.cite)}</a> {html.escape(c.title)}{as_of}'
+        f"<br><mark>{html.escape(' '.join(c.quote.split()))}</mark></li>"
+    )
+
+
 def citations_html(runtime: WorkspaceRuntime, result) -> str:
     if not result.citations:
         return "<p><em>No sources cited.</em></p>"
-    items = [record_html(c) if c.is_record else passage_html(runtime, c) for c in result.citations]
+    items = [
+        record_html(c) if c.is_record else law_html(c) if c.is_law else passage_html(runtime, c)
+        for c in result.citations
+    ]
     flags = "".join(f"<li>{html.escape(f)}</li>" for f in result.flags)
     return (
         "<h3>Sources</h3><ol class='citations'>"
@@ -84,6 +98,14 @@ def build(access: UIAccess) -> None:
             yield history, "", session_id, ""
             return
         history.pop()
+        if result.resolved:
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": f"Understood as: {result.resolved}",
+                    "metadata": {"title": "Understood as"},
+                }
+            )
         if result.tools_called:
             history.append(
                 {

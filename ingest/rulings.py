@@ -14,7 +14,14 @@ _DATE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})"
 )
 _TARIFF = re.compile(r"TARIFF NO\.?:?\s*([^\n]+)", re.I)
-_RE = re.compile(r"\bRE:\s*(.+?)(?:Dear\b|\n\n|$)", re.S)
+# the subject runs from "RE:" to the salutation, over line breaks and blank lines (CROSS wraps it); a
+# letter with no salutation ends it at the first paragraph break after it
+_RE = re.compile(
+    r"\bRE:\s*(.+?)(?=\n\s*Dear\b|\bDear\s+[A-Z]|\n\s*\n\s*(?:[A-Z][a-z]+\s){0,2}[A-Z][a-z]+:"
+    r"|\s(?:Mr|Ms|Mrs|Miss|Dr)\.?\s+[A-Z][A-Za-z'-]+(?:\s[A-Z][A-Za-z'-]+)?:)",
+    re.S,
+)
+_RE_SHORT = re.compile(r"\bRE:\s*(.+?)(?:\n\s*\n|$)", re.S)
 
 
 @dataclass
@@ -47,8 +54,7 @@ def parse_ruling(text: str) -> Ruling | None:
             value = nz.hts_number(token.strip())
             if value and value not in tariffs:
                 tariffs.append(value)
-    if subject is None:
-        m = _RE.search(text)
-        if m:
-            subject = re.sub(r"\s+", " ", m.group(1)).strip()[:300]
+    m = _RE.search(text) or _RE_SHORT.search(text)
+    if m:  # the letter's own subject, over the header's copy (which can run on into the letter)
+        subject = re.sub(r"\s+", " ", m.group(1)).strip()[:300]
     return Ruling(number=number.upper(), date=date, tariff_numbers=tariffs, subject=subject)

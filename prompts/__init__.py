@@ -43,3 +43,14 @@ def phrase(name: str, **context) -> str:
     """One macro of ``draft_phrases.j2`` (the wording of the drafts), its whitespace collapsed."""
     macro = getattr(env().get_template("draft_phrases.j2").module, name)
     return " ".join(str(macro(**context)).split())
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> list[list[str]]:
+    """The groups of words that mean one customs idea (prompts/thesaurus.txt), each entry lower case."""
+    groups = []
+    for line in (DIR / "thesaurus.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append([e.strip().lower() for e in line.split("|") if e.strip()])
+    return groups

@@ -1,31 +1,58 @@
 """Asking: one service for the CLI, the API and the UI.
 
-A question is routed to the deterministic checks when it asks for a check's kind of answer;
-otherwise it is answered extractively from retrieved passages. Follow-up questions keep their
-session's context, and every answer is written to the workspace's audit log so it can be
-reproduced and shown to an auditor.
+A question is first understood in the light of the conversation (``conversation``: ellipsis, a pick of
+the previous answer's items, references to what it was about). Then, without a language model: a
+finding picked or referred to is shown in detail; a question for a check's kind of answer goes to the
+checks (``routing``), unless it asks about a procedure the documents describe; a request for the
+overall picture gets the findings ranked (``findings_answer``); a record question is read into slots
+and run over the records (``query``), or a fact about the things it names is stated (``facts``);
+a question that describes a product asks the rulings (``rulings_answer``); anything else is answered
+from the documents and the law shelf (``documents``). With a language model configured, the agent
+answers with the same sources as tools (``llm``), given the question as understood and the frame.
+Every answer is written to the workspace's answers log, so it can be reproduced and shown to an auditor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
 import re
 import uuid
-from pathlib import Path
 
 from assistant.answering import answer as ans
+from assistant.answering.conversation import Frame, FrameItem, Understood, period_dict, resolve
+from assistant.answering.documents import RUNNER_UP_GAP, DocumentAnswers
+from assistant.answering.findings_answer import Summaries, finding_detail, finding_items, render_findings
+from assistant.answering.law import LawDesk
+from assistant.answering.records_answer import RecordAnswers
 from assistant.answering.retrieval import Filters, Retriever
-from assistant.answering.routing import Route, route
-from assistant.checks.base import CLASSIFICATION_CHECKS
+from assistant.answering.routing import DATA, POLICY, CheckMatcher, Route, route
+from assistant.answering.rulings_answer import ASKS_CLASSIFICATION
+from assistant.answering.sessions import AnswerLog, Sessions
 from assistant.config import Settings
 from assistant.errors import BadRequest
 from assistant.stores.workspace import Workspace
 
-RUNNER_UP_GAP = 0.5  # a quoted sentence scores at most this much below the best one
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|they|them|their|same|above|previous|there)\b", re.I)
+# a question about the importer's own procedure goes to the documents before the checks
+PROCEDURE = re.compile(r"(procedures?|process(?:es)?|polic(?:y|ies)|sop|manual|instructions?|steps?)\b", re.I)
+THINGS: tuple[tuple[str, str], ...] = (
+    ("parts", "part"),
+    ("entries", "entry"),
+    ("payments", "payment"),
+    ("vendors", "vendor"),
+    ("hts", "hts"),
+    ("rulings", "ruling"),
+    ("mids", "mid"),
+    ("invoices", "invoice"),
+    ("certificates", "certificate"),
+)
+# a question about what is allowed or required: "can we ...", "do we need ...", "are we required to ..."
+MODAL = re.compile(
+    r"\b(?:can|may|must|should|shall)\s+(?:we|i|you|an importer|the importer|cbp|customs)\b|\bdo (?:we|i) need\b"
+    r"|\bdo (?:we|i) have to\b|\bare we (?:allowed|required|obliged)\b|\bis (?:it|there) (?:allowed|required)\b",
+    re.I,
+)
+COUNTS = re.compile(r"\bhow (?:many|much)\b|\btotal\b|\bnumber of\b", re.I)
+SPECIFIC = ("parts", "entries", "payments", "invoices", "certificates", "mids", "rulings", "hts")
 
 
 def parse_filters(
@@ -48,57 +75,6 @@ def parse_filters(
     return Filters(kinds=list(kinds) if kinds else None, ruling=ruling, entry=normalized_entry, part=part, **dates)
 
 
-class Sessions:
-    """Conversation turns per session id, one JSON file each under the workspace."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-
-    def _path(self, session_id: str) -> Path:
-        if not _SESSION_ID.match(session_id):
-            raise BadRequest("session_id: letters, digits, '-' and '_' only, at most 64 characters", field="session_id")
-        return self.directory / f"{session_id}.json"
-
-    def load(self, session_id: str | None) -> tuple[str, list[dict]]:
-        if not session_id:
-            return uuid.uuid4().hex, []
-        path = self._path(session_id)
-        try:
-            return session_id, json.loads(path.read_text())["turns"]
-        except (OSError, ValueError, KeyError):
-            return session_id, []
-
-    def save(self, session_id: str, turns: list[dict]) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self._path(session_id)
-        tmp = path.with_suffix(f".tmp{uuid.uuid4().hex[:6]}")
-        tmp.write_text(json.dumps({"session_id": session_id, "turns": turns[-20:]}, default=str))
-        tmp.replace(path)
-
-
-class AuditLog:
-    """Append-only JSON lines, one per answer; appends are locked so concurrent askers lose nothing."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def write(self, entry: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(entry, default=str, ensure_ascii=False) + "\n"
-        with self.path.open("a", encoding="utf-8") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                fh.write(line)
-                fh.flush()
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def entries(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 class Assistant:
     """Holds the retriever (stores open, model loaded) for repeated questions."""
 
@@ -111,9 +87,15 @@ class Assistant:
         self.retriever = Retriever(settings)
         ws = Workspace.of(settings)
         self.sessions = Sessions(ws.sessions)
-        self.log = AuditLog(ws.answers_log)
+        self.log = AnswerLog(ws.answers_log)
+        self.law = LawDesk(settings, self.retriever.embedder)
+        self.documents = DocumentAnswers(settings, self.retriever, self.law)
+        self.records = RecordAnswers(self)
         self._tools = None
         self._facts = None
+        self._queries = None
+        self._summaries: Summaries | None = None
+        self._matcher: CheckMatcher | None = None
         self._payments: dict[str, str] | None = None
 
     def payments_in(self, text: str) -> set[str]:
@@ -133,6 +115,27 @@ class Assistant:
 
             self._facts = RecordFacts(self.retriever.con, self.settings, self.retriever.embedder)
         return self._facts
+
+    @property
+    def queries(self):
+        """The record-question reader and runner (``assistant.answering.query``), built on first use."""
+        if self._queries is None:
+            from assistant.answering.query import RecordQueries
+
+            self._queries = RecordQueries(self.facts, self.settings, self.retriever.embedder)
+        return self._queries
+
+    @property
+    def check_matcher(self) -> CheckMatcher:
+        if self._matcher is None:
+            self._matcher = CheckMatcher(self.retriever.embedder)
+        return self._matcher
+
+    @property
+    def summaries(self) -> Summaries:
+        if self._summaries is None:
+            self._summaries = Summaries(self.retriever.embedder)
+        return self._summaries
 
     def close(self) -> None:
         self.retriever.close()
@@ -154,35 +157,34 @@ class Assistant:
         if len(question) > 2000:
             raise BadRequest("question: longer than 2,000 characters", field="question")
         session_id, turns = self.sessions.load(session_id)
-        own_ids = self.retriever.identifiers_in(question)
-        ids, query = self._with_context(question, own_ids, turns)
+        frame = Frame.of(turns[-1].get("frame")) if turns else None
+        understood = self.understand(question, frame)
+        ids = self._identifiers(understood)
         record: dict = {
-            "retrieval_query": query,
+            "retrieval_query": understood.question,
             "identifiers": {k: sorted(v) for k, v in ids.items()},
             "filters": filters.__dict__ if filters else None,
             "tool_calls": [],
+            "resolved": understood.shown or None,
+            "follow_up": understood.kind,
         }
-
-        result = self._with_llm(question, turns, filters, record) if self.llm is not None else None
+        result, new_frame = None, Frame(question=understood.question)
+        if self.llm is not None:
+            result = self._with_llm(question, turns, filters, record, understood, frame)
         if result is None:
-            routed = route(question, {**ids, "payment": self.payments_in(question)})
-            if routed:
-                result = self._from_checks(routed, record)
-            else:
-                qvec = self.retriever.embedder.embed_query(query)
-                result = self._from_records(question, query, ids, filters, record, qvec)
-                if result is None:
-                    result = self._extractive(question, query, ids, filters, record, qvec=qvec)
+            result, new_frame = self._answer(understood, ids, filters, record)
             result.flags[:0] = record.get("fallback", [])
-
+        result.resolved = understood.shown or None
         result.session_id = session_id
         result.answer_id = uuid.uuid4().hex
         turns.append(
             {
                 "question": question,
+                "resolved": result.resolved,
                 "answer": result.answer[:2000],
                 "identifiers": record["identifiers"],
                 "tools_called": result.tools_called,
+                "frame": new_frame.to_dict(),
                 "at": dt.datetime.now().isoformat(timespec="seconds"),
             }
         )
@@ -197,22 +199,175 @@ class Assistant:
         (drafting composes it into a larger answer). ``gap``: how far below the best sentence others may
         score; ``keep(text)``: quote only the sentences it accepts."""
         ids = self.retriever.identifiers_in(question)
-        return self._extractive(question, question, ids, filters, {}, gap=gap, keep=keep)
+        return self.documents.answer(
+            question, question, ids, filters, {}, gap=gap, keep=keep, use_law=False, gated=False
+        )
 
-    def _with_context(self, question: str, own: dict[str, set[str]], turns: list[dict]):
-        """A follow-up that names no identifier takes the previous turn's; one that refers back
-        ("it", "that entry") also carries the previous question into retrieval."""
-        if not turns or own:
-            return own, question
-        previous = turns[-1]
-        carried = {k: set(v) for k, v in previous.get("identifiers", {}).items() if v}
-        query = question
-        if carried or _REFERS_BACK.search(question):
-            query = f"{question} {previous['question']}"
-        return carried, query
+    # --- understanding --------------------------------------------------------------------------------
 
-    def _with_llm(self, question: str, turns: list[dict], filters, record) -> ans.Answer | None:
-        """The agent's answer, checked; None (answer without the model) when the model fails."""
+    def understand(self, question: str, frame: Frame | None) -> Understood:
+        """``question`` understood against the previous turn (see ``assistant.answering.conversation``)."""
+        if frame is None:
+            return Understood(question)
+        named = self.facts.named(question, self.retriever.identifiers_in(question))
+        thing_of = {v: kind for attr, kind in THINGS for v in getattr(named, attr)}
+        return resolve(question, frame, bool(thing_of), thing_of)
+
+    def _identifiers(self, understood: Understood) -> dict[str, set[str]]:
+        ids = self.retriever.identifiers_in(understood.question)
+        for kind in ("entry", "part", "hts", "ruling"):
+            for value in understood.carried.get(kind, []):
+                ids.setdefault(kind, set()).add(value)
+        return ids
+
+    def _named(self, question: str, understood: Understood, ids):
+        named = self.facts.named(question, ids)
+        for attr, kind in THINGS:
+            for value in understood.carried.get(kind, []):
+                values = getattr(named, attr)
+                if value not in values and (kind != "vendor" or value in self.facts.known.vendors):
+                    values.append(value)
+                    if kind == "vendor":
+                        named.vendor_phrase = ", ".join(named.vendors)
+        return named
+
+    # --- answering without a model --------------------------------------------------------------------
+
+    def _answer(self, understood: Understood, ids, filters, record) -> tuple[ans.Answer, Frame]:
+        q = understood.question
+        frame = Frame(question=q, things={k: list(v) for k, v in understood.carried.items()})
+        finding = next(iter(understood.carried.get("finding") or []), None)
+        if finding:
+            return self._finding(finding, record), frame
+        qvec = self.retriever.embedder.embed_query(q)
+        if filters is not None and filters.active():  # a search restricted to some documents asks the documents
+            return self.documents.answer(q, q, ids, filters, record, qvec=qvec), frame
+        named = self._named(q, understood, ids)
+        frame.things.update({kind: list(getattr(named, attr)) for attr, kind in THINGS if getattr(named, attr)})
+        if named.unknown and not named.kinds():
+            return ans.Answer(answer=_sentence("; ".join(named.unknown)), refused=True), frame
+        routed = route(q, {**ids, "payment": self.payments_in(q) | set(named.payments)})
+        if routed and COUNTS.search(q) and not understood.inherit and self.queries.read(q, named, qvec) is not None:
+            routed = None  # "how many lines have a PSC flag?" counts lines; it does not ask for findings
+        if routed is None and not (POLICY.search(q) and not DATA.search(q)):
+            check, score = self.check_matcher.match(q, qvec)
+            record["check_match"] = {"check": check, "score": round(score, 4)}
+            routed = Route([check], _route_args(ids, named)) if check else None
+        if routed:
+            checked = self._checks_or_procedure(q, routed, ids, record, qvec)
+            if checked is not None:
+                frame.checks, frame.items = routed.checks, finding_items(checked.findings)
+                return checked, frame
+        if not any(getattr(named, a) for a in SPECIFIC) and self.summaries.asks(qvec) >= _summary_floor():
+            return self._summary(record), frame
+        from assistant.answering.rulings_answer import by_description
+
+        described = by_description(self, q, ids, named, qvec, record)  # how a product is classified: its ruling
+        if described is not None:
+            frame.things.setdefault(
+                "ruling", [str(c.ruling_number) for c in described.citations if c.ruling_number][:1]
+            )
+            return described, frame
+        found = self._from_records(q, understood, named, ids, record, qvec, frame)
+        if found is not None:
+            return found, frame
+        doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
+        doc.refused = doc.refused or (not doc.citations and not doc.findings)
+        return doc, frame
+
+    def _checks_or_procedure(self, q: str, routed: Route, ids, record, qvec) -> ans.Answer | None:
+        """The routed checks' findings; for a question about the importer's procedure, the documents first."""
+        if PROCEDURE.search(q):
+            doc = self.documents.answer(q, q, ids, None, record, qvec=qvec, use_law=False)
+            if doc.citations:
+                return doc
+        return self._from_checks(routed, record)
+
+    def _from_records(
+        self, q: str, understood: Understood, named, ids, record, qvec, frame: Frame
+    ) -> ans.Answer | None:
+        """A record question run over the records, or facts about the things named; None for neither."""
+        rq, followed = None, False
+        if understood.inherit:
+            said = understood.question if understood.kind == "pick" else understood.asked
+            rq = self.queries.reader.follow(said, self._named(said, understood, ids), understood.inherit)
+            if rq is not None:
+                from assistant.answering.query import describe
+
+                understood.shown, followed = describe(rq), True
+        if rq is None:
+            rq = self.queries.read(q, named, qvec)
+        if understood.pick is not None and rq is None:
+            named = _only(named, understood.pick)
+        fa = self.facts.answer(q, qvec, ids, named=named) if named.any() else None
+        specific = any(getattr(named, a) for a in SPECIFIC)
+        # a record question's own shape (a ranking, a category, a country...) asks more than the facts of a
+        # thing state; a dimension alone ("what HTS numbers has KM-6200 been entered under") does not
+        shaped = rq is not None and bool(
+            rq.order
+            or rq.limit
+            or rq.date_of
+            or rq.categories
+            or rq.topic
+            or rq.countries
+            or rq.program
+            or rq.gl
+            or (rq.dimension and not specific)
+            or followed
+        )
+        if fa is not None and fa.facts and specific and not shaped:
+            frame.items = _fact_items(fa)
+            return self.records.from_facts(fa, q, q, ids, record, qvec)
+        asks_rule = (POLICY.search(q) or MODAL.search(q) or ASKS_CLASSIFICATION.search(q)) and not COUNTS.search(q)
+        asks_rule = asks_rule and not followed
+        if rq is not None and asks_rule and not (rq.dimension or rq.order or rq.limit):
+            rq = None  # "can we ...", "how long does CBP have to ...": a rule, for the documents and the law
+        if rq is not None and (shaped or rq.score >= QUERY_ALONE or (rq.filters() and rq.score >= QUERY_FILTERED)):
+            found = self.queries.run(rq)
+            if found.empty and rq.topic and not followed:
+                doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
+                if doc.citations and all(c.is_law for c in doc.citations):  # none on record; the law speaks of it
+                    return doc
+            record["query"] = {"measure": rq.measure, "score": round(rq.score, 4), "scope": found.scope}
+            frame.query = _query_dict(rq)
+            frame.things.update(_query_things(rq))
+            frame.items = [FrameItem(i.kind, i.id, i.value, i.label) for i in found.items]
+            if rq.table == "payments" and 0 < len(found.items) <= 10 and found.items[0].kind == "payment":
+                frame.things["payment"] = [i.id for i in found.items]
+            if rq.period is not None:
+                frame.period = period_dict(rq.period)
+            answer = self.records.from_query(found)
+            answer.refused = found.empty
+            return answer
+        if fa is not None:
+            frame.items = _fact_items(fa)
+            return self.records.from_facts(fa, q, q, ids, record, qvec)
+        return None
+
+    def _finding(self, finding_id: str, record) -> ans.Answer:
+        """One finding of a previous answer, in detail (it is found again by its check, so it is current)."""
+        from assistant.checks import REGISTRY, check_workspace
+
+        check = finding_id.split(":", 1)[0]
+        if check not in REGISTRY:
+            return ans.Answer(answer=f"{finding_id}: not a finding id.", refused=True)
+        run = check_workspace(self.settings, [check])
+        record["tool_calls"].append({"tool": check, "input": {}, "output": [f.id for f in run.findings]})
+        found = next((f for f in run.findings if f.id == finding_id), None)
+        if found is None:
+            return ans.Answer(answer=f"The checks no longer find {finding_id}.", tools_called=[check], refused=True)
+        return finding_detail(found, REGISTRY[check].title)
+
+    def _summary(self, record) -> ans.Answer:
+        from assistant.checks import check_workspace
+
+        run = check_workspace(self.settings)
+        record["tool_calls"].append({"tool": "all checks", "input": {}, "output": [f.id for f in run.findings][:200]})
+        return self.summaries.answer(run)
+
+    def _with_llm(self, question: str, turns: list[dict], filters, record, understood, frame) -> ans.Answer | None:
+        """The agent's answer, checked; None (answer without the model) when the model fails. The model gets
+        the question as it was understood and the previous turn's frame beside the turns."""
         from assistant.answering import llm
 
         try:
@@ -226,133 +381,14 @@ class Assistant:
                 turns,
                 filters,
                 record,
+                understood=understood.shown or None,
+                frame=frame.to_dict() if frame else None,
             )
         except Exception as exc:  # a remote model can fail in many ways; the question is still answered
             reason = f"{type(exc).__name__}: {str(exc)[:200]}"
             record.update(tool_calls=[], llm_error=reason)
             record["fallback"] = [f"the language model did not answer ({reason}); answered without it"]
             return None
-
-    def _from_records(self, question: str, query: str, ids, filters, record, qvec) -> ans.Answer | None:
-        """The facts the records hold about what the question names, the value asked for first, then the
-        documents' sentences that support it; None when the records do not answer the question."""
-        if filters is not None and filters.active():
-            return None  # a search restricted to some documents asks the documents
-        found = self.facts.answer(question, qvec, ids)
-        if found is None:
-            return None
-        record["facts"] = {"kind": found.kind, "score": round(found.score, 4), "refusal": found.refusal}
-        if not found.facts:
-            if found.refusal and not found.kind:
-                return ans.Answer(answer=found.refusal)  # names only things the records do not hold
-            return None
-        citations: list[ans.Citation] = []
-        sentences = []
-        for fact in found.facts:
-            marks = []
-            for s in fact.sources:
-                citations.append(s.citation(len(citations) + 1))
-                marks.append(f"[{len(citations)}]")
-            text = fact.text.format(*marks) if marks else fact.text
-            for path, pattern in fact.documents:
-                c = self._quote(path, pattern, len(citations) + 1)
-                if c is not None:
-                    citations.append(c)
-                    text = text[:-1] + f" [{c.n}]." if text.endswith(".") else f"{text} [{c.n}]"
-            sentences.append(" ".join(text.split()))
-        answer = " ".join(([found.refusal] if found.refusal else []) + sentences)
-        support = self._support(found, question, query, ids, record, qvec)
-        flags = list(support.flags)
-        if support.citations:
-            k = len(citations)
-            body = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + k}]", support.answer)
-            body = body.replace(ans.LEGAL_NOTE, "").strip().removeprefix("From the records: ")
-            citations += [c.model_copy(update={"n": c.n + k}) for c in support.citations]
-            answer += "\n\nFrom the documents: " + body
-        classification = (found.kind or "").startswith(("part_hts", "part_ruling", "ruling_", "hts_", "entry_hts"))
-        if classification or ans.LEGAL_NOTE in support.answer:
-            answer += "\n\n" + ans.LEGAL_NOTE
-        return ans.Answer(answer=answer, citations=citations, flags=flags)
-
-    def _support(self, found, question: str, query: str, ids, record, qvec) -> ans.Answer:
-        """The documents' sentences that support the facts: for a ruling, the letter's sentence stating the
-        subheading; otherwise sentences that name what the question names (none for a period alone)."""
-        ruling = found.support_query(self.facts.look)
-        if ruling is not None:
-            number, text = ruling
-            return self._extractive(
-                text, text, {"ruling": {number}}, Filters(ruling=number), {}, gap=0.2, keep=ans.states_hts
-            )
-        if not ids:
-            return ans.Answer(answer=ans.NO_ANSWER)
-        # only the documents the question's identifiers lead to (an entry's invoice, a part's packing lists)
-        return self._extractive(question, query, ids, None, record, qvec=qvec, only_identified=True)
-
-    def _quote(self, path: str, pattern: str, n: int) -> ans.Citation | None:
-        """A document citation quoting the first text of ``path`` that matches ``pattern`` (verbatim)."""
-        look = self.facts.look
-        for page, text in look.pages(path):
-            m = re.search(pattern, text or "")
-            if not m:
-                continue
-            quote = m.group(0).strip()
-            start = text.index(quote, m.start())
-            chunk = look.chunk_at(path, page, start)
-            passage = next(iter(self.retriever.passages([chunk] if chunk else [])), None)
-            if passage is None:
-                return None
-            return ans.Citation.from_passage(n, passage, quote, (start, start + len(quote)))
-        return None
-
-    def _extractive(
-        self,
-        question: str,
-        query: str,
-        ids,
-        filters,
-        record,
-        gap: float = RUNNER_UP_GAP,
-        keep=None,
-        qvec=None,
-        only_identified: bool = False,
-    ) -> ans.Answer:
-        s = self.settings
-        if qvec is None:
-            qvec = self.retriever.embedder.embed_query(query)
-        passages = self.retriever.search(query, k=s.answer_passages, filters=filters, query_vec=qvec)
-        record["passages"] = [
-            {
-                "chunk_id": p.chunk_id,
-                "path": p.path,
-                "page": p.page,
-                "via": p.via,
-                "score": round(p.score, 6),
-                "sha256": p.sha256,
-            }
-            for p in passages
-        ]
-        if any("id" in p.via for p in passages):
-            passages = [p for p in passages if "id" in p.via]  # the question names them: answer from them
-        elif only_identified:
-            return ans.Answer(answer=ans.NO_ANSWER)
-        flat_ids = {v for values in ids.values() for v in values}
-        sentences = ans.select_sentences(
-            query, passages, self.retriever.embedder, qvec, flat_ids, max_sentences=s.answer_sentences
-        )
-        if keep is not None:
-            sentences = [x for x in sentences if keep(x.text)]
-        floor = s.answer_min_similarity
-        if not any(ans.supports(x, floor) for x in sentences):
-            return ans.Answer(answer=ans.NO_ANSWER)
-        # the best sentence, and those close to it: a weak runner-up from another source is left out
-        best = max(x.score for x in sentences)
-        kept = [x for x in sentences if (x.names_id or x.sim >= floor - 0.15) and x.score >= best - gap]
-        citations, parts, flags = ans.cite(kept, self.retriever.page_text)
-        if not citations:
-            return ans.Answer(answer=ans.NO_ANSWER, flags=flags)
-        cited = [x.passage for x in kept]
-        text = ans.compose(parts, ans.is_classification(question, cited))
-        return ans.Answer(answer=text, citations=citations, flags=flags)
 
     def _from_checks(self, routed: Route, record) -> ans.Answer:
         runs = []
@@ -396,6 +432,9 @@ class Assistant:
             ],
             "tools_called": record["tool_calls"],
             "facts": record.get("facts"),
+            "query": record.get("query"),
+            "gate": record.get("gate"),
+            "resolved": record.get("resolved"),
             "flags": result.flags,
             "retrieval": {k: record.get(k) for k in ("retrieval_query", "identifiers", "filters", "passages")},
             "model_answer": record.get("model_answer"),
@@ -418,31 +457,65 @@ class Assistant:
         }
 
 
-def render_findings(runs, routed: Route) -> ans.Answer:
-    """The findings of the checks run, as the answer: each with severity, amount, and evidence rows."""
-    from assistant.checks import REGISTRY
+QUERY_ALONE = 0.55  # a record question with nothing to filter by is read at this closeness to a measure
+QUERY_FILTERED = 0.42  # ... and one that names a filter (a vendor, a period) at this
 
-    lines, findings, classification = [], [], False
-    scope = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in routed.args.items())
-    for check_id, run in runs:
-        info = REGISTRY[check_id]
-        classification |= check_id in CLASSIFICATION_CHECKS
-        if not run.findings:
-            if len(runs) == 1:
-                lines.append(f"{info.title}: no findings{' for ' + scope if scope else ''}.")
-            continue
-        lines.append(f"{info.title}: {len(run.findings)} finding(s){' for ' + scope if scope else ''}.")
-        for f in run.findings:
-            amount = f" (duty at stake ${f.amount_at_risk:,.2f})" if f.amount_at_risk is not None else ""
-            lines.append(f"- [{f.severity.upper()}] {f.title}{amount} [{f.id}]")
-            lines.extend(f"    {e}" for e in f.evidence[:5])
-            if len(f.evidence) > 5:
-                lines.append(f"    ... {len(f.evidence) - 5} more evidence line(s): faprep check --check {check_id}")
-            findings.append(f.model_dump(mode="json"))
-        lines.extend(f"note: {n}" for n in run.notes)
-    if not findings and len(runs) > 1:
-        lines.append(f"No findings from the {len(runs)} checks run{' for ' + scope if scope else ''}.")
-    text = "\n".join(lines)
-    if classification:
-        text += "\n\n" + ans.LEGAL_NOTE
-    return ans.Answer(answer=text, tools_called=[c for c, _ in runs], findings=findings)
+
+def _summary_floor() -> float:
+    from assistant.answering.findings_answer import MIN_SUMMARY
+
+    return MIN_SUMMARY
+
+
+def _sentence(text: str) -> str:
+    return (text[0].upper() + text[1:] + ".") if text else ans.NO_ANSWER
+
+
+def _query_dict(rq) -> dict:
+    from dataclasses import asdict
+
+    d = asdict(rq)
+    d["period"] = period_dict(rq.period)
+    return d
+
+
+def _query_things(rq) -> dict[str, list[str]]:
+    """What a record query was about, as a conversation's frame keeps it."""
+    out = {
+        "vendor": rq.vendors,
+        "part": rq.parts,
+        "entry": rq.entries,
+        "payment": rq.payments,
+        "hts": rq.hts,
+        "country": rq.countries,
+        "category": rq.categories,
+    }
+    return {k: list(v) for k, v in out.items() if v}
+
+
+def _fact_items(found) -> list[FrameItem]:
+    return [FrameItem(kind, id_, value, label) for fact in found.facts for kind, id_, value, label in fact.items]
+
+
+def _only(named, item: FrameItem):
+    """What a question names, narrowed to the item it picked from the previous answer."""
+    from assistant.answering.facts.question import Named
+
+    kinds = {"part": "parts", "entry": "entries", "payment": "payments", "vendor": "vendors", "hts": "hts"}
+    out = Named(period=named.period)
+    if item.kind in kinds:
+        getattr(out, kinds[item.kind]).append(item.id)
+        if item.kind == "vendor":
+            out.vendor_phrase = item.id
+    return out
+
+
+def _route_args(ids, named) -> dict[str, str]:
+    args = {}
+    if ids.get("entry"):
+        args["entry"] = sorted(ids["entry"])[0]
+    if named.parts:
+        args["part_number"] = named.parts[0]
+    if named.payments:
+        args["payment_id"] = named.payments[0]
+    return args

@@ -325,6 +325,8 @@ def run(
     history: list[dict],
     filters: Filters | None,
     record: dict,
+    understood: str | None = None,
+    frame: dict | None = None,
 ) -> ans.Answer:
     """Answer with the agent: ``model`` (a LangChain chat model) with the search tool over ``retriever``
     and ``check_tools``; raises whatever the model raises (the caller falls back).
@@ -343,7 +345,7 @@ def run(
     refs = RecordRefs()
     lookups = record_tools(facts, refs) if facts is not None else []
     tools = [search_tool(retriever, book, filters, settings.answer_passages), *lookups, *checks]
-    produced = _ask_agent(model, settings, tools, checks, lookups, question, history)
+    produced = _ask_agent(model, settings, tools, checks, lookups, with_frame(question, understood, frame), history)
     calls = _tool_calls(produced, {t.name for t in tools}, {t.name for t in lookups}, record)
     raw = _final_answer(produced, book, record)
 
@@ -363,6 +365,26 @@ def run(
     return ans.Answer(
         answer=text, citations=citations, tools_called=calls.called, mode="llm", findings=calls.findings, flags=flags
     )
+
+
+def with_frame(question: str, understood: str | None, frame: dict | None) -> str:
+    """The user's question as the model reads it: with what faprep understood a follow-up as, and what the
+    conversation was about (the previous turn's things, record query and listed items)."""
+    lines: list[str] = []
+    if understood:
+        lines.append(f"(faprep understood this follow-up as: {understood})")
+    if frame:
+        things = "; ".join(f"{k}: {', '.join(map(str, v[:5]))}" for k, v in (frame.get("things") or {}).items() if v)
+        if things:
+            lines.append(f"(the conversation was about: {things})")
+        items = frame.get("items") or []
+        if items:
+            listed = "; ".join(
+                f"{i['kind']} {i['id']}" + (f" = {i['value']:,.2f}" if i.get("value") is not None else "")
+                for i in items[:10]
+            )
+            lines.append(f"(the previous answer listed: {listed})")
+    return "\n\n".join([question, "\n".join(lines)]) if lines else question
 
 
 def _ask_agent(model, settings: Settings, tools: list, checks: list, lookups: list, question: str, history: list[dict]):

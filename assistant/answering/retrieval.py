@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.config import Settings
+from assistant.stores.lexical import expand
 from assistant.stores.records import open_records
 from assistant.stores.workspace import Workspace
 
@@ -198,7 +199,7 @@ class Retriever:
         if query_vec is None:
             query_vec = self.embedder.embed_query(query)
         dense = self.dense(query_vec, CANDIDATES, allowed)
-        lexical = self.lexical.search(query, k=CANDIDATES, allowed=allowed)
+        lexical = self.lexical.search(expand(query), k=CANDIDATES, allowed=allowed)
         if fusion == "convex":
             fused = convex(dense, lexical, self.settings.fusion_alpha)
         else:

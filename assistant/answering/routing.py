@@ -114,3 +114,36 @@ def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
     if identifiers.get("payment"):
         args["payment_id"] = sorted(identifiers["payment"])[0]
     return Route(checks, args)
+
+
+# a question that asks whether something is wrong: "any origin problems?", "any entries nobody reviewed?"
+ASKS_PROBLEMS = re.compile(
+    r"\b(problems?|issues?|errors?|exceptions?|gaps?|risks?|findings?|flags?|red flags?|wrong|missing|mismatch\w*|"
+    r"nobody|not reviewed|unreviewed|without|undeclared|unreported|inconsisten\w*|outliers?|suspicious)\b",
+    re.I,
+)
+MIN_CHECK = 0.45  # a question this close to a check's title and description is routed to it
+
+
+class CheckMatcher:
+    """Routes a question that asks whether something is wrong to the check whose title and description
+    it is closest to, through the embedding model (for wordings the patterns above do not know)."""
+
+    def __init__(self, embedder):
+        import numpy as np
+
+        from assistant.checks import REGISTRY
+
+        self.ids = list(REGISTRY)
+        texts = [f"{REGISTRY[c].title}. {REGISTRY[c].description.split('.')[0]}" for c in self.ids]
+        self.vecs = np.asarray(embedder.embed(texts), dtype=np.float32)
+
+    def match(self, question: str, qvec) -> tuple[str | None, float]:
+        import numpy as np
+
+        if not ASKS_PROBLEMS.search(question):
+            return None, 0.0
+        q = np.asarray(qvec, dtype=np.float32)
+        sims = self.vecs @ q / (np.linalg.norm(self.vecs, axis=1) * (np.linalg.norm(q) or 1.0))
+        best = int(np.argmax(sims))
+        return (self.ids[best] if sims[best] >= MIN_CHECK else None), float(sims[best])

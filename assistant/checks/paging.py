@@ -29,7 +29,7 @@ def findings_view(result) -> dict:
         groups[key] = g
         rows.append([g.severity, g.check, g.title, money(g.amount_at_risk), key])
     rows.sort(key=lambda r: SEVERITIES.index(r[0]))
-    return {"rows": rows, "groups": groups, "findings": {f.id: f for f in result.findings}}
+    return {"rows": rows, "groups": groups, "findings": {f.id: f for f in result.findings}, "law": result.law}
 
 
 def findings_page(view: dict, page: int) -> tuple[pd.DataFrame, str, int]:
@@ -59,6 +59,7 @@ def finding_detail(view: dict, key: str | None) -> str:
     out += ["**Evidence**", "\n".join(f"- {e}" for e in f.evidence)]
     if f.legal_basis:
         out += ["**Legal basis:** " + "; ".join(f.legal_basis)]
+    out += [f'**{q["cite"]}** {q["title"]}: "{q["quote"]}"' for q in view.get("law", {}).get(f.check, [])]
     if f.recommendation:
         out += [f"**Recommendation:** {f.recommendation}"]
     return "\n\n".join(out)

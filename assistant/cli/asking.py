@@ -49,6 +49,8 @@ def ask(
     if as_json:
         print(json.dumps(result.public(), indent=2))
         return
+    if result.resolved:
+        console.print(f"Understood as: {result.resolved}", style="dim", markup=False, highlight=False)
     console.print(result.answer, markup=False, highlight=False)
     for c in result.citations:
         if c.is_record:
@@ -59,6 +61,10 @@ def ask(
                 markup=False,
                 highlight=False,
             )
+            continue
+        if c.is_law:
+            as_of = f", as amended through {c.as_of}" if c.as_of else ""
+            console.print(f"[{c.n}] {c.cite} {c.title} (law shelf{as_of})", markup=False, highlight=False)
             continue
         where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "")
         console.print(

@@ -22,6 +22,7 @@ the next update. A query never writes.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -48,7 +49,25 @@ STOPWORDS = frozenset(
 )
 
 
-def tokenize(text: str) -> list[str]:
+TOKENIZER = "stems-2"  # words are indexed as written and as their stems; an index made otherwise is rebuilt
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokenize(text: str, stems: bool = True) -> list[str]:
+    """Lower-case tokens: identifiers kept whole (and as parts and compact forms), other words as their
+    stems ("retained" and "retain" are both "retain"), so "kept records" finds "records are kept" and
+    "retention" finds "retain". ``stems=False``: words as written (indexes made before stems)."""
     tokens: list[str] = []
     for m in _TOKEN.finditer(text.lower()):
         tok = m.group(0)
@@ -59,8 +78,33 @@ def tokenize(text: str) -> list[str]:
                 tokens.append(compact)  # and compact: 3924901050, hl701012345
             tokens.extend(p for p in re.split(r"[.\-/]", tok) if len(p) > 1 and p not in STOPWORDS)
         elif tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
-            tokens.append(tok)
+            tokens.append(stem(tok) if stems and tok.isalpha() and len(tok) > 3 else tok)
     return tokens
+
+
+@functools.lru_cache(maxsize=1)
+def _groups() -> list[tuple[set[tuple[str, ...]], list[str]]]:
+    """The thesaurus's groups: the stemmed words of each entry (to find it in a question), and the words
+    each entry adds to a search."""
+    import prompts
+
+    out = []
+    for group in prompts.thesaurus():
+        entries = [tuple(stem(w) for w in re.findall(r"[a-z0-9]+", e)) for e in group]
+        out.append((set(entries), list(group)))
+    return out
+
+
+def expand(query: str) -> str:
+    """``query`` and, for each thesaurus group one of whose entries it uses, the group's other entries
+    (prompts/thesaurus.txt): what lexical search looks for."""
+    words = [stem(w) for w in re.findall(r"[a-z0-9]+", query.lower())]
+    joined = " " + " ".join(words) + " "
+    extra: list[str] = []
+    for entries, texts in _groups():
+        if any(" " + " ".join(e) + " " in joined for e in entries if e):
+            extra += [t for t in texts if t not in extra]
+    return query if not extra else f"{query} {' '.join(extra)}"
 
 
 def _idf(df: int, n: int) -> float:
@@ -102,6 +146,7 @@ class LexicalIndex:
         self.directory = Path(directory)
         self._segments: list[_Segment] | None = None
         self._deleted: set[str] = set()
+        self._stems = True
 
     @property
     def manifest_path(self) -> Path:
@@ -121,6 +166,7 @@ class LexicalIndex:
             bm25s = _bm25s()
             manifest = self._manifest()
             self._deleted = set(manifest.get("deleted", []))
+            self._stems = manifest.get("tokenizer") == TOKENIZER  # an index made before stems is read without them
             self._segments = []
             for entry in manifest["segments"]:
                 path = self.directory / entry["name"]
@@ -143,7 +189,7 @@ class LexicalIndex:
     def search(self, query: str, k: int = 10, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top ``k`` chunk ids by BM25 with global statistics; ``allowed`` restricts to those ids."""
         segments = self._load()
-        tokens = list(dict.fromkeys(tokenize(query)))
+        tokens = list(dict.fromkeys(tokenize(query, stems=self._stems)))
         if not segments or not tokens:
             return []
         n_total = sum(len(s.ids) for s in segments)
@@ -191,6 +237,11 @@ class LexicalIndex:
     def update(self, current_ids: list[str], texts_for: Callable[[list[str]], list[str]]) -> UpdateResult:
         """Bring the index to exactly ``current_ids``; ``texts_for(ids)`` returns their texts in order."""
         segments = self._load()
+        if segments and self._manifest().get("tokenizer") != TOKENIZER:
+            # made by another tokenizer: its tokens would not meet the questions' now
+            fresh = [self._write_segment(list(current_ids), texts_for(list(current_ids)))] if current_ids else []
+            self._commit(fresh, set())
+            return UpdateResult("rebuilt", added=len(current_ids), segments=len(fresh))
         stored = {i for seg in segments for i in seg.ids}
         current = set(current_ids)
         live = stored - self._deleted
@@ -231,13 +282,14 @@ class LexicalIndex:
         self.directory.mkdir(parents=True, exist_ok=True)
         manifest = {
             "version": 2,
+            "tokenizer": TOKENIZER,
             "segments": [{"name": s.name, "n": len(s.ids)} for s in segments],
             "deleted": sorted(deleted),
         }
         tmp = self.manifest_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, self.manifest_path)
-        self._segments, self._deleted = segments, deleted
+        self._segments, self._deleted, self._stems = segments, deleted, True
         keep = {s.name for s in segments} | {self.manifest_path.name}
         for child in self.directory.iterdir():
             if child.name not in keep:

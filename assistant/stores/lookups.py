@@ -145,6 +145,20 @@ class Lookups:
             [mid],
         )
 
+    def lines_at(self, keys: list[tuple[str, int]]) -> list[dict]:
+        """The main-ordinal rows of the (entry, line) pairs given, with their port, dates and values, and
+        ``total_duty``: the duty of every tariff ordinal of the line (Chapter 99 included)."""
+        if not keys:
+            return []
+        return self.rows(
+            "WITH wanted AS (SELECT unnest(?) AS entry_number, unnest(?) AS line_number), "
+            "totals AS (SELECT entry_number, line_number, sum(coalesce(duty, 0)) AS total_duty "
+            "FROM entry_lines JOIN wanted USING (entry_number, line_number) GROUP BY ALL) "
+            "SELECT l.* EXCLUDE (raw), t.total_duty FROM entry_lines l JOIN totals t USING (entry_number, line_number) "
+            "WHERE coalesce(l.tariff_ordinal, 1) = 1 ORDER BY l.entry_summary_date, l.entry_number, l.line_number",
+            [[k[0] for k in keys], [int(k[1]) for k in keys]],
+        )
+
     def lines_between(self, start: dt.date, end: dt.date) -> list[dict]:
         """Every row (all ordinals) of the entries summarized between ``start`` and ``end`` inclusive."""
         return self.rows(

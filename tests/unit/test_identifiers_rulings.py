@@ -32,3 +32,27 @@ def test_ruling_fields():
     r = parse_ruling((CORPUS / "rulings" / "N305250.txt").read_text())
     assert r.tariff_numbers == ["3920.51.5000", "3920.63.2000", "9903.88.02"]
     assert r.subject.startswith("The tariff classification of solid surface sheets")
+
+
+def test_every_corpus_ruling_subject_runs_to_the_salutation():
+    import json
+    from pathlib import Path
+
+    listed = json.loads((Path(__file__).resolve().parents[2] / "evaluation/datasets/ruling_subjects.json").read_text())
+    for r in listed["rulings"]:
+        text = (CORPUS / "rulings" / f"{r['ruling']}.txt").read_text()
+        assert parse_ruling(text).subject == r["subject"][:300], r["ruling"]
+
+
+def test_a_subject_wrapped_over_a_blank_line_is_read_whole():
+    letter = (
+        "N999991\nApril 3, 2025\nCLA-2-48:OT:RR:NC:N4:434\nCATEGORY: Classification\nTARIFF NO.: 4819.40.0040\n\n"
+        "Ms. Jane Smith\nAcme Paper Goods\n\nRE:  The tariff classification of kraft paper\n\ngift bags with cord "
+        "handles from Vietnam\n\nDear Ms. Smith:\n\nIn your letter dated March 1, 2025 you requested a ruling."
+    )
+    assert (
+        parse_ruling(letter).subject
+        == "The tariff classification of kraft paper gift bags with cord handles from Vietnam"
+    )
+    no_dear = letter.replace("Dear Ms. Smith:", "Ms. Smith:")
+    assert parse_ruling(no_dear).subject.endswith("cord handles from Vietnam")

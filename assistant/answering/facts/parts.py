@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from assistant.answering.facts.question import Named
 from assistant.answering.facts.registry import FactContext, fact_kind
-from assistant.answering.facts.types import RULING_QUOTES, Fact, Source, cite, markers, num, sum_of
+from assistant.answering.facts.types import RULING_QUOTES, Fact, Source, cite, markers, num, payment_items, sum_of
 from assistant.formats import day, money
 
 
@@ -223,6 +223,7 @@ def part_payments(ctx: FactContext, named: Named) -> list[Fact]:
                 "part_payments",
                 f"{len(pays)} payment(s) name {part}, {money(total)} in all: {items} {markers(src)}.",
                 src,
+                items=payment_items(pays),
             )
         )
     return out

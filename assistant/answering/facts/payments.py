@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.answering.facts.question import Named
 from assistant.answering.facts.registry import FactContext, fact_kind
-from assistant.answering.facts.types import Fact, cite, markers, sum_of
+from assistant.answering.facts.types import Fact, cite, markers, payment_items, sum_of
 from assistant.formats import day, money
 
 
@@ -90,6 +90,7 @@ def vendor_total(ctx: FactContext, named: Named) -> list[Fact]:
             f"Payments to {named.vendor_phrase}{scope}: {money(total)} in {len(pays)} payment(s), "
             f"{day(pays[0]['payment_date'])} to {day(pays[-1]['payment_date'])} {markers(src)}.",
             src,
+            items=payment_items(pays),
         )
     ]
 
@@ -147,7 +148,10 @@ def mid_lines(ctx: FactContext, named: Named) -> list[Fact]:
 @fact_kind(
     "certificate_what",
     thing="certificate",
-    descriptions=["What does the certificate cover? Which part, producer and blanket period?"],
+    descriptions=[
+        "What does the certificate cover? Which part, producer and blanket period?",
+        "When does the certificate expire? When does its blanket period start and end?",
+    ],
 )
 def certificate_what(ctx: FactContext, named: Named) -> list[Fact]:
     out = []

@@ -11,6 +11,7 @@ Nothing here reads the stores: :func:`resolve` is given the ids the records hold
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,15 @@ _GENERIC_NAME_WORDS = frozenset(
     "the and of & trading industrial industries industry manufacturing manufacturer international group holdings "
     "import export products product factory works enterprise enterprises technology technologies supplier "
     "suppliers vendor vendors manufacturer manufacturers company".split()
+)
+# words of the records and questions about them, which a vendor's name may also hold
+_RECORD_WORDS = (
+    "entry entries line lines part parts payment payments duty duties value values goods import imports imported "
+    "freight shipping logistics transport carrier engineering design tooling material materials component "
+    "components precision mould mold moulds molds die dies tool tools plastic plastics metal metals textile "
+    "textiles apparel home house global world international pacific atlantic asia europe america north south east "
+    "west trade trading supply supplies service services solution solutions system systems product products "
+    "total amount paid pay invoice invoices review reviews report certificate certificates ruling rulings"
 )
 _ROLES = {
     "licensor": "royalty",
@@ -129,13 +139,40 @@ def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
 
 def vendor_hits(text: str, vendor_words: dict[str, set[str]], as_names: bool = False) -> Counter[str]:
     """{vendor: how many of its distinctive words ``text`` has}; ``as_names``: only words written as a
-    name, capitalised ("Everbright"), not prose that happens to hold a word of a name ("for tooling")."""
+    name, capitalised ("Everbright"), not prose that happens to hold a word of a name ("for tooling").
+    Otherwise a word written in lower case counts when it is not a word of the records' own vocabulary
+    ("lines", "freight", "engineering"), or when two words of one name are there ("ningbo precision")."""
     pattern = r"\b[A-Z][A-Za-z'&.-]{2,}" if as_names else r"[A-Za-z][A-Za-z'&.-]{2,}"
     hits: Counter[str] = Counter()
-    for w in {w.lower().strip(".") for w in re.findall(pattern, text)}:
+    common: Counter[str] = Counter()
+    for word in {w.strip(".") for w in re.findall(pattern, text)}:
+        w = word.lower()
         for v in vendor_words.get(w, ()):
-            hits[v] += 1
+            if word[0].islower() and _common(w):
+                common[v] += 1
+            else:
+                hits[v] += 1
+    for v, n in common.items():
+        if n + hits.get(v, 0) >= 2:
+            hits[v] += n
     return hits
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    import prompts
+    from assistant.stores.lexical import STOPWORDS
+
+    words = set(STOPWORDS) | _GENERIC_NAME_WORDS | set(_RECORD_WORDS.split())
+    for group in prompts.thesaurus():
+        for entry in group:
+            words.update(entry.split())
+    return frozenset(words)
+
+
+def _common(word: str) -> bool:
+    words = _common_words()
+    return word in words or word.rstrip("s") in words or f"{word}s" in words
 
 
 def find_period(question: str, today: dt.date) -> Period | None:

@@ -67,9 +67,10 @@ class RecordFacts:
             out[kind] = max(out.get(kind, -1.0), float(s))
         return out
 
-    def answer(self, question: str, qvec, ids: dict[str, set[str]]) -> FactAnswer | None:
-        """The facts that answer ``question`` (None: the records do not answer it; ask the documents)."""
-        named = self.named(question, ids)
+    def answer(self, question: str, qvec, ids: dict[str, set[str]], named: Named | None = None) -> FactAnswer | None:
+        """The facts that answer ``question`` (None: the records do not answer it; ask the documents);
+        ``named``: what it names, when already resolved (with what a conversation carries)."""
+        named = named if named is not None else self.named(question, ids)
         if not named.any():
             return None
         refusal = "; ".join(named.unknown)

@@ -78,6 +78,12 @@ class Fact:
     text: str
     sources: list[Source] = field(default_factory=list)
     documents: list[tuple[str, str]] = field(default_factory=list)  # (path, regex of the text to quote there)
+    items: list[tuple[str, str, float | None, str]] = field(default_factory=list)  # (kind, id, value, date) listed
+
+
+def payment_items(pays: list[dict]) -> list[tuple[str, str, float | None, str]]:
+    """Payments as the items an answer lists (for "the biggest one" in a follow-up)."""
+    return [("payment", p["payment_id"], float(p["amount"] or 0), str(p.get("payment_date") or "")) for p in pays]
 
 
 @dataclass

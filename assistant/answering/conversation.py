@@ -1,0 +1,205 @@
+"""Conversation state: what each turn was about, and a follow-up understood in its light.
+
+After every answer the session keeps a **frame**: the things the turn named or found (parts, entries,
+vendors, payments, HTS numbers, findings, countries, payment categories), the record query it ran
+(what was counted or summed, filtered how), the period, the checks it ran, and the items the answer
+listed with the value each was listed with. The next question is resolved against the frame before
+anything else:
+
+* **ellipsis** ("And in 2023?", "what about BX 4410-05?"): the previous question with only what the
+  follow-up names changed (a period for a period, a thing for a thing of its kind);
+* **a pick** ("the biggest one", "the first", "the last one", "the second"): an item of the previous
+  answer, chosen by the value it was listed with or its place in the list, becomes the thing asked about;
+* **a reference** ("it", "that payment", "those entries", "them"): the frame's things are carried into
+  the question (a record question keeps the previous query's filters and asks its own measure);
+* a question that names new things of its own starts a new frame.
+
+What the follow-up was understood as is shown with the answer ("Understood as: ...") and logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+_PERIOD_WORDS = re.compile(
+    r"\b(?:in|during|for|of|over|since)\s+(?:the\s+)?(?:year\s+|fy\s*)?(?:19|20)\d{2}\b|(?<![\w./-])(?:19|20)\d{2}\b(?![./-]\d)"
+    r"|\blast (?:year|quarter|month)\b|\bthis year\b|\bq[1-4]\s*(?:of\s+)?(?:19|20)\d{2}\b",
+    re.I,
+)
+ELLIPSIS = re.compile(r"^\s*(?:and|&|also|ok(?:ay)?,?\s+and|what about|how about|same for|and for|now for)\b", re.I)
+REFERENCE = re.compile(
+    r"\b(it|its|it's|that|this|those|these|them|they|their|theirs|same|one|ones|him|her|which one)\b", re.I
+)
+_PICK = (
+    ("max", re.compile(r"\b(biggest|largest|highest|most expensive|costliest|greatest|top one|max(?:imum)?)\b", re.I)),
+    ("min", re.compile(r"\b(smallest|lowest|least|cheapest|min(?:imum)?)\b", re.I)),
+    ("2", re.compile(r"\b(second|2nd)\b", re.I)),
+    ("3", re.compile(r"\b(third|3rd)\b", re.I)),
+    ("first", re.compile(r"\b(first|1st|earliest)\b", re.I)),
+    ("last", re.compile(r"\b(last|latest|final|most recent)\b(?!\s+(?:year|quarter|month|week))", re.I)),
+)
+_SINGULAR = re.compile(r"\b(it|its|it's|that|this|him|her)\b", re.I)
+_ONE = re.compile(
+    r"\b(one|ones|of them|of those|of these|among them|which (?:one|payment|entry|vendor|part|finding))\b", re.I
+)
+
+
+@dataclass
+class FrameItem:
+    kind: str  # vendor | payment | entry | part | hts | country | finding | year ...
+    id: str
+    value: float | None = None
+    label: str = ""  # a date, or the finding's title
+    things: dict = field(default_factory=dict)  # for a finding: the part, entry or payment it concerns
+
+
+@dataclass
+class Frame:
+    """What one turn was about (see the module doc); kept in the session with the turn."""
+
+    question: str = ""  # the question as it was understood
+    things: dict[str, list[str]] = field(default_factory=dict)
+    query: dict | None = None  # the record query's slots
+    checks: list[str] = field(default_factory=list)
+    period: dict | None = None  # {"start", "end", "label"}
+    items: list[FrameItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, d: dict | None) -> Frame | None:
+        if not d:
+            return None
+        items = [FrameItem(**i) for i in d.get("items", [])]
+        return cls(
+            d.get("question", ""), d.get("things", {}), d.get("query"), d.get("checks", []), d.get("period"), items
+        )
+
+
+@dataclass
+class Understood:
+    """A question as it will be answered."""
+
+    question: str  # what retrieval and the readers see
+    kind: str = "new"
+    asked: str = ""  # the follow-up as it was asked  # new | ellipsis | pick | reference
+    carried: dict[str, list[str]] = field(default_factory=dict)  # things taken from the frame
+    pick: FrameItem | None = None
+    inherit: dict | None = None  # the previous record query, whose filters a record follow-up keeps
+    shown: str = ""  # "Understood as: ..." (empty for a question understood as asked)
+
+
+def picks(question: str) -> str | None:
+    """Which item of the previous answer a question picks: max, min, first, last, 2, 3; None if none."""
+    for how, pattern in _PICK:
+        if pattern.search(question) and (_ONE.search(question) or len(question.split()) <= 6):
+            return how
+    return None
+
+
+def pick(items: list[FrameItem], how: str) -> FrameItem | None:
+    valued = [i for i in items if i.value is not None]
+    if how == "max" and valued:
+        return max(valued, key=lambda i: i.value or 0.0)
+    if how == "min" and valued:
+        return min(valued, key=lambda i: i.value or 0.0)
+    if how in ("first", "last") and items:
+        dated = [i for i in items if re.match(r"\d{4}-\d{2}-\d{2}", i.label or "")]
+        if len(dated) == len(items):
+            ordered = sorted(items, key=lambda i: i.label)
+            return ordered[0] if how == "first" else ordered[-1]
+        return items[0] if how == "first" else items[-1]
+    if how.isdigit() and len(items) >= int(how):
+        return items[int(how) - 1]
+    return None
+
+
+def _replace_period(previous: str, question: str) -> str | None:
+    new = _PERIOD_WORDS.search(question)
+    if not new:
+        return None
+    phrase = new.group(0)
+    if re.fullmatch(r"(?:19|20)\d{2}", phrase):
+        phrase = f"in {phrase}"
+    if _PERIOD_WORDS.search(previous):
+        return _PERIOD_WORDS.sub(phrase, previous, count=1)
+    return f"{previous.rstrip('?. ')} {phrase}?"
+
+
+def resolve(question: str, frame: Frame | None, names_things: bool, thing_of: dict[str, str]) -> Understood:
+    """``question`` understood against the previous turn's ``frame``. ``names_things``: the question names
+    things of its own (on record); ``thing_of``: {a thing it names: its kind}, to swap in an ellipsis."""
+    understood = _resolve(question, frame, names_things, thing_of)
+    understood.asked = question
+    return understood
+
+
+def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: dict[str, str]) -> Understood:
+    if frame is None:
+        return Understood(question)
+    elliptic = bool(ELLIPSIS.search(question))
+    how = picks(question)
+    if how and frame.items and not names_things:
+        chosen = pick(frame.items, how)
+        if chosen is not None:
+            rest = _PICK_WORDS.sub(" ", question)
+            shown = f"{chosen.kind} {chosen.id}" + (
+                f" ({chosen.label})" if chosen.label and chosen.kind == "finding" else ""
+            )
+            return Understood(
+                f"{rest.strip(' ?')} {chosen.kind} {chosen.id}?",
+                "pick",
+                carried={chosen.kind: [chosen.id], **chosen.things},
+                pick=chosen,
+                shown=f"the {_HOW[how]} of the previous answer: {shown}",
+            )
+    if elliptic:
+        swapped = _replace_period(frame.question, question)
+        for thing, kind in thing_of.items():
+            olds = frame.things.get(kind, [])
+            base = swapped or frame.question
+            if olds and any(o.lower() in base.lower() for o in olds):
+                for o in olds:
+                    base = re.sub(re.escape(o), thing, base, flags=re.I)
+                swapped = base
+            elif not swapped:
+                swapped = f"{frame.question.rstrip('?. ')} for {thing}?"
+        if swapped and swapped != frame.question:
+            return Understood(swapped, "ellipsis", inherit=frame.query, shown=swapped)
+    if names_things and not REFERENCE.search(question):
+        return Understood(question)
+    if REFERENCE.search(question) or elliptic or len(question.split()) <= 6:
+        carried = {k: v for k, v in frame.things.items() if v and k not in thing_of.values()}
+        if len(frame.items) == 1 and _SINGULAR.search(question):  # "its last entry": the one item listed
+            carried[frame.items[0].kind] = [frame.items[0].id]
+        if not carried and not frame.query:
+            return Understood(question)
+        label = "; ".join(f"{k} {', '.join(v[:3])}" for k, v in carried.items())
+        text = f"{question.rstrip(' ?')} ({label})?" if label else question
+        return Understood(text, "reference", carried=carried, inherit=frame.query, shown=text)
+    return Understood(question)
+
+
+_PICK_WORDS = re.compile(
+    r"\b(the\s+)?(biggest|largest|highest|most expensive|costliest|greatest|top|smallest|lowest|least|cheapest|"
+    r"second|third|first|last|latest|earliest|final)\s*(one|ones|of them|of those|of these)?\b",
+    re.I,
+)
+_HOW = {"max": "largest", "min": "smallest", "first": "first", "last": "last", "2": "second", "3": "third"}
+
+
+def period_dict(period) -> dict | None:
+    if period is None:
+        return None
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
+
+
+def period_of(d: dict | None):
+    from assistant.answering.facts.question import Period
+
+    if not d:
+        return None
+    return Period(dt.date.fromisoformat(d["start"]), dt.date.fromisoformat(d["end"]), d["label"])

@@ -1,0 +1,130 @@
+"""Questions as people ask them, on an importer faprep has not seen (tests/support/other_case.py): record
+questions of other shapes, follow-ups in one session, a summary of where the importer stands, refusals by
+name and of off-topic questions; the law shelf answering from a workspace that holds no law, beside the
+importer's own (weaker) rule, and saying so when it is switched off. Expected values come from the rows
+the case was built from."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from assistant.answering.ask import Assistant
+from assistant.formats import money
+from ingest.pipeline import ingest_paths
+
+
+@pytest.fixture(scope="module")
+def other(other_ingested):
+    settings, _report, _folder, rows = other_ingested
+    assistant = Assistant(settings)
+    yield assistant, rows
+    assistant.close()
+
+
+def _paid(rows, vendor_start: str) -> Decimal:
+    return sum((Decimal(str(p[5])) for p in rows["payments"] if p[2].startswith(vendor_start)), Decimal(0))
+
+
+def test_record_questions_of_other_shapes(other):
+    assistant, rows = other
+    by_vendor: dict[str, Decimal] = {}
+    for p in rows["payments"]:
+        by_vendor[p[2]] = by_vendor.get(p[2], Decimal(0)) + Decimal(str(p[5]))
+    top = max(by_vendor, key=lambda v: by_vendor[v])
+    answer = assistant.ask("Which supplier did we pay the most?")
+    assert top in answer.answer and money(by_vendor[top]) in answer.answer
+    assert answer.citations and all(c.is_record for c in answer.citations)
+    ranked = assistant.ask("top 2 vendors by spend")
+    second = sorted(by_vendor, key=lambda v: -by_vendor[v])[1]
+    assert ranked.answer.index(top) < ranked.answer.index(second)
+    mx = [e for e in rows["entries"] if e["coo"] == "MX" and e["ordinal"] == 1]
+    value = assistant.ask("total entered value of goods from Mexico?")
+    assert money(sum(Decimal(str(e["value"])) for e in mx)) in value.answer
+
+
+def test_an_empty_result_says_what_was_looked_for(other):
+    assistant, _ = other
+    answer = assistant.ask("How much did we pay for electricity last year?")
+    assert "electricity" in answer.answer and answer.refused and not answer.citations
+
+
+def test_a_conversation_keeps_its_frame(other):
+    assistant, rows = other
+    session = uuid.uuid4().hex
+    y = {year: [e for e in rows["entries"] if e["date"].startswith(year)] for year in ("2024", "2025")}
+    first = assistant.ask("How much duty did we pay in 2024?", session_id=session)
+    assert money(sum(Decimal(str(e["duty"])) for e in y["2024"])) in first.answer and first.resolved is None
+    again = assistant.ask("And in 2025?", session_id=session)
+    assert money(sum(Decimal(str(e["duty"])) for e in y["2025"])) in again.answer
+    assert again.resolved and "2025" in again.resolved
+    count = assistant.ask("How many entries was that?", session_id=session)
+    assert f": {len({e['entry'] for e in y['2025']})}" in count.answer and "2025" in (count.resolved or "")
+
+
+def test_a_pick_from_the_previous_answer(other):
+    assistant, rows = other
+    session = uuid.uuid4().hex
+    alpine = [p for p in rows["payments"] if p[2].startswith("Alpine")]
+    assert money(_paid(rows, "Alpine")) in assistant.ask("What have we paid Alpine Trail?", session_id=session).answer
+    biggest = max(alpine, key=lambda p: p[5])
+    picked = assistant.ask("which one was the biggest?", session_id=session)
+    assert biggest[0] in picked.answer and money(Decimal(str(biggest[5]))) in picked.answer
+    assert picked.resolved and biggest[0] in picked.resolved
+
+
+def test_a_summary_ranks_the_findings(other):
+    assistant, _ = other
+    answer = assistant.ask("What are our biggest compliance risks?")
+    assert answer.answer.startswith("Where you stand") and answer.findings and len(answer.tools_called) > 5
+    assert "[" in answer.answer and answer.findings[0]["id"] in answer.answer
+
+
+def test_things_not_on_record_and_off_topic_questions_are_refused(other):
+    assistant, _ = other
+    assert "no entry nwg-2024999-9" in assistant.ask("What was declared on entry NWG-2024999-9?").answer.lower()
+    off = assistant.ask("What is the capital of France?")
+    assert off.refused and not off.citations
+
+
+def test_the_law_answers_from_a_workspace_that_holds_none(other):
+    assistant, _ = other
+    audit = assistant.ask("How long does CBP have to send the audit report?")
+    laws = [c for c in audit.citations if c.is_law]
+    assert laws and laws[0].cite.startswith("19 CFR 163.11") and "90 calendar days" in audit.answer
+    section = assistant.law.shelf.sections()[laws[0].source]
+    assert all(section.text[c.char_start : c.char_end] == c.quote for c in laws)
+    named = assistant.ask("What does 19 CFR 163.11(a)(5) say?")
+    assert named.citations[0].cite == "19 CFR 163.11(a)(5)" and named.citations[0].as_of
+    public = named.public()["citations"][0]
+    assert {"kind", "source", "section", "paragraph", "cite", "title", "as_of", "quote"} <= set(public)
+
+
+def test_the_law_beside_a_weaker_rule_of_the_importer(copy_other_case):
+    folder, _rows, settings = copy_other_case("withmanual")
+    (folder / "docs").mkdir(exist_ok=True)
+    (folder / "docs" / "Import_Procedures.md").write_text(
+        "# Import procedures\n\n## Records\n\nImport entry files are retained for three years from the date of "
+        "entry and then shredded.\n\n## Brokers\n\nOur broker files every entry under written instructions.\n"
+    )
+    assert ingest_paths(settings, [folder]).ok
+    assistant = Assistant(settings)
+    try:
+        answer = assistant.ask("How long must we keep entry records?")
+    finally:
+        assistant.close()
+    kinds = [c.kind for c in answer.citations]
+    assert "law" in kinds and any(k != "law" for k in kinds)
+    assert "weaker than the law" in answer.answer and any("weaker" in f for f in answer.flags)
+
+
+def test_the_shelf_switched_off_says_so(other_ingested):
+    settings = other_ingested[0].model_copy(update={"law": "off"})
+    assistant = Assistant(settings)
+    try:
+        answer = assistant.ask("What does 19 CFR 162.74 require a prior disclosure to contain?")
+    finally:
+        assistant.close()
+    assert "FAPREP_LAW=off" in answer.answer and not any(c.is_law for c in answer.citations)

@@ -1,0 +1,73 @@
+"""Follow-ups understood against the previous turn's frame: ellipsis, picks from the previous answer's
+items, references to what it was about, and a new question that starts a new frame."""
+
+from __future__ import annotations
+
+from assistant.answering.conversation import Frame, FrameItem, pick, picks, resolve
+
+PAYMENTS = [
+    FrameItem("payment", "AP-100", 900.0, "2024-03-01"),
+    FrameItem("payment", "AP-101", 14970.0, "2021-01-08"),
+    FrameItem("payment", "AP-102", 25.5, "2025-06-30"),
+]
+
+
+def test_a_first_question_is_understood_as_asked():
+    u = resolve("How much duty did we pay in 2024?", None, False, {})
+    assert (u.question, u.kind, u.shown) == ("How much duty did we pay in 2024?", "new", "")
+
+
+def test_ellipsis_changes_only_the_period():
+    frame = Frame("How much duty did we pay in 2024?", query={"measure": "duty"})
+    u = resolve("And in 2023?", frame, False, {})
+    assert u.kind == "ellipsis" and u.question == "How much duty did we pay in 2023?"
+    assert resolve("and 2022?", frame, False, {}).question == "How much duty did we pay in 2022?"
+    assert u.inherit == {"measure": "duty"} and u.asked == "And in 2023?"
+
+
+def test_ellipsis_swaps_a_thing_of_the_same_kind():
+    frame = Frame("What HTS does the master give HL-2000?", things={"part": ["HL-2000"]})
+    u = resolve("what about HL-2001?", frame, True, {"HL-2001": "part"})
+    assert u.kind == "ellipsis" and u.question == "What HTS does the master give HL-2001?"
+
+
+def test_picks_by_value_and_by_place():
+    assert picks("which one was the biggest?") == "max" and picks("and the smallest?") == "min"
+    assert picks("the second one") == "2" and picks("what was the last one?") == "last"
+    assert picks("How much did we import last year?") is None
+    assert pick(PAYMENTS, "max").id == "AP-101" and pick(PAYMENTS, "min").id == "AP-102"
+    assert pick(PAYMENTS, "first").id == "AP-101"  # by date when every item has one
+    assert pick(PAYMENTS, "last").id == "AP-102" and pick(PAYMENTS, "2").id == "AP-101"
+
+
+def test_a_pick_carries_the_item_and_what_it_concerns():
+    finding = FrameItem("finding", "undeclared_assist:AP-7", 5605.53, "Assist AP-7", {"payment": ["AP-7"]})
+    frame = Frame("Are there undeclared assists?", items=[finding, FrameItem("finding", "x:1", 10.0)])
+    u = resolve("What is the duty at stake for the biggest one?", frame, False, {})
+    assert u.kind == "pick" and u.pick.id == "undeclared_assist:AP-7"
+    assert u.carried["finding"] == ["undeclared_assist:AP-7"] and u.carried["payment"] == ["AP-7"]
+    assert "largest" in u.shown
+
+
+def test_a_reference_carries_the_frames_things():
+    frame = Frame("How much did we pay Busan Hose?", things={"vendor": ["Busan Hose Co."], "payment": ["AP-9"]})
+    u = resolve("what was it for?", frame, False, {})
+    assert u.kind == "reference" and u.carried == {"vendor": ["Busan Hose Co."], "payment": ["AP-9"]}
+    assert "AP-9" in u.question
+
+
+def test_its_means_the_one_item_listed():
+    frame = Frame("what do we buy from Korea?", things={"country": ["KR"]}, items=[FrameItem("part", "KM-4100", 1.0)])
+    assert resolve("when was its last entry?", frame, False, {}).carried["part"] == ["KM-4100"]
+
+
+def test_a_question_naming_new_things_starts_a_new_frame():
+    frame = Frame("How much did we pay Busan Hose?", things={"vendor": ["Busan Hose Co."]})
+    u = resolve("What is the HTS of part KM-2040 in the master?", frame, True, {"KM-2040": "part"})
+    assert (u.kind, u.carried) == ("new", {})
+
+
+def test_a_frame_survives_the_session_file():
+    frame = Frame("q", things={"part": ["A"]}, query={"measure": "paid"}, items=PAYMENTS[:1])
+    again = Frame.of(frame.to_dict())
+    assert again == frame

@@ -1,4 +1,5 @@
-"""``faprep draft``: the pre-assessment survey answers and the response to an FA draft report."""
+"""``faprep draft``: the pre-assessment survey answers, the response to an FA draft report, and a prior
+disclosure for findings of the checks."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _draft_footer(note: str, out: list[Path], hint: str) -> None:
 
 
 draft_app = typer.Typer(
-    no_args_is_help=True, help="Draft the pre-assessment survey answers and the response to a draft report."
+    no_args_is_help=True,
+    help="Draft the pre-assessment survey answers, the response to a draft report, and a prior disclosure.",
 )
 app.add_typer(draft_app, name="draft")
 
@@ -118,4 +120,52 @@ def draft_rebuttal(
     console.print(t)
     _draft_footer(
         result.note, out, "the responses in full: faprep draft rebuttal REPORT --out response.docx (or .md, or --json)"
+    )
+
+
+@command(draft_app, "disclosure")
+def draft_disclosure(
+    finding: list[str] = typer.Option(..., "--finding", "-f", help="a finding id of faprep check; repeatable"),
+    out: list[Path] = typer.Option(
+        [], "--out", "-o", help="write the draft: .docx (editable), .md or .json; repeatable"
+    ),
+    audit_sample: Optional[int] = typer.Option(
+        None, "--audit-sample", help="include the mock audit's projection over a sample of this many lines"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the draft as JSON (docs/data-formats.md section 5)"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Draft a prior disclosure (19 CFR 162.74) for findings of the checks: the merchandise, every entry
+    affected with its port, date and loss, the false statements and the true information, the tender, the
+    addressing, and whether CBP has already raised each finding (the FA timeline). For review by counsel.
+
+    Example: faprep draft disclosure --finding undeclared_assist:PAY-0117 -o disclosure.docx
+    """
+    from assistant.services import drafts
+
+    with opened_runtime(workspace) as (runtime, caller):
+        d, _ = drafts.draft_disclosure(runtime, caller, finding, audit_sample=audit_sample, out=out)
+    if as_json:
+        print(json.dumps(d.public(), indent=2))
+        return
+    console.print(
+        f"[bold]Prior disclosure draft[/] — workspace '{d.workspace}', {d.as_of}: {len(d.findings)} finding(s), "
+        f"{len(d.entries)} entries, loss {d.loss['duty']:,.2f} duty + {d.loss['fees']:,.2f} fees = "
+        f"[bold]{d.loss['total']:,.2f}[/]"
+    )
+    t = Table(show_lines=False)
+    for col in ("entry", "port", "date", "lines", "loss"):
+        t.add_column(col, justify="right" if col == "loss" else "left")
+    for e in d.entries[:50]:
+        t.add_row(e.entry, e.port or "", e.date or "", ", ".join(map(str, e.lines)), f"{e.loss:,.2f}")
+    console.print(t)
+    if len(d.entries) > 50:
+        console.print(f"... and {len(d.entries) - 50} more entries (--json or --out)")
+    for k in d.knowledge:
+        style = "red" if k.raised_by_cbp else "green"
+        console.print(f"[{style}]{k.finding}:[/] {k.why}")
+    for name, ok in d.elements.items():
+        console.print(f"{name}: {'drawn from the records' if ok else '[yellow]to complete[/]'}")
+    _draft_footer(
+        d.note, out, "the letter in full: faprep draft disclosure ... --out disclosure.docx (or .md, or --json)"
     )

@@ -92,6 +92,40 @@ def draft_rebuttal(
     return draft, files
 
 
+def draft_disclosure(
+    runtime: WorkspaceRuntime,
+    caller: Caller,
+    findings: list[str],
+    audit_sample: int | None = None,
+    out: list[Path] | None = None,
+    formats: tuple[str, ...] = FORMATS,
+):
+    """A prior disclosure draft for the findings named (19 CFR 162.74), written to ``out`` or the outputs:
+    (the ``Disclosure``, {format or path: file}); logged as ``draft disclosure``."""
+    from assistant.drafting import disclosure
+
+    targets = _outputs(runtime, "disclosure", out, formats)
+    with runtime.asker() as assistant:
+        draft = disclosure.draft_disclosure(runtime.settings, findings, assistant=assistant, audit_sample=audit_sample)
+    files = _write(runtime, draft, disclosure.write_disclosure, targets)
+    inputs = {"findings": findings, "audit_sample": audit_sample}
+    runtime.record(
+        caller, "draft disclosure", inputs, files=[p.name for p in files.values()], total=draft.loss["total"]
+    )
+    return draft, files
+
+
+def disclosable(runtime: WorkspaceRuntime) -> list[tuple[str, str]]:
+    """The findings a prior disclosure can cover (those with a duty effect), as (label, id), the largest
+    first: what the UI offers to pick. Not logged: it reads, it does not act."""
+    from assistant.checks import check_workspace
+    from assistant.formats import money
+
+    found = [f for f in check_workspace(runtime.settings).findings if f.amount_at_risk]
+    found.sort(key=lambda f: -(f.amount_at_risk or 0))
+    return [(f"{f.id} — {money(f.amount_at_risk)} — {f.title}"[:160], f.id) for f in found]
+
+
 def save_edited(runtime: WorkspaceRuntime, caller: Caller, stem: str, text: str) -> Path:
     """A draft as the user edited it (Markdown) saved as DOCX in the outputs; logged as ``draft <stem> edited``."""
     from assistant.drafting.survey import markdown_docx

@@ -45,6 +45,10 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/jobs/{job_id}"): "preparer",
     ("POST", "/drafts/survey"): "preparer",
     ("POST", "/drafts/rebuttal"): "preparer",
+    ("POST", "/drafts/disclosure"): "preparer",
+    ("GET", "/timeline"): "viewer",
+    ("POST", "/timeline"): "preparer",
+    ("DELETE", "/timeline/{event_id}"): "preparer",
     ("GET", "/users"): "admin",
     ("GET", "/log"): "admin",
 }

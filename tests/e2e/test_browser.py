@@ -34,6 +34,10 @@ def test_upload_ask_cite_and_download_a_draft_in_the_browser(live):
     edited = "\n".join(p.text for p in docx.Document(str(seen["docx_edited"])).paragraphs)
     assert "Reviewed by trade counsel on the day of the test." in edited and "Q22" in edited
     assert "%" in seen["compliance_chart"]
+    assert "request for information" in seen["timeline"]
+    assert "Prior disclosure" in seen["disclosure"] and "PRIOR DISCLOSURE" in seen["disclosure"]
+    letter = "\n".join(p.text for p in docx.Document(str(seen["disclosure_docx"])).paragraphs)
+    assert "162.74(b)(2)" in letter and "[to be completed]" in letter
     assert (ARTIFACTS / "ui-chat.png").stat().st_size > 10_000
     # offline: the page loaded nothing from any other host (fonts, scripts, analytics)
     assert seen["hosts"] - {"127.0.0.1", "blob", "data"} == set(), seen["hosts"]

@@ -233,7 +233,10 @@ def test_draft_survey_json_files_and_bad_input(ingested, tmp_path):
     for a in data["answers"]:  # docs/data-formats.md section 5
         assert {"question_id", "question", "answer", "citations", "gaps"} <= set(a)
         for c in a["citations"]:
-            assert {"source", "page", "kind", "ruling_number", "quote"} <= set(c)
+            keys = (
+                {"source", "cite", "paragraph", "quote"} if c["kind"] == "law" else {"source", "page", "ruling_number"}
+            )
+            assert keys | {"kind", "quote"} <= set(c), c
     assert (tmp_path / "s.docx").stat().st_size > 0 and "## Q1." in (tmp_path / "s.md").read_text()
     for args, message in (
         (["-o", str(tmp_path / "s.pdf")], "must end in .docx, .md or .json"),
@@ -262,3 +265,37 @@ def test_draft_rebuttal_json_and_bad_input(ingested, tmp_path):
         bad = faprep("draft", "rebuttal", *args, env=env)
         said = " ".join(bad.stderr.split())
         assert bad.returncode == 2 and message in said and "Traceback" not in said, bad.stderr
+
+
+def test_timeline_and_disclosure_from_the_command_line(copy_other_case, tmp_path):
+    folder, rows, settings = copy_other_case("northwind-cli")
+    env = {
+        **os.environ,
+        "FAPREP_HOME": str(settings.home),
+        "FAPREP_WORKSPACE": settings.workspace,
+        "FAPREP_AS_OF": settings.today.isoformat(),
+        "COLUMNS": "160",
+    }
+    assert faprep("ingest", str(folder), env=env).returncode == 0
+    mould = next(p for p in rows["payments"] if "mould" in p[7])
+    fid = f"undeclared_assist:{mould[0]}"
+    added = faprep("timeline", "add", "2025-03-03", "Entrance-Conference", "FA entrance conference", env=env)
+    assert added.returncode == 0 and "entrance conference" in added.stdout, added.stderr
+    raised = faprep("timeline", "add", "2025-04-01", "cf-28", "Tooling costs", "--finding", fid, env=env)
+    assert raised.returncode == 0, raised.stderr
+    view = json.loads(faprep("timeline", "--json", env=env).stdout)
+    assert [e["kind"] for e in view["events"]] == ["entrance conference", "request for information"]
+    assert view["findings"][fid] == [view["events"][1]["id"]]
+    future = faprep("timeline", "add", "2099-01-01", "other", "x", env=env)
+    assert future.returncode == 2 and "future" in future.stderr and "Traceback" not in future.stderr
+
+    out = faprep("draft", "disclosure", "--finding", fid, "--json", "-o", str(tmp_path / "d.docx"), env=env)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["knowledge"][0]["raised_by_cbp"] and "2025-04-01" in d["knowledge"][0]["contact"]
+    assert d["loss"]["duty"] == round(sum(e["loss"] for e in d["entries"]), 2)
+    assert (tmp_path / "d.docx").stat().st_size > 0
+    human = faprep("draft", "disclosure", "--finding", fid, env=env)
+    assert "presumptively unavailable" in " ".join(human.stdout.split())
+    unknown = faprep("draft", "disclosure", "--finding", "royalty_omission:XX-1", env=env)
+    assert unknown.returncode == 2 and "XX-1" in unknown.stderr and "Traceback" not in unknown.stderr

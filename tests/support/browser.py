@@ -78,7 +78,8 @@ def run_viewer_flow(base: str, name: str, key: str, out: Path, rotate=None) -> d
 
 def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dict:
     """Log in, upload ``upload`` and wait for its ingest report, ask ``question`` and open a citation's
-    link, draft the survey and download its DOCX. Screenshots go to ``out``; returns what was seen."""
+    link, draft the survey and download its DOCX, add a contact to the FA timeline and draft a prior
+    disclosure of the largest finding. Screenshots go to ``out``; returns what was seen."""
     from playwright.sync_api import expect, sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -142,6 +143,26 @@ def run_flow(base: str, key: str, upload: Path, out: Path, question: str) -> dic
             page.locator("#save-survey").click()
             seen["docx_edited"] = _download(page, "#survey-docx-edited a", out / "survey-edited.docx")
             page.screenshot(path=str(out / "ui-drafts.png"), full_page=True)
+
+            page.get_by_role("tab", name="Prior disclosure and FA timeline").click()
+            page.locator("#timeline-date textarea, #timeline-date input").first.fill("2025-01-06")
+            page.locator("#timeline-text textarea, #timeline-text input").first.fill("CF-28 on the tooling payments")
+            page.locator("#timeline-add").click()
+            expect(page.locator("#timeline-events")).to_contain_text("tooling payments", timeout=60_000)
+            expect(page.locator("#timeline-clocks")).to_contain_text("163.11", timeout=60_000)
+            seen["timeline"] = page.locator("#timeline-events").inner_text()
+            page.locator("#disclosure-refresh").click()
+            page.wait_for_timeout(1500)
+            page.locator("#disclose-pick input").click()
+            page.get_by_role("option").first.click(timeout=120_000)
+            page.keyboard.press("Escape")
+            page.locator("#draft-disclosure").click()
+            expect(page.locator("#disclosure-text textarea")).to_have_value(
+                re.compile(r"162\.74\(b\)\(4\)"), timeout=300_000
+            )
+            seen["disclosure"] = page.locator("#disclosure-text textarea").input_value()
+            seen["disclosure_docx"] = _download(page, "#disclosure-docx a", out / "disclosure.docx")
+            page.screenshot(path=str(out / "ui-disclosure.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(out / "ui-failure.png"), full_page=True)
             raise

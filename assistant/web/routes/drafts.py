@@ -1,8 +1,9 @@
-"""The survey answers and the response to a draft report, with their downloads."""
+"""The survey answers, the response to a draft report and the prior disclosure, with their downloads."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from pydantic import BaseModel, Field
 
 from assistant.services import drafts
 from assistant.services.runtime import WorkspaceRuntime
@@ -43,6 +44,22 @@ def draft_rebuttal(
 ):
     """Draft a response to each finding of an FA draft report (upload it, or name an ingested one)."""
     draft, files = drafts.draft_rebuttal(runtime, caller_of(request), _kept(runtime, report), document)
+    return _response(request, draft, files)
+
+
+class DisclosureRequest(BaseModel):
+    findings: list[str] = Field(description="the finding ids to disclose (faprep check --json lists them)")
+    audit_sample: int | None = Field(
+        default=None, description="include the mock audit's projection over a sample of this many lines"
+    )
+
+
+@router.post("/drafts/disclosure")
+def draft_disclosure(
+    body: DisclosureRequest, request: Request, runtime: WorkspaceRuntime = Depends(get_runtime)
+) -> dict:
+    """Draft a prior disclosure (19 CFR 162.74) for the findings named; DOCX, Markdown and JSON to download."""
+    draft, files = drafts.draft_disclosure(runtime, caller_of(request), body.findings, audit_sample=body.audit_sample)
     return _response(request, draft, files)
 
 

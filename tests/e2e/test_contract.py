@@ -1,7 +1,8 @@
 """docs/data-formats.md against what the commands print on the sample case: every key of every JSON
 example of an implemented command is in the output of `faprep check --json`, `faprep ask --json` (a
-passage citation and a record citation), `faprep draft survey --json` and `faprep draft rebuttal
---json`; citations in drafts have the shapes of `ask`'s; each check's findings report the subject keys
+passage citation and a record citation), `faprep draft survey --json`, `faprep draft rebuttal
+--json`, `faprep draft disclosure --json`, `faprep timeline --json` and `faprep law --json`; citations
+in drafts have the shapes of `ask`'s (or of a law citation); each check's findings report the subject keys
 of the table of section 4. The output may have keys beyond the doc's (unless an example is ``exact``)."""
 
 from __future__ import annotations
@@ -111,7 +112,28 @@ def test_citations_in_drafts_have_the_shapes_of_ask(shapes, run, ingested):
     rebuttal = run("draft", "rebuttal", str(folder / truth["draft_report"]["path"]), "--json")["responses"]
     citations = [c for item in [*survey, *rebuttal] for c in item["citations"]]
     assert citations, "the drafts of the sample case cite something"
+    laws = [c for c in citations if c.get("kind") == "law"]
+    assert laws, "the drafts quote the law shelf"
     for c in citations:
         doc = shapes["record-citation"].value if _record(c) else passage
+        if c.get("kind") == "law":
+            doc = shapes["law-citation"].value
         wrong = missing_keys(doc, c)
         assert not wrong, (c, wrong)
+
+
+def test_draft_disclosure_json(shapes, run):
+    found = [f for f in run("check", "--json")["findings"] if f["amount_at_risk"]]
+    assert found, "the sample case has findings with a duty at stake"
+    out = run("draft", "disclosure", "--finding", found[0]["id"], "--json")
+    _assert_shape(shapes["disclosure"], out, f"faprep draft disclosure --finding {found[0]['id']} --json")
+    assert out["loss"]["duty"] == pytest.approx(sum(e["loss"] for e in out["entries"]), abs=0.001)
+
+
+def test_timeline_and_law_json(shapes, run):
+    _assert_shape(shapes["law"], run("law", "--json"), "faprep law --json")
+    out = run("timeline", "--json")
+    # the shared workspace has no contact recorded: compare the keys of the whole and of the clocks
+    doc = shapes["timeline"].value
+    assert out["events"] == [] and out["findings"] == {}
+    _assert_shape(shapes["timeline"], {**out, "events": doc["events"], "findings": doc["findings"]}, "timeline --json")

@@ -16,7 +16,7 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-formats.md"
 
 # the labelled examples tests/e2e/test_contract.py compares with the commands' output
-CHECKED = {"finding", "ask", "record-citation", "survey", "rebuttal"}
+CHECKED = {"finding", "ask", "record-citation", "law-citation", "survey", "rebuttal", "disclosure", "timeline", "law"}
 FLAGS = {"planned", "exact"}
 
 

@@ -164,9 +164,9 @@ def run_eval(
                         if c.is_record:
                             continue  # record citations are measured with the record questions
                         cited += 1
-                        page = r.page_text(c.source, c.page)
+                        page = _source_text(assistant, c)  # a page, or the law's section
                         exact = page[c.char_start : c.char_end] == c.quote
-                        chunk = r.passages([c.chunk_id])
+                        chunk = [] if c.is_law else r.passages([c.chunk_id])
                         relevant = q.relevant(c.source, chunk[0].text if chunk else c.quote)
                         verbatim_ok += exact
                         cited_ok += exact and relevant

@@ -171,6 +171,52 @@ class Answer(BaseModel):
         return out
 
 
+SENTENCE_CACHE = 20_000  # sentence vectors kept per process (about 30 MB): a sentence is embedded once
+
+
+class _SentenceCache:
+    """Sentence vectors by (model, text), least recently used dropped first: the sentences of the passages
+    an answer reads are embedded once per process, not once per question (a server's askers share it)."""
+
+    def __init__(self, size: int):
+        import threading
+        from collections import OrderedDict
+
+        self.size, self.lock = size, threading.Lock()
+        self.vecs: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+    def vectors(self, embedder, texts: list[str]) -> np.ndarray:
+        from assistant.stores.embeddings import stamp_of
+
+        try:
+            key = stamp_of(embedder)
+        except AttributeError:  # an embedder without a stamp: this object's own vectors
+            key = str(id(embedder))
+        with self.lock:
+            have = {t: self.vecs[(key, t)] for t in texts if (key, t) in self.vecs}
+            for t in have:
+                self.vecs.move_to_end((key, t))
+        missing = list(dict.fromkeys(t for t in texts if t not in have))
+        if missing:
+            fresh = embedder.embed(missing, max_tokens=64)
+            with self.lock:
+                for t, v in zip(missing, fresh):
+                    have[t] = self.vecs[(key, t)] = v
+                while len(self.vecs) > self.size:
+                    self.vecs.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray([have[t] for t in texts])
+
+
+_SENTENCES = _SentenceCache(SENTENCE_CACHE)
+
+
+def sentence_vectors(embedder, texts: list[str]) -> np.ndarray:
+    """The embeddings of candidate sentences (at most 64 word pieces each), from the process's cache."""
+    return _SENTENCES.vectors(embedder, texts)
+
+
 @dataclass
 class Sentence:
     passage: Passage
@@ -309,7 +355,7 @@ def select_sentences(
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
     candidates.sort(key=lambda c: (-(c.overlap + c.names_id + (0.5 if c.states_hts else 0)), c.rank))
     candidates = candidates[:max_candidates]
-    sims = embedder.embed([c.text for c in candidates], max_tokens=64) @ np.asarray(query_vec)
+    sims = sentence_vectors(embedder, [c.text for c in candidates]) @ np.asarray(query_vec)
     for c, sim in zip(candidates, sims):
         c.sim = float(sim)
         c.score = c.sim + 0.5 * c.overlap + (id_bonus if c.names_id else 0.0) + 0.1 / (1 + c.rank)

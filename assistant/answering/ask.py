@@ -25,7 +25,7 @@ from assistant.answering.findings_answer import Summaries, finding_detail, findi
 from assistant.answering.law import LawDesk
 from assistant.answering.records_answer import RecordAnswers
 from assistant.answering.retrieval import Filters, Retriever
-from assistant.answering.routing import DATA, POLICY, CheckMatcher, Route, route
+from assistant.answering.routing import DATA, NARROW_MARGIN, NARROWED, POLICY, CheckMatcher, Route, route
 from assistant.answering.rulings_answer import ASKS_CLASSIFICATION
 from assistant.answering.sessions import AnswerLog, Sessions
 from assistant.config import Settings
@@ -249,6 +249,11 @@ class Assistant:
         routed = route(q, {**ids, "payment": self.payments_in(q) | set(named.payments)})
         if routed and COUNTS.search(q) and not understood.inherit and self.queries.read(q, named, qvec) is not None:
             routed = None  # "how many lines have a PSC flag?" counts lines; it does not ask for findings
+        if routed is not None and len(routed.checks) > 1 and NARROWED.search(q):  # all checks, about one topic
+            check, score = self.check_matcher.match(q, qvec)
+            if check and self.check_matcher.last_margin >= NARROW_MARGIN:
+                record["check_match"] = {"check": check, "score": round(score, 4), "narrowed": True}
+                routed = Route([check], routed.args)
         if routed is None and not (POLICY.search(q) and not DATA.search(q)):
             check, score = self.check_matcher.match(q, qvec)
             record["check_match"] = {"check": check, "score": round(score, 4)}
@@ -273,6 +278,8 @@ class Assistant:
             return found, frame
         doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
         doc.refused = doc.refused or (not doc.citations and not doc.findings)
+        if not self.law.enabled:
+            _say_law_off(doc, q)
         return doc, frame
 
     def _checks_or_procedure(self, q: str, routed: Route, ids, record, qvec) -> ans.Answer | None:
@@ -519,3 +526,23 @@ def _route_args(ids, named) -> dict[str, str]:
     if named.payments:
         args["payment_id"] = named.payments[0]
     return args
+
+
+def _say_law_off(doc: ans.Answer, question: str) -> None:
+    """With the law shelf off (``FAPREP_LAW=off``), say so where the question needed it: it names a
+    citation of 19 CFR or 19 USC, or nothing in the importer's own files answered it."""
+    from assistant.stores.lawshelf import named_law
+
+    named = [
+        f"{n.source or '19 CFR'} {n.section or 'Part ' + str(n.part)}{n.paragraph}"
+        for n in named_law(question)
+        if not n.bare
+    ]
+    if not named and not doc.refused:
+        return
+    note = "The law shelf is off (FAPREP_LAW=off): 19 CFR and 19 USC were not searched" + (
+        f", and this question names {', '.join(dict.fromkeys(named))}." if named else "; they may answer this question."
+    )
+    if not any("law shelf is off" in f for f in doc.flags):
+        doc.flags.append(note)
+    doc.answer = f"{doc.answer}\n\n{note}"

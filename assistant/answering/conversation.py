@@ -173,6 +173,9 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
         return Understood(question)
     if REFERENCE.search(question) or elliptic or len(question.split()) <= 6:
         carried = {k: v for k, v in frame.things.items() if v and k not in thing_of.values()}
+        if elliptic and not REFERENCE.search(question):  # "and on engineering?": what the question named, not
+            said = frame.question.lower()  # the rows its answer listed
+            carried = {k: kept for k, v in carried.items() if (kept := [x for x in v if x.lower() in said])}
         if len(frame.items) == 1 and _SINGULAR.search(question):  # "its last entry": the one item listed
             carried[frame.items[0].kind] = [frame.items[0].id]
         if not carried and not frame.query:

@@ -201,7 +201,7 @@ class DocumentAnswers:
 
     def _both(self, question: str, docs: Sourced, law: Sourced, gap: float) -> tuple[ans.Answer, Sourced]:
         """The importer's rule and the law side by side when both state a period; else the better source."""
-        rule = _rule_beside(docs, law)
+        rule = _rule_beside(docs, law, self.law.depth_of)
         compared = compare(_best(docs).text, rule.text) if rule is not None else None
         if compared is None:
             lean = LEAN * (bool(_OURS.search(question)) - bool(_LAWS.search(question)))
@@ -220,25 +220,24 @@ class DocumentAnswers:
         return ans.Answer(answer=text, citations=d_cites + l_cites, flags=flags), docs
 
 
-def _depth(sentence) -> int:
-    """How deep in its section the paragraph of a law sentence sits: ``(a)`` 1, ``(b)(3)`` 2."""
-    paragraph = sentence.passage.chunk_id.split("#", 1)[0]
-    return paragraph[len(sentence.passage.path) :].count("(")
-
-
-def _rule_beside(docs: Sourced, law: Sourced):
+def _rule_beside(docs: Sourced, law: Sourced, depth):
     """The law sentence to set beside the importer's best: among the law's sentences that state a comparable
-    period and score near the best, one that agrees with the importer's rule; else the general rule (the
-    shallowest paragraph: 163.4(a)'s five years, not the two years of the exception in 163.4(b)(3)); else
-    the best."""
+    period and score near the best in its section, the general rule (the shallowest paragraph: 163.4(a)'s five years, not
+    the two years of the exception in 163.4(b)(3), nor the three of drawback records); else the best. Never
+    the one that happens to agree: an exception that agrees would hide a rule weaker than the law."""
     ours, best = _best(docs), _best(law)
     if ours is None or best is None:
         return None
-    near = [x for x in law.sentences if x.score >= best.score - LAW_GAP and compare(ours.text, x.text) is not None]
+    near = [
+        x
+        for x in law.sentences
+        if x.passage.path == best.passage.path  # within the best one's section: its rule and its exceptions
+        and x.score >= best.score - LAW_GAP
+        and compare(ours.text, x.text) is not None
+    ]
     if not near:
         return best
-    agree = [x for x in near if (c := compare(ours.text, x.text)) is not None and c[0].startswith("They agree")]
-    return max(agree or near, key=lambda x: (-_depth(x), x.score))
+    return max(near, key=lambda x: (-depth(x), x.score))
 
 
 def _best(source: Sourced):

@@ -217,6 +217,16 @@ class LawDesk:
             as_of=as_of.isoformat() if as_of else None,
         )
 
+    def depth_of(self, sentence) -> int:
+        """How deep in its section the paragraph holding a law sentence's start sits: ``(a)`` 1,
+        ``(b)(3)`` 2 (a chunk that starts at ``(b)`` may carry its items)."""
+        section = self.shelf.sections().get(sentence.passage.path)
+        if section is None:
+            return 0
+        at = sentence.passage.char_start + sentence.start
+        holding = [x for x in section.paragraphs if x.start <= at < x.end + 2]
+        return holding[-1].path.count("(") if holding else 0
+
     def section_text(self, path: str) -> str:
         section = self.shelf.sections().get(path)
         return section.text if section else ""

@@ -16,7 +16,13 @@ from tests.support.live import ARTIFACTS
 
 # what a request needs to get past the guard without doing the route's work: a body that fails
 # validation (422) or names nothing (404) when the role is allowed
-PARAMS = {"workspace": "sample", "name": "nothing.docx", "job_id": "000000000000", "path": "nothing.pdf"}
+PARAMS = {
+    "workspace": "sample",
+    "name": "nothing.docx",
+    "job_id": "000000000000",
+    "path": "nothing.pdf",
+    "event_id": "00000000",
+}
 BODIES = {
     "/ask": {"json": {}},
     "/ask/stream": {"json": {}},
@@ -24,6 +30,8 @@ BODIES = {
     "/ingest": {"files": [("files", ("bad.exe", b"x"))]},
     "/drafts/survey": {"files": [("questionnaire", ("bad.exe", b"x"))]},
     "/drafts/rebuttal": {"files": [("report", ("bad.exe", b"x"))]},
+    "/drafts/disclosure": {"json": {}},
+    "/timeline": {"json": {}},
 }
 
 

@@ -125,6 +125,8 @@ def test_the_shelf_switched_off_says_so(other_ingested):
     assistant = Assistant(settings)
     try:
         answer = assistant.ask("What does 19 CFR 162.74 require a prior disclosure to contain?")
+        unnamed = assistant.ask("How many days does CBP have to finish the audit report after the closing conference?")
     finally:
         assistant.close()
     assert "FAPREP_LAW=off" in answer.answer and not any(c.is_law for c in answer.citations)
+    assert unnamed.refused and "FAPREP_LAW=off" in unnamed.answer, unnamed.answer

@@ -55,3 +55,26 @@ def test_loading_the_onnx_runtime_does_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_sentences_are_embedded_once_per_process_with_the_same_vectors():
+    from assistant.answering.answer import sentence_vectors
+
+    embedder = get_embedder(Settings())
+    calls: list[int] = []
+
+    class Counting:  # the real model, its calls counted
+        def __getattr__(self, name):
+            return getattr(embedder, name)
+
+        def embed(self, texts, max_tokens=None):
+            calls.append(len(texts))
+            return embedder.embed(texts, max_tokens=max_tokens)
+
+    counted = Counting()
+    texts = [f"Entry records are kept for {n} years from the date of entry." for n in (3, 5, 7)]
+    first = sentence_vectors(counted, texts)
+    again = sentence_vectors(counted, [texts[1], texts[0], "A sentence not seen before."])
+    assert calls == [3, 1], calls  # only the new sentence reached the model the second time
+    assert np.allclose(first, embedder.embed(texts, max_tokens=64), atol=1e-6)
+    assert np.allclose(again[:2], first[[1, 0]])

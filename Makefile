@@ -72,6 +72,7 @@ bench: install
 	$(BIN)/python -m evaluation.bench.load_bench --askers 20 --seconds 30
 	$(BIN)/python -m evaluation.bench.records_bench --rows 10000,100000,1000000
 	$(BIN)/python -m evaluation.bench.lexical_bench --chunks 1000,10000,100000
+	$(BIN)/python -m evaluation.bench.law_bench
 	$(BIN)/python -m evaluation.bench.checks_bench --rows 10000,100000,1000000 --cores 2 \
 		--shapes many:docs,many:none,few:docs,few:none --json > bench-checks.json
 	$(BIN)/python -m evaluation.bench.retrieval_bench --chunks 1000,10000,100000 --json > bench-retrieval.json

@@ -189,7 +189,6 @@ class LawDesk:
     def paragraph_citation(self, n: int, cite: str, limit: int = 900):
         """Citation ``n`` quoting the paragraph a citation names (``19 CFR 163.4(a)``) verbatim (its own
         text, cut at a sentence past ``limit`` characters); None when the shelf is off or lacks it."""
-        from assistant.answering.answer import Citation
 
         if not self.enabled:
             return None
@@ -203,19 +202,7 @@ class LawDesk:
         if len(text) > limit:
             cut = text.rfind(". ", 0, limit)
             text = text[: cut + 1] if cut > 0 else text[:limit]
-        as_of = next((t.as_of for t in self.shelf.texts() if any(s is section for s in t.sections)), None)
-        return Citation(
-            n=n,
-            source=section.cite,
-            kind=LAW_KIND,
-            quote=text,
-            title=section.title,
-            char_start=start,
-            char_end=start + len(text),
-            section=section.number,
-            paragraph=path,
-            as_of=as_of.isoformat() if as_of else None,
-        )
+        return self._cited(n, section, path, text, (start, start + len(text)))
 
     def depth_of(self, sentence) -> int:
         """How deep in its section the paragraph holding a law sentence's start sits: ``(a)`` 1,
@@ -233,25 +220,30 @@ class LawDesk:
 
     def citation(self, n: int, p: Passage, quote: str, span: tuple[int, int]):
         """Citation ``n`` of law: the deepest paragraph holding the quote's start, verified at ``span``."""
-        from assistant.answering.answer import Citation
 
         section = self.shelf.sections()[p.path]
         holding = [x for x in section.paragraphs if x.start <= span[0] < x.end + 2]
         paragraph = holding[-1].path if holding else ""
+        return self._cited(n, section, paragraph, quote, span, chunk_id=p.chunk_id, chunk_sha256=p.sha256)
+
+    def _cited(self, n: int, section, paragraph: str, quote: str, span: tuple[int, int], **extra):
+        """A law citation: the section, the paragraph, the quote at ``span`` of the section's text, the
+        text's as-of date."""
+        from assistant.answering.answer import Citation
+
         as_of = next((t.as_of for t in self.shelf.texts() if any(s is section for s in t.sections)), None)
         return Citation(
             n=n,
-            source=p.path,
+            source=section.cite,
             kind=LAW_KIND,
             quote=quote,
             title=section.title,
-            chunk_id=p.chunk_id,
-            chunk_sha256=p.sha256,
             char_start=span[0],
             char_end=span[1],
             section=section.number,
             paragraph=paragraph,
             as_of=as_of.isoformat() if as_of else None,
+            **extra,
         )
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluation.datasets.sample_case import CORPUS
+from evaluation.datasets.sample_case import ES003_HEADERS as SAMPLE_ES003_HEADERS
 from evaluation.datasets.third_case.catalogue import (
     BROKERS,
     LANE_EXPORT,
@@ -518,31 +519,7 @@ def _assign_payment_ids(case: Case) -> None:
 
 # --- files -------------------------------------------------------------------------------------
 
-ES003_HEADERS = [
-    "Entry Summary Number",
-    "Entry Type Code",
-    "Entry Summary Date",
-    "Entry Date",
-    "Importer Number",
-    "Port of Entry Code",
-    "Entry Summary Line Number",
-    "Tariff Ordinal Number",
-    "HTS Number - Full",
-    "Country of Origin Code",
-    "Country of Export Code",
-    "Manufacturer ID",
-    "Line SPI Code",
-    "Line Tariff Quantity (1)",
-    "Line Tariff UOM (1) Code",
-    "Line Tariff Goods Value Amount",
-    "Line Tariff Duty Amount",
-    "Post Summary Correction Indicator",
-    "Related Party Indicator",
-    "Part Number",
-    "Line Description",
-    "Commercial Invoice Number",
-    "Line Additions Amount",
-]
+ES003_HEADERS = SAMPLE_ES003_HEADERS  # ACE's ES-003 column names, as the sample case writes them
 
 
 @dataclass(frozen=True)

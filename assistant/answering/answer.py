@@ -171,7 +171,7 @@ class Answer(BaseModel):
         return out
 
 
-SENTENCE_CACHE = 20_000  # sentence vectors kept per process (about 30 MB): a sentence is embedded once
+SENTENCE_CACHE = 20_000  # sentence (and passage) vectors kept per process (about 30 MB): each embedded once
 
 
 class _SentenceCache:
@@ -185,20 +185,20 @@ class _SentenceCache:
         self.size, self.lock = size, threading.Lock()
         self.vecs: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 
-    def vectors(self, embedder, texts: list[str]) -> np.ndarray:
+    def vectors(self, embedder, texts: list[str], max_tokens: int | None = 64) -> np.ndarray:
         from assistant.stores.embeddings import stamp_of
 
         try:
-            key = stamp_of(embedder)
+            key = f"{stamp_of(embedder)}|{max_tokens}"
         except AttributeError:  # an embedder without a stamp: this object's own vectors
-            key = str(id(embedder))
+            key = f"{id(embedder)}|{max_tokens}"
         with self.lock:
             have = {t: self.vecs[(key, t)] for t in texts if (key, t) in self.vecs}
             for t in have:
                 self.vecs.move_to_end((key, t))
         missing = list(dict.fromkeys(t for t in texts if t not in have))
         if missing:
-            fresh = embedder.embed(missing, max_tokens=64)
+            fresh = embedder.embed(missing, max_tokens=max_tokens)
             with self.lock:
                 for t, v in zip(missing, fresh):
                     have[t] = self.vecs[(key, t)] = v
@@ -212,9 +212,10 @@ class _SentenceCache:
 _SENTENCES = _SentenceCache(SENTENCE_CACHE)
 
 
-def sentence_vectors(embedder, texts: list[str]) -> np.ndarray:
-    """The embeddings of candidate sentences (at most 64 word pieces each), from the process's cache."""
-    return _SENTENCES.vectors(embedder, texts)
+def sentence_vectors(embedder, texts: list[str], max_tokens: int | None = 64) -> np.ndarray:
+    """The embeddings of candidate sentences (at most 64 word pieces each; ``None``: whole passages up to
+    the model's limit), from the process's cache."""
+    return _SENTENCES.vectors(embedder, texts, max_tokens)
 
 
 @dataclass

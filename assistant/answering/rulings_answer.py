@@ -33,7 +33,7 @@ def by_description(assistant, question: str, ids, named, qvec, record) -> ans.An
     ]
     if not passages:
         return None
-    sims = retriever.embedder.embed([p.text for p in passages]) @ qvec
+    sims = ans.sentence_vectors(retriever.embedder, [p.text for p in passages], max_tokens=None) @ qvec
     by_ruling: dict[str, list[float]] = {}
     best_of: dict[str, tuple[float, Passage]] = {}
     for p, sim in zip(passages, sims):

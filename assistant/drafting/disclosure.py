@@ -316,6 +316,7 @@ def _entries(findings: list[_Finding], settings: Settings, flags: list[str]) -> 
                 )
                 shares = {k: v for k, v in shares.items() if k not in twice}
             classified.update({k: f.id for k in shares})
+        shares = _within_period(f.id, shares, lines, settings.today, flags)
         for key, loss in shares.items():
             entry, line = key.rsplit("|", 1)
             row = lines.get((entry, int(line)), {})
@@ -338,6 +339,35 @@ def _entries(findings: list[_Finding], settings: Settings, flags: list[str]) -> 
                 got.added_value = float(_cents((got.added_value or 0.0) + added[key]))
                 got.fees = float(_cents(Decimal(str(got.added_value)) * Decimal(str(settings.mpf_rate))))
     return sorted(by_entry.values(), key=lambda e: (e.date or "", e.entry))
+
+
+PERIOD_YEARS = 5  # 19 USC 1621: a penalty claim for a violation more than five years old is barred
+
+
+def _within_period(fid: str, shares: dict[str, float], lines: dict, today: dt.date, flags: list[str]) -> dict:
+    """The lines entered within the five years before ``today`` (19 USC 1621); older ones are left out and
+    said in ``flags`` with their duty, so the draft's loss is the disclosure period's."""
+    try:
+        start = today.replace(year=today.year - PERIOD_YEARS)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - PERIOD_YEARS, day=28)
+    old = {}
+    for key in shares:
+        entry, line = key.rsplit("|", 1)
+        row = lines.get((entry, int(line)), {})
+        when = row.get("entry_date") or row.get("entry_summary_date")
+        if isinstance(when, dt.datetime):
+            when = when.date()
+        if isinstance(when, dt.date) and when < start:
+            old[key] = shares[key]
+    if old:
+        entries = sorted({k.rsplit("|", 1)[0] for k in old})
+        flags.append(
+            f"{fid}: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} entered before {start.isoformat()} "
+            f"({', '.join(entries[:5])}{' ...' if len(entries) > 5 else ''}) fall outside the five-year period of "
+            f"19 USC 1621 and are not in this draft; their duty at stake {money(sum(old.values()))}"
+        )
+    return {k: v for k, v in shares.items() if k not in old}
 
 
 def _merchandise(findings: list[_Finding], look_rows) -> str:

@@ -177,3 +177,18 @@ def test_bad_input_names_the_finding_or_the_date(northwind):
         r = client.post("/api/timeline", json=body)
         assert r.status_code in (400, 422), (body, r.text)
         assert word in r.json()["error"], (body, r.text)
+
+
+def test_entries_older_than_five_years_are_left_out_and_said(northwind):
+    from assistant.drafting.disclosure import draft_disclosure
+
+    client, rows, settings = northwind
+    mould = _payment(rows, "mould")
+    fid = f"undeclared_assist:{mould[0]}"
+    later = settings.model_copy(update={"as_of": dt.date(2029, 3, 1)})  # five years back: 2024-03-01
+    d = draft_disclosure(later, [fid])
+    old = {r["entry"] for r in _entry_rows(rows) if r["part"] == mould[8] and mould[1] <= r["date"] < "2024-03-01"}
+    assert old, "the case has an entry of the part in the first months after the payment"
+    assert not old & {e.entry for e in d.entries}
+    assert any("19 USC 1621" in f and all(e in f for e in old) for f in d.flags), d.flags
+    assert d.loss["duty"] == pytest.approx(sum(e.loss for e in d.entries), abs=0.001)

@@ -299,3 +299,19 @@ def test_timeline_and_disclosure_from_the_command_line(copy_other_case, tmp_path
     assert "presumptively unavailable" in " ".join(human.stdout.split())
     unknown = faprep("draft", "disclosure", "--finding", "royalty_omission:XX-1", env=env)
     assert unknown.returncode == 2 and "XX-1" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_law_shelf_commands(tmp_path):
+    env = {**os.environ, "FAPREP_HOME": str(tmp_path / "home")}
+    shelf = json.loads(faprep("law", "--json", env=env).stdout)
+    parts = {(t["source"], t["part"]) for t in shelf["texts"]}
+    assert ("19 CFR", "163") in parts and ("19 CFR", "162") in parts and len(shelf["texts"]) >= 18
+    assert all(t["sha256"] and t["sections"] > 0 for t in shelf["texts"])
+    folder = tmp_path / "not-law"
+    folder.mkdir()
+    (folder / "memo.txt").write_text("A memo about the holiday party. Nothing regulatory here.")
+    refused = faprep("law", "update", str(folder), env=env)
+    assert "memo.txt" in refused.stderr and "not regulation text" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    missing = faprep("law", "update", str(tmp_path / "nowhere"), env=env)
+    assert missing.returncode == 2 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr

@@ -242,6 +242,11 @@ class Assistant:
         qvec = self.retriever.embedder.embed_query(q)
         if filters is not None and filters.active():  # a search restricted to some documents asks the documents
             return self.documents.answer(q, q, ids, filters, record, qvec=qvec), frame
+        from assistant.answering.named_documents import from_named
+
+        said = from_named(self, q, ids, record, qvec)  # "what does our manual say about ...": that document
+        if said is not None:
+            return said, frame
         named = self._named(q, understood, ids)
         frame.things.update({kind: list(getattr(named, attr)) for attr, kind in THINGS if getattr(named, attr)})
         if named.unknown and not named.kinds():

@@ -111,6 +111,13 @@ class Retriever:
         found = ids.extract(text, self.known_parts, self.known_invoices)
         return {k: found[k] for k in ID_KINDS if found.get(k)}
 
+    def kinds_present(self, kinds: list[str]) -> list[str]:
+        """The ingested documents of these kinds (their paths), in order."""
+        rows = self.con.execute(
+            "SELECT DISTINCT path FROM documents WHERE kind IN (SELECT unnest(?)) ORDER BY path", [list(kinds)]
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def allowed(self, f: Filters | None) -> set[str] | None:
         if not f or not f.active():
             return None

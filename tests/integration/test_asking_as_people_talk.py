@@ -130,3 +130,29 @@ def test_the_shelf_switched_off_says_so(other_ingested):
         assistant.close()
     assert "FAPREP_LAW=off" in answer.answer and not any(c.is_law for c in answer.citations)
     assert unnamed.refused and "FAPREP_LAW=off" in unnamed.answer, unnamed.answer
+
+
+def test_what_a_named_document_says(copy_other_case):
+    folder, _rows, settings = copy_other_case("named-sop")
+    (folder / "docs").mkdir(exist_ok=True)
+    (folder / "docs" / "SOP-IC-04.md").write_text(
+        "# Standard Operating Procedure IC-04: Import Compliance\n\n"
+        "## Tariff classification\n\nNew item numbers get an HTS number from the trade analyst, approved by the "
+        "compliance lead before the first shipment.\n\n"
+        "## Valuation\n\nThe buyer reports every mould, die or design payment to trade compliance within ten "
+        "working days, so that it is declared as an addition.\n\n"
+        "## Recordkeeping\n\nEntry files stay in the archive for five years from the date of entry.\n"
+    )
+    assert ingest_paths(settings, [folder]).ok
+    assistant = Assistant(settings)
+    try:
+        valuation = assistant.ask("What does our SOP say about tooling payments?")
+        classification = assistant.ask("According to our SOP, who classifies new items?")
+        absent = assistant.ask("What does our SOP say about travel expenses?")
+        no_letter = assistant.ask("What do the broker instructions say about USMCA claims?")
+    finally:
+        assistant.close()
+    assert "ten working days" in valuation.answer and valuation.citations[0].source.endswith("SOP-IC-04.md")
+    assert "trade analyst" in classification.answer, classification.answer
+    assert absent.refused and "SOP-IC-04.md" in absent.answer and not absent.citations, absent.answer
+    assert no_letter.refused and "broker instructions" in no_letter.answer, no_letter.answer

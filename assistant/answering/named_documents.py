@@ -1,0 +1,155 @@
+"""Questions about what one of the importer's documents says: "what does our manual say about
+assists?", "according to the broker instructions, who classifies new parts?", "is training covered in
+our SOP?". Such a question is answered from the documents of the kind it names only (found by kind at
+ingest), so a ruling or the law does not answer for the manual; when that document does not address
+it, the answer says so by name instead of quoting something else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering import answer as ans
+from assistant.answering.retrieval import Filters
+
+# the document a question names, by the kinds ingest recognises (ingest/documents.py)
+NAMED: tuple[tuple[str, str, re.Pattern], ...] = tuple(
+    (kind, label, re.compile(pattern, re.I))
+    for kind, label, pattern in (
+        (
+            "broker_instructions",
+            "broker instructions",
+            r"\bbroker(?:'s)?\s+(?:letter|instructions?|guidelines?)\b|\bletter of instructions?\b"
+            r"|\binstructions (?:to|for) (?:the |our )?(?:customs )?broker\b",
+        ),
+        ("training_record", "training records", r"\btraining (?:log|records?|register|attendance)\b"),
+        ("fa_draft_report", "FA draft report", r"\b(?:fa |audit |cbp(?:'s)? )?draft report\b"),
+        ("fa_questionnaire", "FA questionnaire", r"\b(?:pre-?assessment )?(?:questionnaire|survey)\b"),
+        (
+            "compliance_manual",
+            "compliance manual",
+            r"\b(?:our|the|company'?s?|your)\s+(?:(?:trade|customs|import|written)\s+)*(?:compliance\s+)?"
+            r"(?:manual|handbook|sops?|standard operating procedures?|written procedures?|procedures? manual"
+            r"|policy manual|compliance (?:program|procedures?))\b",
+        ),
+    )
+)
+# ... and asks what it says, rather than naming it in passing ("is the manual up to date?" asks the facts)
+SAYS = re.compile(
+    r"\b(?:say|says|said|state|states|stated|cover|covers|covered|mention|mentions|address|addresses|require|"
+    r"requires|tell|tells|describe|describes|provide|provides|spell out|lay out)\b|\baccording to\b|\bper\b"
+    r"|\b(?:in|under|by)\s+(?:our|the|your)\b",
+    re.I,
+)
+
+
+def named_kinds(question: str) -> list[tuple[str, str]]:
+    """The (kind, label) of the documents a question asks about, when it asks what they say."""
+    if not SAYS.search(question):
+        return []
+    return [(kind, label) for kind, _label, pattern in NAMED if pattern.search(question) for label in (_label,)]
+
+
+_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning|as to|with respect to)\s+(.+)$", re.I)
+_ASKING = re.compile(
+    r"^\s*(?:what|how|who|when|where|which|does|do|is|are|can)\b(?:\s+(?:does|do|did|is|are))?\s*|\b(?:say|says|said|"
+    r"state|states|tell|tells|us|me)\b|\baccording to\b|\bper\b|[?,]",
+    re.I,
+)
+
+
+def topic_of(question: str) -> str:
+    """What the question asks the document about, its naming words taken out: "what does our manual say
+    about assists?" -> "assists"; "according to the broker instructions, who classifies new parts?" ->
+    "who classifies new parts"."""
+    rest = question
+    for _kind, _label, pattern in NAMED:
+        rest = pattern.sub(" ", rest)
+    m = _ABOUT.search(rest)
+    if m:
+        rest = m.group(1)
+    else:
+        rest = _ASKING.sub(" ", rest)
+    rest = re.sub(r"\b(?:in|by|under|the|our|your)\s*$", " ", " ".join(rest.split()), flags=re.I)
+    topic = re.sub(r"^(?:the|our|your)\s+(?=\w)", "", " ".join(rest.strip(" ?.,").split()), flags=re.I)
+    return topic if len(ans.content_terms(topic)) >= 1 else question
+
+
+def from_named(assistant, question: str, ids, record, qvec) -> ans.Answer | None:
+    """The answer from the named documents only; a refusal that names them when they do not address the
+    question (or are not ingested); None when the question names no document."""
+    named = named_kinds(question)
+    if not named:
+        return None
+    kinds = [k for k, _ in named]
+    labels = " or ".join(dict.fromkeys(label for _, label in named))
+    record["named_documents"] = kinds
+    held = assistant.documents.retriever.kinds_present(kinds)
+    if not held:
+        return ans.Answer(
+            answer=f"No {labels} ingested in this workspace: I cannot say what it says.",
+            refused=True,
+            flags=[f"no document of kind {', '.join(kinds)} ingested"],
+        )
+    topic = topic_of(question)
+    record["named_topic"] = topic
+    found = _from_documents(assistant.documents, question, topic, ids, Filters(kinds=kinds), record)
+    if found is not None and found.citations:
+        return found
+    return ans.Answer(answer=f"Nothing in your {labels} ({', '.join(held[:3])}) addresses this.", refused=True)
+
+
+NAMED_FLOOR = 0.15  # below the usual floor: the user named the document, its best sentence on the topic counts
+
+
+def _from_documents(documents, question: str, topic: str, ids, filters: Filters, record) -> ans.Answer | None:
+    """The named documents' sentences on ``topic`` (searched with its customs words spelled out), quoted when
+    the best is near enough the topic; None when none is."""
+    from assistant.stores.lexical import expand
+
+    query = expand(topic)
+    qvec = documents.retriever.embedder.embed_query(query)
+    passages = documents.retriever.search(query, k=documents.settings.answer_passages, filters=filters, query_vec=qvec)
+    record["passages"] = [{"chunk_id": p.chunk_id, "path": p.path, "page": p.page} for p in passages]
+    if not passages:
+        return None
+    source = documents._sourced(topic, passages, ids, documents.retriever.embedder.embed_query(topic))
+    floor = documents.settings.answer_min_similarity - NAMED_FLOOR
+    if not any(x.names_id or x.sim >= floor for x in source.sentences):
+        under = _under_heading(topic, passages)
+        if not under:
+            return None
+        source.sentences, source.best = under, under[0].score
+    source.supported = True
+    return documents._single(question, source, 0.3)
+
+
+HEADING_WORDS = 6  # a heading: a short line of its own, without end punctuation
+
+
+def _under_heading(topic: str, passages) -> list:
+    """The first sentences of the section whose heading shares a word with the topic (its customs words
+    spelled out): "who classifies new parts?" finds the broker letter's "Classification" section."""
+    from assistant.stores.lexical import STOPWORDS, expand
+
+    def heads(text: str) -> set[str]:  # words compared by their first six letters: classifies ~ Classification
+        return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in STOPWORDS}
+
+    want = heads(expand(topic))
+    for p in passages:
+        headings = [
+            m
+            for m in re.finditer(r"^[^\n]+$", p.text, re.M)
+            if len(m.group(0).split()) <= HEADING_WORDS and not m.group(0).rstrip().endswith((".", ":", ";", ","))
+        ]
+        for i, m in enumerate(headings):
+            if not heads(m.group(0)) & want:
+                continue
+            end = headings[i + 1].start() if i + 1 < len(headings) else len(p.text)
+            spans = ans.sentence_spans(p.text[m.end() : end])[:2]
+            return [
+                # qualified by the heading it stands under, not by its own similarity
+                ans.Sentence(passage=p, rank=0, start=m.end() + a, end=m.end() + b, score=1.0 - 0.01 * k, sim=1.0)
+                for k, (a, b) in enumerate(spans)
+            ]
+    return []

@@ -255,12 +255,12 @@ class Assistant:
         if routed and COUNTS.search(q) and not understood.inherit and self.queries.read(q, named, qvec) is not None:
             routed = None  # "how many lines have a PSC flag?" counts lines; it does not ask for findings
         if routed is not None and len(routed.checks) > 1 and NARROWED.search(q):  # all checks, about one topic
-            check, score = self.check_matcher.match(q, qvec)
-            if check and self.check_matcher.last_margin >= NARROW_MARGIN:
+            check, score, margin = self.check_matcher.match(q, qvec)
+            if check and margin >= NARROW_MARGIN:
                 record["check_match"] = {"check": check, "score": round(score, 4), "narrowed": True}
                 routed = Route([check], routed.args)
         if routed is None and not (POLICY.search(q) and not DATA.search(q)):
-            check, score = self.check_matcher.match(q, qvec)
+            check, score, _ = self.check_matcher.match(q, qvec)
             record["check_match"] = {"check": check, "score": round(score, 4)}
             routed = Route([check], _route_args(ids, named)) if check else None
         if routed:

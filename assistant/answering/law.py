@@ -210,9 +210,7 @@ class LawDesk:
         section = self.shelf.sections().get(sentence.passage.path)
         if section is None:
             return 0
-        at = sentence.passage.char_start + sentence.start
-        holding = [x for x in section.paragraphs if x.start <= at < x.end + 2]
-        return holding[-1].path.count("(") if holding else 0
+        return _paragraph_at(section, sentence.passage.char_start + sentence.start).count("(")
 
     def section_text(self, path: str) -> str:
         section = self.shelf.sections().get(path)
@@ -222,8 +220,7 @@ class LawDesk:
         """Citation ``n`` of law: the deepest paragraph holding the quote's start, verified at ``span``."""
 
         section = self.shelf.sections()[p.path]
-        holding = [x for x in section.paragraphs if x.start <= span[0] < x.end + 2]
-        paragraph = holding[-1].path if holding else ""
+        paragraph = _paragraph_at(section, span[0])
         return self._cited(n, section, paragraph, quote, span, chunk_id=p.chunk_id, chunk_sha256=p.sha256)
 
     def _cited(self, n: int, section, paragraph: str, quote: str, span: tuple[int, int], **extra):
@@ -245,6 +242,12 @@ class LawDesk:
             as_of=as_of.isoformat() if as_of else None,
             **extra,
         )
+
+
+def _paragraph_at(section, at: int) -> str:
+    """The path of the deepest paragraph of ``section`` holding character ``at`` (``""``: the lead text)."""
+    holding = [x for x in section.paragraphs if x.start <= at < x.end + 2]
+    return holding[-1].path if holding else ""
 
 
 __all__ = ["LawDesk", "LAW_KIND", "compare", "periods_in", "NamedLaw"]

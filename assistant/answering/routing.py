@@ -138,7 +138,6 @@ class CheckMatcher:
         from assistant.checks import REGISTRY
 
         self.ids = list(REGISTRY)
-        self.last_margin = 0.0
         self.embedder = embedder
         texts = [f"{REGISTRY[c].title}. {REGISTRY[c].description.split('.')[0]}" for c in self.ids]
         self.vecs = np.asarray(embedder.embed(texts), dtype=np.float32)
@@ -149,20 +148,21 @@ class CheckMatcher:
         q = np.asarray(qvec, dtype=np.float32)
         return self.vecs @ q / (np.linalg.norm(self.vecs, axis=1) * (np.linalg.norm(q) or 1.0))
 
-    def match(self, question: str, qvec) -> tuple[str | None, float]:
-        """The closest check, by the question's own embedding and by that of the question with the customs
-        words it uses spelled out (prompts/thesaurus.txt: "mould" also says assist, tooling, die), the
-        better of the two per check."""
+    def match(self, question: str, qvec) -> tuple[str | None, float, float]:
+        """The closest check (None below ``MIN_CHECK``), its similarity and its margin over the next, by the
+        question's own embedding and by that of the question with the customs words it uses spelled out
+        (prompts/thesaurus.txt: "mould" also says assist, tooling, die), the better of the two per check."""
         import numpy as np
 
         from assistant.stores.lexical import expand
 
         if not ASKS_PROBLEMS.search(question):
-            return None, 0.0
+            return None, 0.0, 0.0
         sims = self._sims(qvec)
         expanded = expand(question)
         if expanded != question:
             sims = np.maximum(sims, self._sims(self.embedder.embed_query(expanded)))
-        self.last_margin = float(np.sort(sims)[-1] - np.sort(sims)[-2]) if len(sims) > 1 else 1.0
+        ranked = np.sort(sims)
+        margin = float(ranked[-1] - ranked[-2]) if len(sims) > 1 else 1.0
         best = int(np.argmax(sims))
-        return (self.ids[best] if sims[best] >= MIN_CHECK else None), float(sims[best])
+        return (self.ids[best] if sims[best] >= MIN_CHECK else None), float(sims[best]), margin

@@ -121,9 +121,9 @@ class _Finding:
 
 
 def prepare_findings(settings: Settings, ids: list[str], look) -> list[_Finding]:
-    """The findings named, found again by their checks (so they are current), with their lines; an unknown
-    id or one with no duty effect is a ``BadInput`` naming it."""
-    from assistant.checks import REGISTRY, check_workspace
+    """The findings named, found again by their checks over ``look``'s connection in one run (so they are
+    current), with their lines; an unknown id or one with no duty effect is a ``BadInput`` naming it."""
+    from assistant.checks import REGISTRY, run_checks
 
     if not ids:
         raise BadInput("finding: name at least one finding id (faprep check --json lists them)", field="finding")
@@ -137,9 +137,9 @@ def prepare_findings(settings: Settings, ids: list[str], look) -> list[_Finding]
             )
         by_check[check].append(fid)
     out = []
-    for check, wanted in by_check.items():
-        run = check_workspace(settings, [check])
-        found = {f.id: f for f in run.findings}
+    run = run_checks(settings, look.con, list(by_check))
+    found = {f.id: f for f in run.findings}
+    for wanted in by_check.values():
         for fid in wanted:
             f = found.get(fid)
             if f is None:
@@ -159,14 +159,6 @@ def prepare_findings(settings: Settings, ids: list[str], look) -> list[_Finding]
             keys = [(ln.entry, ln.line) for ln in f.lines]
             out.append(_Finding(f, look.lines_at(keys)))
     return out
-
-
-def _names_any(text: str, names: set[str]) -> bool:
-    """True when ``text`` names one of ``names`` as a whole word (KM-2040 is not KM-20401)."""
-    import re
-
-    upper = text.upper()
-    return any(n and re.search(rf"(?<![\w-]){re.escape(n.upper())}(?![\w-])", upper) for n in names)
 
 
 # the words by which a contact names the type of a violation (162.74(i)(1): "the type of or circumstances of

@@ -114,9 +114,7 @@ class Timeline:
             event.id = event.id or uuid.uuid4().hex[:8]
             event.added = event.added or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             events.append(asdict(event))
-            tmp = self.path.with_suffix(f".json.{os.getpid()}")
-            tmp.write_text(json.dumps({"events": events}, indent=1))
-            os.replace(tmp, self.path)
+            self._write(events)
         return event
 
     def remove(self, event_id: str) -> bool:
@@ -125,7 +123,11 @@ class Timeline:
             kept = [asdict(e) for e in events if e.id != event_id]
             if len(kept) == len(events):
                 return False
-            tmp = self.path.with_suffix(f".json.{os.getpid()}")
-            tmp.write_text(json.dumps({"events": kept}, indent=1))
-            os.replace(tmp, self.path)
+            self._write(kept)
         return True
+
+    def _write(self, events: list[dict]) -> None:
+        """The events, replacing the file whole (under the caller's lock): a reader sees the old or the new."""
+        tmp = self.path.with_suffix(f".json.{os.getpid()}")
+        tmp.write_text(json.dumps({"events": events}, indent=1))
+        os.replace(tmp, self.path)

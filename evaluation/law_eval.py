@@ -11,7 +11,7 @@ the section and paragraph that answer it and key phrases of that paragraph. Meas
   (whitespace aside);
 * ``refused``: a question the shelf cannot answer is not answered from it.
 
-``datasets/law_questions_dev.json`` (other paragraphs) is for tuning; ``python -m evaluation.law_eval
+``datasets/law_questions_dev.json`` and ``law_questions_dev2.json`` (other paragraphs) are for tuning; ``python -m evaluation.law_eval
 --home H --workspace W [--dev]`` runs either over an ingested workspace.
 """
 
@@ -25,8 +25,8 @@ DATASETS = Path(__file__).resolve().parent / "datasets"
 
 
 def load(dev: bool = False) -> list[dict]:
-    name = "law_questions_dev.json" if dev else "law_questions.json"
-    return json.loads((DATASETS / name).read_text())["questions"]
+    names = ["law_questions_dev.json", "law_questions_dev2.json"] if dev else ["law_questions.json"]
+    return [q for name in names for q in json.loads((DATASETS / name).read_text())["questions"]]
 
 
 def _norm(text: str) -> str:

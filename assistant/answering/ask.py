@@ -25,7 +25,7 @@ from assistant.answering.findings_answer import Summaries, finding_detail, findi
 from assistant.answering.law import LawDesk
 from assistant.answering.records_answer import RecordAnswers
 from assistant.answering.retrieval import Filters, Retriever
-from assistant.answering.routing import DATA, NARROW_MARGIN, NARROWED, POLICY, CheckMatcher, Route, route
+from assistant.answering.routing import DATA, NARROW_MARGIN, NARROWED, CheckMatcher, Route, asks_policy, route
 from assistant.answering.rulings_answer import ASKS_CLASSIFICATION
 from assistant.answering.sessions import AnswerLog, Sessions
 from assistant.config import Settings
@@ -48,7 +48,10 @@ THINGS: tuple[tuple[str, str], ...] = (
 # a question about what is allowed or required: "can we ...", "do we need ...", "are we required to ..."
 MODAL = re.compile(
     r"\b(?:can|may|must|should|shall)\s+(?:we|i|you|an importer|the importer|cbp|customs)\b|\bdo (?:we|i) need\b"
-    r"|\bdo (?:we|i) have to\b|\bare we (?:allowed|required|obliged)\b|\bis (?:it|there) (?:allowed|required)\b",
+    r"|\bdo (?:we|i) have to\b|\bare we (?:allowed|required|obliged)\b|\bis (?:it|there) (?:allowed|required)\b"
+    r"|\bwill (?:cbp|customs)\b|\bdoes (?:cbp|customs|the law) (?:require|allow|accept|have to)\b"
+    r"|\b(?:does|do) (?:an importer|the importer|we|i) (?:need|have to)\b"
+    r"|\b(?:cbp|customs) (?:won'?t|will not|doesn'?t|does not|can'?t|cannot|may not) (?:require|accept|allow|ask|demand)",
     re.I,
 )
 COUNTS = re.compile(r"\bhow (?:many|much)\b|\btotal\b|\bnumber of\b", re.I)
@@ -259,7 +262,7 @@ class Assistant:
             if check and margin >= NARROW_MARGIN:
                 record["check_match"] = {"check": check, "score": round(score, 4), "narrowed": True}
                 routed = Route([check], routed.args)
-        if routed is None and not (POLICY.search(q) and not DATA.search(q)):
+        if routed is None and not (asks_policy(q) and not DATA.search(q)):
             check, score, _ = self.check_matcher.match(q, qvec)
             record["check_match"] = {"check": check, "score": round(score, 4)}
             routed = Route([check], _route_args(ids, named)) if check else None
@@ -330,7 +333,7 @@ class Assistant:
         if fa is not None and fa.facts and specific and not shaped:
             frame.items = _fact_items(fa)
             return self.records.from_facts(fa, q, q, ids, record, qvec)
-        asks_rule = (POLICY.search(q) or MODAL.search(q) or ASKS_CLASSIFICATION.search(q)) and not COUNTS.search(q)
+        asks_rule = (asks_policy(q) or MODAL.search(q) or ASKS_CLASSIFICATION.search(q)) and not COUNTS.search(q)
         asks_rule = asks_rule and not followed
         if rq is not None and asks_rule and not (rq.dimension or rq.order or rq.limit):
             rq = None  # "can we ...", "how long does CBP have to ...": a rule, for the documents and the law

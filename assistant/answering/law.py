@@ -36,6 +36,17 @@ _PERIOD = re.compile(
     re.I,
 )
 _DAYS = {"year": 365, "month": 30, "week": 7, "day": 1}
+# what a question asks for, and a paragraph that states it: a period (a deadline, how long), an amount
+ASKS_PERIOD = re.compile(
+    r"\b(how long|how many (?:days|weeks|months|years)|deadline|due|by when|time limit|how soon|how late|how far back|"
+    r"how old|when (?:is|are|must|do|does|should|can)|valid|expires?|lag|statute of limitations?)\b",
+    re.I,
+)
+ASKS_AMOUNT = re.compile(
+    r"\b(how much|penalt\w*|fines?|fined|exposure|amount|threshold|dollars?|maximum|minimum|cap|liab\w*)\b|\$", re.I
+)
+_AMOUNT = re.compile(r"\$\s?\d|\bper ?cent\b|\bdollars\b|\btimes the\b", re.I)
+STATES_ASKED = 0.2  # what a paragraph stating what the question asks for (a period, an amount) adds to its score
 
 
 @dataclass
@@ -77,6 +88,18 @@ def compare(manual: str, law: str) -> tuple[str, bool] | None:
         "bring the manual in line with the law.",
         True,
     )
+
+
+def states_asked(question: str):
+    """A paragraph's bonus for stating what ``question`` asks for (a period, an amount); None: it asks neither."""
+    period, amount = bool(ASKS_PERIOD.search(question)), bool(ASKS_AMOUNT.search(question))
+    if not (period or amount):
+        return None
+
+    def bonus(text: str) -> float:
+        return STATES_ASKED if (period and periods_in(text)) or (amount and _AMOUNT.search(text)) else 0.0
+
+    return bonus
 
 
 class LawDesk:
@@ -133,15 +156,20 @@ class LawDesk:
             return []
         named, _ = self.named(question)
         out: list[Passage] = []
+        whole: set[str] = set()  # sections named without a paragraph ("a 592 penalty"): searched within
         for section, path in named:
-            for chunk in self.shelf.chunks_at(section, path, self.stamp)[:3]:
-                out.append(self.passage(chunk, 1.0, ["id"]))
-        within = set(self.part_sections(question))
-        for hit in self.shelf.search(question, qvec, self.stamp, k=k + len(out) + (20 if within else 0)):
-            if within and f"{hit.chunk.source} {hit.chunk.section}" not in within:
-                continue
+            chunks = self.shelf.chunks_at(section, path, self.stamp)
+            if path or len(chunks) <= 3:
+                out += [self.passage(chunk, 1.0, ["id"]) for chunk in chunks[:3]]
+            else:
+                whole.add(section.cite)
+        within = set(self.part_sections(question)) | whole
+        bonus = states_asked(question)
+        boost = (lambda c: bonus(c.text)) if bonus else None
+        for hit in self.shelf.search(question, qvec, self.stamp, k=k + len(out), within=within or None, boost=boost):
             if all(p.chunk_id != hit.chunk.id for p in out):
-                out.append(self.passage(hit.chunk, hit.dense, hit.via.split("+")))
+                via = hit.via.split("+") + (["id"] if f"{hit.chunk.source} {hit.chunk.section}" in whole else [])
+                out.append(self.passage(hit.chunk, hit.dense, via))
         return out[: max(k, len(named))]
 
     def passage(self, chunk: LawChunk, score: float, via: list[str]) -> Passage:
@@ -170,11 +198,12 @@ class LawDesk:
     def sentences(self, question: str, passages: list[Passage], ids: set[str]) -> list:
         """Each law passage as one candidate to quote whole, scored like a document's sentence: its
         similarity to the question (from the search), the share of the question's terms it and its
-        lead-ins contain, and its rank."""
+        lead-ins contain, its rank, and whether it states what the question asks for (a period, an amount)."""
         from assistant.answering.answer import Sentence, content_terms
         from assistant.stores.lexical import tokenize
 
         terms = content_terms(question) - {t for i in ids for t in tokenize(i)}
+        bonus = states_asked(question) or (lambda text: 0.0)
         out = []
         for rank, p in enumerate(passages):
             s = Sentence(p, rank, 0, len(p.text))
@@ -182,7 +211,7 @@ class LawDesk:
             s.overlap = len(terms & toks) / len(terms) if terms else 0.0
             s.names_id = "id" in p.via
             s.sim = p.score
-            s.score = s.sim + 0.5 * s.overlap + (0.3 if s.names_id else 0.0) + 0.1 / (1 + rank)
+            s.score = s.sim + 0.5 * s.overlap + (0.3 if s.names_id else 0.0) + 0.1 / (1 + rank) + bonus(p.text)
             out.append(s)
         return sorted(out, key=lambda x: -x.score)
 
@@ -198,6 +227,8 @@ class LawDesk:
         section, path, _ = found
         own = section.paragraph(path) if path else None
         start, end = (own.start, own.end) if own else (0, len(section.text))
+        if own is not None and own.heading_only:  # "(c) Maximum penalties": its heading and what is below it
+            start, end = section.subtree(path) or (start, end)
         text = section.text[start:end]
         if len(text) > limit:
             cut = text.rfind(". ", 0, limit)

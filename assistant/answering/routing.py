@@ -77,12 +77,23 @@ ROUTES: list[tuple[str, re.Pattern]] = [
 ]
 # A question about a rule or a procedure, not about what the records show ...
 POLICY = re.compile(
-    r"^\s*(when|why|who|whom|to whom|where|must|should|shall|may|can|could|"
+    r"^\s*(when|why|who|whom|to whom|where|must|should|shall|may|can|could|will|would|"
     r"how (is|are|do|does|should|must|can|long|often)|"
     r"what (happens|does|do|must|should|is required|are the rules?|is the rule|is the procedure)|"
-    r"do (we|i) (need|have) to|according to|under what)\b",
+    r"do (we|i) (need|have) to|according to|under what|"
+    r"what(?:'s| is| are) the (?:penalt\w*|fines?|deadline|time limits?|statute of limitations|rules?|requirements?))\b",
     re.I,
 )
+_CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|(?<=,)\s+(?=[a-z])")
+
+
+def asks_policy(question: str) -> bool:
+    """The question, or its last sentence or clause when its circumstances come first ("CBP mitigated our
+    penalty. How long is that offer good for?", "Under the NAFTA rules, how long does an importer have
+    to ..."), asks about a rule or a procedure."""
+    return bool(POLICY.search(question) or POLICY.search(_CLAUSES.split(question.strip())[-1]))
+
+
 # ... unless it also asks about the data: findings, entries, lines, parts, payments, "are there", "any".
 DATA = re.compile(
     r"\b(findings?|problems?|issues?|errors? (in|on)|entries|entry lines?|lines|which parts|"
@@ -100,7 +111,7 @@ class Route:
 def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
     """The checks a question asks for (``None``: not a check question), with filters from its identifiers."""
     checks = [check for check, pattern in ROUTES if pattern.search(question)]
-    if not checks or (POLICY.search(question) and not DATA.search(question) and not identifiers):
+    if not checks or (asks_policy(question) and not DATA.search(question) and not any(identifiers.values())):
         return None
     if ALL in checks:
         from assistant.checks import ORDER

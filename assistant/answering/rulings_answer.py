@@ -18,12 +18,20 @@ ASKS_CLASSIFICATION = re.compile(
     r"heading|duty rate|what duty|rul(?:e|ed|ing) on|tarr?if+)\b",
     re.I,
 )
+# asking about getting a ruling (CBP's process, 19 CFR 177), not about how a product is classified
+RULING_PROCESS = re.compile(
+    r"\b(?:get|getting|obtain\w*|request\w*|ask for|apply for|issu\w*|seek\w*)\s+(?:a |an |the )?"
+    r"(?:binding |advance |new |prospective )?ruling|\bruling (?:letter )?(?:requests?|applications?)\b",
+    re.I,
+)
 MIN_RULING = 0.45  # the ruling's best passage must be this similar to the question
 
 
 def by_description(assistant, question: str, ids, named, qvec, record) -> ans.Answer | None:
     """The ruling for the product a question describes, or None (not such a question, or no ruling close)."""
-    if not ASKS_CLASSIFICATION.search(question) or ids.get("ruling") or named.parts or named.entries:
+    if not ASKS_CLASSIFICATION.search(question) or RULING_PROCESS.search(question):
+        return None
+    if ids.get("ruling") or named.parts or named.entries:
         return None
     retriever = assistant.retriever
     passages = [

@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -46,14 +47,20 @@ log = logging.getLogger(__name__)
 
 BUILT_IN = Path(__file__).resolve().parent / "law_texts"
 TEXT_SUFFIXES = (".md", ".txt", ".markdown")
-CHUNKING = "paragraphs-1"  # how texts are cut and what is embedded: part of every index's and cache's stamp
+CHUNKING = "paragraphs-2"  # how texts are cut and what is embedded: part of every index's and cache's stamp
 RERANK_ALPHA = 0.5  # weight of the dense score when the paragraphs of the best sections are scored
-SECTIONS = 4  # sections whose every paragraph is scored for a question
+SECTIONS = 6  # sections whose every paragraph is scored for a question
 CHUNK_CHARS = 1100  # about 240 word pieces: the chunk size of documents
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(])")
 _CITE = re.compile(
     r"(?:(?P<title>19)\s*(?P<kind>C\.?F\.?R\.?|U\.?S\.?C\.?)\s*(?:§+\s*)?|§+\s*|\bsection\s+|\bsec\.\s*)?"
     r"(?P<number>\d{3}\.\d{1,3}[a-z]?|1[3-6]\d{2}[a-z]?)(?P<path>(?:\((?:[a-z]{1,4}|\d{1,3}|[A-Z]{1,4})\))*)",
+    re.I,
+)
+# a section of the Tariff Act of 1930 as practitioners name it ("section 592", "a 592 penalty"): 19 USC 1592
+_TARIFF_ACT = re.compile(
+    r"(?:\b(?:section|sec\.)\s*|§\s*|\b(?=\d{3}\s+(?:penalt|case|action|violation|proceeding|claim|liabilit|negligen|fraud|gross|investigat|pre-penalty)))"
+    r"(?P<number>[3-7]\d{2})(?P<path>(?:\((?:[a-z]{1,4}|\d{1,3}|[A-Z]{1,4})\))*)(?![\d.])",
     re.I,
 )
 _PART = re.compile(r"\b(?:19\s*C\.?F\.?R\.?\s*)?part\s+(\d{3})\b", re.I)
@@ -107,6 +114,8 @@ def chunks_of(section: Section, file: str, as_of: str | None) -> list[LawChunk]:
     """The section cut into chunks that never cross it, one per paragraph (see the module doc)."""
     out: list[LawChunk] = []
     for p in section.paragraphs:
+        if p.heading_only:  # "(a) Prohibition": read as the lead-in of the paragraphs below it
+            continue
         context = _context(section, p.path)
         for a, b in _windows(p.text):
             out.append(
@@ -186,6 +195,10 @@ def named_law(question: str) -> list[NamedLaw]:
         if source is None:
             continue
         out.append(NamedLaw(source, number, m.group("path") or "", bare=not lead.strip() and not kind))
+    for m in _TARIFF_ACT.finditer(question):
+        number = "1401a" if m.group("number") == "402" else "1" + m.group("number")
+        if not any(n.section == number for n in out):
+            out.append(NamedLaw(USC, number, m.group("path") or ""))
     for m in _PART.finditer(question):
         if not any(n.section and n.section.startswith(m.group(1) + ".") for n in out):
             out.append(NamedLaw(CFR, None, "", part=m.group(1)))
@@ -406,12 +419,23 @@ class LawShelf:
         return self._loaded[1], self._loaded[2]
 
     def search(
-        self, query: str, qvec, stamp: str, k: int = 8, pool: int = 40, alpha: float = 0.5, sections: int = SECTIONS
+        self,
+        query: str,
+        qvec,
+        stamp: str,
+        k: int = 8,
+        pool: int = 40,
+        alpha: float = 0.5,
+        sections: int = SECTIONS,
+        within: set[str] | None = None,
+        boost: Callable[[LawChunk], float] | None = None,
     ) -> list[LawHit]:
         """The ``k`` best paragraphs for the question, in two steps: the sections whose paragraphs the
         dense and lexical searches rank best (a convex combination of min-max normalised scores, as for
         documents), then every paragraph of those ``sections`` scored the same way, so the paragraph
-        that answers is found even when another section's paragraph is closer in words."""
+        that answers is found even when another section's paragraph is closer in words. ``within``: the
+        sections to score (``19 CFR 177.7``, those of a Part the question names), instead of the best;
+        ``boost``: what a paragraph adds to its score in both steps (one that states what is asked for)."""
         chunks, matrix = self._load(stamp)
         if not chunks:
             return []
@@ -421,17 +445,18 @@ class LawShelf:
         dense = {int(i): float(sims[i]) for i in np.argsort(-sims)[:pool]}
         lex = {index[cid]: s for cid, s in self._lexical.search(expand(query), k=pool) if cid in index}
         fused = _fuse(dense, lex, alpha)
+        extra = (lambda i: boost(chunks[i])) if boost else (lambda i: 0.0)
         best: dict[str, float] = {}
         for i, score in fused.items():
             key = f"{chunks[i].source} {chunks[i].section}"
-            best[key] = max(best.get(key, 0.0), score)
-        top = set(sorted(best, key=lambda x: -best[x])[:sections])
+            best[key] = max(best.get(key, 0.0), score + extra(i))
+        top = set(sorted(best, key=lambda x: -best[x])[:sections]) if not within else set(within)
         inside = [i for i, c in enumerate(chunks) if f"{c.source} {c.section}" in top]
         allowed = {chunks[i].id for i in inside}
         lex_in = {index[cid]: s for cid, s in self._lexical.search(expand(query), k=len(inside), allowed=allowed)}
         rescored = _fuse({i: float(sims[i]) for i in inside}, lex_in, RERANK_ALPHA)
         for i in rescored:  # the section's own standing counts too
-            rescored[i] = 0.8 * rescored[i] + 0.2 * best[f"{chunks[i].source} {chunks[i].section}"]
+            rescored[i] = 0.8 * rescored[i] + 0.2 * best.get(f"{chunks[i].source} {chunks[i].section}", 0.0) + extra(i)
         ranked = sorted(rescored, key=lambda i: -rescored[i])[:k]
         return [
             LawHit(

@@ -56,7 +56,12 @@ class Paragraph:
     text: str  # this paragraph's own text, verbatim as stored in its section's text
     start: int  # where it begins in the section's text
     end: int
-    heading: str = ""  # a USC paragraph's short heading ("General rule")
+    heading: str = ""  # a USC paragraph's short heading ("General rule"), kept in its text as the source has it
+
+    @property
+    def heading_only(self) -> bool:
+        """A USC paragraph whose own text is its label and heading ("(a) Prohibition"): its words are below."""
+        return bool(self.heading) and self.text.rstrip().endswith(self.heading) and "\n" not in self.text
 
 
 @dataclass
@@ -177,18 +182,14 @@ class _SectionBuilder:
             path = self.nesting.place(label)
         rest = line[m.end() :].strip()
         if heading == "" and self.section.source == USC and rest and _is_heading(rest):
-            self.pieces.append((path, rest, ""))
-            return
+            heading = rest
         self.pieces.append((path, heading, line.strip()))
 
     def text(self, line: str) -> None:
         line = line.strip()
         if not line:
             return
-        if self.pieces and not self.pieces[-1][2]:  # the text under a USC paragraph's heading
-            path, heading, _ = self.pieces[-1]
-            self.pieces[-1] = (path, heading, line)
-        elif self.pieces:
+        if self.pieces:  # the text under a paragraph (or a USC paragraph's heading line) is its own
             path, heading, text = self.pieces[-1]
             self.pieces[-1] = (path, heading, text + "\n\n" + line)
         else:
@@ -196,8 +197,7 @@ class _SectionBuilder:
 
     def finish(self) -> Section:
         parts, offset = [], 0
-        for path, heading, text in self.pieces:
-            body = text or heading
+        for path, heading, body in self.pieces:
             if not body:
                 continue
             start = offset
@@ -272,7 +272,7 @@ def parse_usc(text: str) -> tuple[str, str, list[Section]]:
             stripped = m.group(1)
             if labels := _LABELS.match(stripped):
                 label_end = labels.end()
-                builder.labelled(stripped[:label_end].strip(), heading=stripped[label_end:].strip())
+                builder.labelled(stripped, heading=stripped[label_end:].strip())
             continue
         if not stripped or stripped.startswith("#"):
             continue

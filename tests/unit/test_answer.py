@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.answering.answer import cite, select_sentences, sentence_spans, verify_quote
 from assistant.answering.retrieval import Passage, convex, rrf
-from assistant.answering.routing import route
+from assistant.answering.routing import asks_policy, route
 
 
 def test_rrf_sums_reciprocal_ranks_and_rewards_agreement():
@@ -115,3 +115,18 @@ def test_routing_is_narrow_and_takes_arguments_from_identifiers():
     assert route("Which entries have post-summary corrections?", {}).checks == ["psc_pattern"]
     assert route("How many entries claim USMCA without a certificate?", {}).checks == ["spi_without_certificate"]
     assert route("Must assists for KM-2040 be declared?", {"part": {"KM-2040"}}).args == {"part_number": "KM-2040"}
+    # an identifier kind the question does not use (an empty set) is no identifier
+    assert route("How should royalties be declared?", {"payment": set(), "entry": set()}) is None
+
+
+def test_a_rule_asked_after_its_circumstances_is_still_a_rule():
+    for question in (
+        "CBP mitigated our penalty on condition that we pay less. How long is that offer good for?",
+        "Under the NAFTA rules, how long does an importer have to correct a claim for preference?",
+        "Our supplier's certificate is from 2021. Can we still use it?",
+        "What is the penalty for removing a country-of-origin marking?",
+        "Will CBP issue a ruling on a question that is being litigated?",
+    ):
+        assert asks_policy(question), question
+    for question in ("Which entries had post-summary corrections in 2024?", "Show me the USMCA claims, by month."):
+        assert not asks_policy(question), question

@@ -73,6 +73,36 @@ def test_citations_named_in_a_question(question, source, section, paragraph):
     assert [(n.source, n.section, n.paragraph) for n in found] == [(source, section, paragraph)]
 
 
+@pytest.mark.parametrize(
+    "question, section, paragraph",
+    [
+        ("In a 592 negligence case, who has the burden of proof?", "1592", ""),
+        ("What does section 592(c)(4) give a prior disclosure?", "1592", "(c)(4)"),
+        ("Is that a 508 recordkeeping violation?", None, None),
+        ("How is value built under section 402?", "1401a", ""),
+    ],
+)
+def test_tariff_act_sections_are_their_19_usc_sections(question, section, paragraph):
+    found = [(n.source, n.section, n.paragraph) for n in named_law(question)]
+    assert found == ([] if section is None else [(USC, section, paragraph)])
+
+
+def test_usc_headings_are_quoted_as_the_statute_prints_them():
+    statute = LawShelf(Path("/nonexistent")).sections()["19 USC 1508"]
+    source = " ".join((BUILT_IN / "19_USC_1508.txt").read_text().split())
+    lead = statute.paragraph("(a)")
+    assert lead.text.startswith("(a) Requirements") and lead.heading == "Requirements"
+    for p in statute.paragraphs:  # every paragraph as the file has it, whitespace aside
+        assert " ".join(p.text.split()) in source, p.path
+    penalties = LawShelf(Path("/nonexistent")).sections()["19 USC 1592"]
+    heading = penalties.paragraph("(c)")
+    assert heading.heading_only and heading.text == "(c) Maximum penalties"
+    # a heading alone is no chunk: its words lead the paragraphs below it
+    chunks = chunks_of(penalties, "19_USC_1592.txt", None)
+    assert all(c.paragraph != "(c)" for c in chunks)
+    assert any(c.paragraph == "(c)(1)" and "Maximum penalties" in c.context for c in chunks)
+
+
 def test_parts_and_numbers_that_are_not_citations():
     assert [n.part for n in named_law("What does Part 177 say about rulings?")] == ["177"]
     assert named_law("we paid $163.40 in 2024 and 1592 units") == []
@@ -122,3 +152,14 @@ def test_periods_of_a_rule_compared_with_the_law():
     assert weaker and re.search(r"weaker than the law", verdict)
     verdict, weaker = compare("We answer within 45 days.", "within 30 days of the notice")
     assert weaker  # a deadline: a longer one is the weaker
+
+
+def test_a_paragraph_stating_what_is_asked_for_is_preferred():
+    from assistant.answering.law import STATES_ASKED, states_asked
+
+    deadline = states_asked("How long do we have to file a protest?")
+    assert deadline("A protest shall be filed within 180 days after liquidation.") == STATES_ASKED
+    assert deadline("A protest shall be filed with the Center director.") == 0.0
+    amount = states_asked("What is the maximum penalty for negligence?")
+    assert amount("a civil penalty not to exceed $10,000 or 40 percent of the appraised value") == STATES_ASKED
+    assert states_asked("Who may file a protest?") is None

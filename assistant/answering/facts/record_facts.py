@@ -19,7 +19,7 @@ from assistant.answering.facts import entries, parts, payments, periods, rulings
 from assistant.answering.facts.question import Named, distinctive_words, resolve
 from assistant.answering.facts.registry import REGISTRY, descriptions
 from assistant.answering.facts.types import Fact, FactAnswer
-from assistant.answering.routing import DATA, POLICY
+from assistant.answering.routing import DATA, asks_policy
 from assistant.stores.lookups import Lookups
 
 MIN_INTENT = 0.38  # cosine similarity of the question to a fact kind's description, below which no fact is given
@@ -75,7 +75,7 @@ class RecordFacts:
             return None
         refusal = "; ".join(named.unknown)
         kinds = named.kinds()
-        if kinds <= {"vendor", "period"} and POLICY.search(question) and not DATA.search(question):
+        if kinds <= {"vendor", "period"} and asks_policy(question) and not DATA.search(question):
             return None  # a rule or a procedure ("When must payments to suppliers in 2024 be reported?")
         if not kinds:
             return FactAnswer(None, 0.0, [], refusal=refusal[0].upper() + refusal[1:] + ".")

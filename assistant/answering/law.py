@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from assistant.answering.retrieval import Passage
 from assistant.stores.lawshelf import LawChunk, LawShelf, NamedLaw, named_law
+from assistant.stores.lawtext import Section
 
 LAW_KIND = "law"
 LIST_CHARS = 1600  # a paragraph that introduces a list is quoted with its items up to this length
@@ -126,7 +127,7 @@ class LawDesk:
             self._checked = True
         return True
 
-    def named(self, question: str) -> tuple[list[tuple[object, str]], list[str]]:
+    def named(self, question: str) -> tuple[list[tuple[Section, str]], list[str]]:
         """The sections (and paragraphs) a question names that the shelf holds, and those it does not
         hold (as text for a refusal). A bare number counts only when the shelf holds that section."""
         found, missing = [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -194,8 +195,11 @@ def check(
     runtime, caller = runtime_of(workspace)
     given = made(CheckInput, check=only or None, part=part, entry=entry, payment=payment, severity=severity)
     run = checking.check(runtime, caller, given, reports=out)
-    if as_json:
-        print(run.model_dump_json(indent=2))
+    if as_json:  # written as it is encoded: a flood of findings is hundreds of megabytes
+        sys.stdout.flush()
+        report.write_json(run, sys.stdout.buffer)
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.buffer.flush()
         return
     console.print(
         f"[bold]Findings[/] — workspace '{run.workspace}', as of {run.as_of}: {len(run.findings)} finding(s), "

@@ -251,9 +251,13 @@ def worker(rows: str, tmp: str, cores: str, shape: str = "many:docs") -> dict:
     t0 = time.perf_counter()
     run = check_workspace(settings)
     checks_s = time.perf_counter() - t0
+    from assistant.checks.report import write_json
+
     t0 = time.perf_counter()
-    json_mib = len(run.model_dump_json()) / 2**20
+    with open(Path(tmp) / "findings.json", "wb") as fh:  # as `faprep check --json` writes it
+        write_json(run, fh)
     json_s = time.perf_counter() - t0
+    json_mib = (Path(tmp) / "findings.json").stat().st_size / 2**20
     t0 = time.perf_counter()
     view = findings_view(run)
     findings_page(view, 1)

@@ -76,6 +76,25 @@ def test_reports_xlsx_and_markdown(run, tmp_path):
         report.write(run, tmp_path / "r.pdf")
 
 
+def test_the_json_report_is_written_as_it_is_encoded_with_the_same_content(run, tmp_path):
+    import io
+    from decimal import Decimal
+
+    report.write(run, tmp_path / "r.json")
+    assert (tmp_path / "r.json").read_bytes() == run.model_dump_json(indent=2).encode()
+    # batches of any size, values orjson does not know (a DECIMAL column read by DuckDB), no findings
+    odd = run.model_copy(deep=True)
+    odd.findings[0].evidence_rows = [{"unit_value": Decimal("0.2200"), "line": 2}]
+    for batch in (1, 3, 1000):
+        out = io.BytesIO()
+        report.write_json(odd, out, batch=batch)
+        assert out.getvalue() == odd.model_dump_json(indent=2).encode(), batch
+    empty = run.model_copy(update={"findings": []})
+    out = io.BytesIO()
+    report.write_json(empty, out)
+    assert json.loads(out.getvalue()) == json.loads(empty.model_dump_json()) and out.getvalue().endswith(b"}")
+
+
 def test_langchain_tools_return_the_cli_objects(run, ingested):
     from assistant.answering.tools import check_tools
 

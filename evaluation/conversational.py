@@ -5,7 +5,8 @@ The third case (``datasets/third_case``: another industry, other part shapes, ve
 manual wording and section layout) and its questions (``datasets/third_case/questions.json``) were
 written from the case's files alone, before the answer engine was tuned. The sample case's set
 (``datasets/sample_dev_questions.json``) is the development set the engine was tuned on; it is
-reported apart. Measured:
+reported apart, as are the development questions over the tests' other importer
+(``datasets/other_dev_questions.json``, ``--set other``), written from that case's files alone. Measured:
 
 * ``loose``: an answerable question's answer states every fact the set gives (case, spacing, ``$``
   and thousands commas aside) and cites a source (a finding for check and summary questions);
@@ -134,6 +135,25 @@ def build_third(workdir: Path, say=print):
     return settings
 
 
+def build_other(workdir: Path, say=print):
+    """The other importer of the tests (``tests/support/other_case.py``, Northwind Outdoor Gear) built and
+    ingested in ``workdir/other-home`` (workspace ``other``), for its development questions."""
+    from assistant.config import Settings
+    from ingest.pipeline import ingest_paths
+    from tests.support.other_case import build_other_case
+
+    dataset = load(DATASETS / "other_dev_questions.json")
+    case = workdir / "other_case"
+    settings = Settings(home=workdir / "other-home", workspace="other", as_of=dataset["as_of"])
+    if not (settings.workspace_dir / "records.duckdb").exists():
+        say("building and ingesting the other importer")
+        build_other_case(case)
+        report = ingest_paths(settings, [case])
+        if not report.ok:
+            raise RuntimeError(f"the other importer did not ingest cleanly: {report.totals()}")
+    return settings, dataset
+
+
 def main() -> None:  # pragma: no cover - a developer's tool
     import argparse
 
@@ -144,12 +164,14 @@ def main() -> None:  # pragma: no cover - a developer's tool
     parser.add_argument("--home", type=Path, help="an ingested home (with --workspace); default: build the third case")
     parser.add_argument("--workspace", default="third")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/faprep-third"))
-    parser.add_argument("--set", default="third", choices=["third", "sample", "rulings", "rulings-dev"])
+    parser.add_argument("--set", default="third", choices=["third", "sample", "other", "rulings", "rulings-dev"])
     parser.add_argument("--show", action="store_true", help="print each miss")
     args = parser.parse_args()
     if args.set == "third":
         settings = build_third(args.workdir)
         dataset = load(DATASETS / "third_case" / "questions.json")
+    elif args.set == "other":
+        settings, dataset = build_other(args.workdir)
     else:
         dataset = load(DATASETS / "sample_dev_questions.json")
         as_of = dataset.get("as_of")

@@ -25,6 +25,7 @@ SUMMARY = (
     "Where do we stand overall before the audit? Summarize our exposure",
     "What should we fix first? Our top problems and priorities",
     "Give me an overview of our findings and the duty at stake",
+    "Where are we most exposed? Our exposure and liability",
 )
 MIN_SUMMARY = 0.55
 TOP_CAUSES = 5

@@ -31,13 +31,21 @@ def by_description(assistant, question: str, ids, named, qvec, record) -> ans.An
     """The ruling for the product a question describes, or None (not such a question, or no ruling close)."""
     if not ASKS_CLASSIFICATION.search(question) or RULING_PROCESS.search(question):
         return None
-    if ids.get("ruling") or named.parts or named.entries:
+    if ids.get("ruling") or (named.parts and not named.described) or named.entries:  # our part by its id
         return None
+    cited: set[str] = set()
+    if named.described:  # our product, by its description: the ruling our product master cites for it
+        cited = {(assistant.facts.look.product(part) or {}).get("ruling_number") or "" for part in named.parts} - {""}
+        if not cited:
+            return None  # none cited: the records state what the master declares
+        if len(cited) == 1:
+            record["ruling_by_description"] = {"ruling": next(iter(cited)), "cited_by_master_for": named.parts}
+            return _holding(assistant, next(iter(cited)))
     retriever = assistant.retriever
     passages = [
         p
         for p in retriever.search(question, k=20, filters=Filters(kinds=["ruling"]), query_vec=qvec)
-        if p.ruling_number
+        if p.ruling_number and (not cited or p.ruling_number in cited)  # several cited: the closest of them
     ]
     if not passages:
         return None
@@ -55,6 +63,11 @@ def by_description(assistant, question: str, ids, named, qvec, record) -> ans.An
     record["ruling_by_description"] = {"ruling": number, "similarity": round(similarity, 4), "candidates": ranked[:5]}
     if similarity < MIN_RULING:
         return None
+    return _holding(assistant, number)
+
+
+def _holding(assistant, number: str) -> ans.Answer | None:
+    """The ruling's tariff numbers and the sentence of its letter that states the subheading."""
     ruling = assistant.facts.look.ruling(number)
     if ruling is None:
         return None

@@ -130,3 +130,25 @@ def test_a_rule_asked_after_its_circumstances_is_still_a_rule():
         assert asks_policy(question), question
     for question in ("Which entries had post-summary corrections in 2024?", "Show me the USMCA claims, by month."):
         assert not asks_policy(question), question
+
+
+def test_a_part_named_by_its_description():
+    from assistant.answering.facts.question import described_parts, description_words, mask_described
+
+    words = description_words(
+        {
+            "7731-AB": "Polyurethane-coated kitchen floor mat",
+            "NW/310-B": "Trekking pole, aluminium shaft",
+            "55-0192-X": "Insulated hiking jacket, polyester",
+            "Q-1": "Plastic laundry bin with lid",
+            "Q-2": "Plastic shopping bag",
+            "Q-3": "Plastic leaf rake",
+        }
+    )
+    assert "plastic" not in words  # shared by most parts: it singles none out
+    assert described_parts("hts on the trekking poles?", words, {}) == ["NW/310-B"]
+    assert described_parts("which entries had the PU kitchen mat on them", words, {}) == ["7731-AB"]
+    # a product described mostly in other words is not one of ours because one word matches
+    assert described_parts("how would kraft paper gift bags with cord handles be classified?", words, {}) == []
+    assert described_parts("what did we pay Everbright last year?", words, {"everbright": {"x"}}) == []
+    assert mask_described("COO for the insulated jacket per the master?", words) == "COO for the part per the master?"

@@ -14,6 +14,8 @@ from assistant.answering.facts.registry import FactContext, fact_kind
 from assistant.answering.facts.types import RULING_QUOTES, Fact, Source, cite, markers, num, payment_items, sum_of
 from assistant.formats import day, money
 
+LISTED_ENTRIES = 10  # a part's entries are named when it came in on this many or fewer
+
 
 @fact_kind(
     "part_hts",
@@ -121,6 +123,7 @@ def part_mid(ctx: FactContext, named: Named) -> list[Fact]:
     descriptions=[
         "How much of the part did we import? Total entered value, entries and lines of the part",
         "How many entries included this part?",
+        "Which entries was the part imported on? When was it last entered?",
     ],
 )
 def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
@@ -132,6 +135,10 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
             continue
         value = sum_of(lines, "value")
         entries = {r["entry_number"] for r in lines}
+        first: dict[str, str] = {}
+        for r in lines:  # oldest first
+            first.setdefault(r["entry_number"], day(r["entry_summary_date"]))
+        listed = " (" + ", ".join(f"{e} on {d}" for e, d in first.items()) + ")" if len(first) <= LISTED_ENTRIES else ""
         src = cite(
             "entry_lines",
             lines,
@@ -142,7 +149,7 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
         out.append(
             Fact(
                 "part_totals",
-                f"{part}: {num(len(lines))} entry line(s) on {num(len(entries))} entries, "
+                f"{part}: {num(len(lines))} entry line(s) on {num(len(entries))} entries{listed}, "
                 f"entered value {money(value)}, {day(lines[0]['entry_summary_date'])} to "
                 f"{day(lines[-1]['entry_summary_date'])} {markers(src)}.",
                 src,

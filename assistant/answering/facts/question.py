@@ -91,6 +91,7 @@ class Named:
     hts: list[str] = field(default_factory=list)
     vendors: list[str] = field(default_factory=list)
     vendor_phrase: str = ""
+    described: bool = False  # the parts were named by words of their description ("the trekking poles")
     period: Period | None = None
     unknown: list[str] = field(default_factory=list)  # "no part ZZ-9999 in the records"
 
@@ -135,6 +136,75 @@ def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
                 out[w].add(v)
     most = max(2, len(vendors) // 10)
     return {w: vs for w, vs in out.items() if len(vs) <= most}
+
+
+def _word_stem(word: str) -> str:
+    w = word.lower()
+    return w[:-2] if w.endswith(("ches", "shes", "sses", "xes")) else w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+
+def description_words(descriptions: dict[str, str]) -> dict[str, set[str]]:
+    """{word stem: parts whose description has it}, for the words of the product master's descriptions
+    that single out a part or two ("trekking", "jacket"), not those most share ("plastic") nor the
+    records' own vocabulary."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for part, text in descriptions.items():
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text or ""):
+            w = w.lower().strip("'-")
+            if len(w) >= 3 and not _common(w):
+                out[_word_stem(w)].add(part)
+    most = max(2, len(descriptions) // 10)
+    return {w: ps for w, ps in out.items() if len(ps) <= most}
+
+
+# words that carry no product: a question's own words are counted without them
+_FUNCTION_WORDS = frozenset(
+    "had have has having them they their theirs there these those this that what which who whom whose when "
+    "where why how was were been being is are am do does did done would could should might must shall will "
+    "can may our ours we us you your yours me my mine its he she him her his hers all any some each every "
+    "both either neither more most less least very much many few one ones also just only still even ever "
+    "never not yes than then too such same other others own about above after again against before below "
+    "between during into onto over under until upon within without from with for per via got get gets "
+    "pls please thanks show tell give list know need want like come came went goes going last first".split()
+)
+
+
+def described_parts(question: str, part_words: dict[str, set[str]], vendor_words: dict[str, set[str]]) -> list[str]:
+    """The parts a question names by their description ("hts on the trekking poles?", "which entries did
+    the PU kitchen mat come in on"): those holding the most of its product words, when those words are
+    at least half of the question's own uncommon words (so "kraft paper gift bags with cord handles"
+    does not name a part whose description says "bag")."""
+    words = {w.lower().strip("'-") for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", question)}
+    own = {_word_stem(w) for w in words if not _common(w) and w not in vendor_words and w not in _FUNCTION_WORDS}
+    hits: Counter[str] = Counter()
+    for w in own:
+        for part in part_words.get(w, ()):
+            hits[part] += 1
+    if not hits:
+        return []
+    best = max(hits.values())
+    if best * 2 < len(own):
+        return []
+    return sorted(part for part, n in hits.items() if n == best)
+
+
+def mask_described(question: str, part_words: dict[str, set[str]]) -> str:
+    """The question with the words that describe a part said as "the part" ("which entries did the PU
+    kitchen mat come in on" -> "which entries did the PU part come in on"), to read what it asks."""
+    out, said = [], False
+    for token in re.split(r"(\s+)", question):
+        word = re.sub(r"[^A-Za-z'-]", "", token).lower().strip("'-")
+        if word and _word_stem(word) in part_words and not _common(word):
+            if not said:
+                out.append("part" + re.sub(r"[A-Za-z'-]", "", token))
+                said = True
+            else:
+                if out and out[-1].isspace():
+                    out.pop()
+                out.append(re.sub(r"[A-Za-z'-]", "", token))
+            continue
+        out.append(token)
+    return "".join(out)
 
 
 def vendor_hits(text: str, vendor_words: dict[str, set[str]], as_names: bool = False) -> Counter[str]:
@@ -216,6 +286,7 @@ def resolve(
     vendor_words: dict[str, set[str]],
     role_vendors: dict[str, set[str]],
     today: dt.date,
+    part_words: dict[str, set[str]] | None = None,
 ) -> Named:
     """What ``question`` names, matched against the records (``ids``: the identifiers retrieval found)."""
     named = Named()
@@ -277,5 +348,8 @@ def resolve(
                         f"'the {role}' could be any of {len(vendors)} vendors ({', '.join(sorted(vendors))}): name one"
                     )
                 break
+    if part_words and not named.parts and not named.entries and not ids.get("part"):
+        named.parts = described_parts(question, part_words, vendor_words)
+        named.described = bool(named.parts)
     named.period = find_period(question, today)
     return named

@@ -16,7 +16,13 @@ import numpy as np
 
 # the fact kinds register themselves when their modules are imported
 from assistant.answering.facts import entries, parts, payments, periods, rulings  # noqa: F401
-from assistant.answering.facts.question import Named, distinctive_words, resolve
+from assistant.answering.facts.question import (
+    Named,
+    description_words,
+    distinctive_words,
+    mask_described,
+    resolve,
+)
 from assistant.answering.facts.registry import REGISTRY, descriptions
 from assistant.answering.facts.types import Fact, FactAnswer
 from assistant.answering.routing import DATA, asks_policy
@@ -34,6 +40,15 @@ class RecordFacts:
         self.embedder = embedder
         self.known = self.look.known()
         self.vendor_words = distinctive_words(self.known.vendors)
+        self.part_words = description_words(
+            {
+                r["part_number"]: r["description"]
+                for r in self.look.rows(
+                    "SELECT part_number, any_value(description) AS description FROM products "
+                    "WHERE description IS NOT NULL GROUP BY part_number"
+                )
+            }
+        )
         self.role_vendors = self._role_vendors()
         described = descriptions()
         vecs = np.asarray(embedder.embed([d for _, d in described]), dtype=np.float32)
@@ -57,7 +72,9 @@ class RecordFacts:
         return out
 
     def named(self, question: str, ids: dict[str, set[str]]) -> Named:
-        return resolve(question, ids, self.known, self.vendor_words, self.role_vendors, self.settings.today)
+        return resolve(
+            question, ids, self.known, self.vendor_words, self.role_vendors, self.settings.today, self.part_words
+        )
 
     def intent_scores(self, qvec) -> dict[str, float]:
         q = np.asarray(qvec, dtype=np.float32)
@@ -80,6 +97,9 @@ class RecordFacts:
         if not kinds:
             return FactAnswer(None, 0.0, [], refusal=refusal[0].upper() + refusal[1:] + ".")
         scores = self.intent_scores(qvec)
+        if named.described:  # "hts on the trekking poles?" is read as "hts on the part?" too
+            masked = self.intent_scores(self.embedder.embed_query(mask_described(question, self.part_words)))
+            scores = {k: max(v, masked.get(k, v)) for k, v in scores.items()}
         candidates = sorted(((s, k) for k, s in scores.items() if REGISTRY[k].thing in kinds), reverse=True)
         if not candidates or candidates[0][0] < MIN_INTENT:
             return FactAnswer(None, candidates[0][0] if candidates else 0.0, [], refusal=_sentence(refusal))

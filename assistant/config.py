@@ -201,6 +201,12 @@ class Settings(BaseSettings):
         default=16,
         description="embedding batch size (texts are sorted by length first, so batches carry little padding)",
     )
+    embedding_precision: Literal["fp32", "int8"] = Field(
+        default="fp32",
+        description="`fp32`, or `int8`: the ONNX graph with its weights quantized per channel (dynamic), about "
+        "1.6x faster on CPU with vectors within 0.99 cosine of fp32; a workspace embedded one way is never "
+        "queried the other (`faprep reembed`)",
+    )
     embedding_backend: Literal["onnx", "torch"] = Field(
         default="onnx",
         description="`onnx` (ONNX Runtime, exported once from the verified weights) or `torch` (sentence-transformers); "

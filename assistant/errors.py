@@ -115,3 +115,9 @@ class WorkspaceTooNew(Unavailable):
     """The workspace's records were made by a newer faprep, with a schema this one does not know."""
 
     status = 409
+
+
+class VectorsMismatch(Unavailable):
+    """The workspace's vectors were made by another model or precision than this process embeds with."""
+
+    status = 409

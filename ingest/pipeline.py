@@ -209,9 +209,14 @@ class Ingestor:
     @property
     def vectors(self):
         if self._vectors is None:
+            from assistant.stores.embeddings import vectors_key
             from assistant.stores.vectors import VectorStore
 
-            self._vectors = self._vectors_future.result() if self._vectors_future else VectorStore(self.settings)
+            store = self._vectors_future.result() if self._vectors_future else VectorStore(self.settings)
+            key = vectors_key(self.embedder)
+            store.check(key, self.settings.workspace)  # never vectors of two kinds in one collection
+            store.mark(key)
+            self._vectors = store
         return self._vectors
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
@@ -462,6 +467,7 @@ class Ingestor:
         catalogue to DuckDB with status 'writing'; the vectors follow, then the files are 'done'.
         """
         texts = [c["text"] for d in docs for c in d.chunks]
+        _ = self.vectors  # the store's vectors are of this process's kind (checked before anything is written)
         embedder = self.embedder
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="faprep-embed") as pool:
             future = pool.submit(embedder.embed, texts) if texts else None

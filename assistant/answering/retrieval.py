@@ -88,7 +88,7 @@ class Retriever:
     """Holds the stores open for repeated queries (one per process or server)."""
 
     def __init__(self, settings: Settings):
-        from assistant.stores.embeddings import get_embedder
+        from assistant.stores.embeddings import get_embedder, vectors_key
         from assistant.stores.lexical import LexicalIndex
         from assistant.stores.vectors import VectorStore
 
@@ -97,6 +97,7 @@ class Retriever:
         self.con = self.records.con
         self.embedder = get_embedder(settings)
         self.vectors = VectorStore(settings)
+        self.vectors.check(vectors_key(self.embedder), settings.workspace)  # never compare vectors of two kinds
         self.lexical = LexicalIndex(Workspace.of(settings).lexical)
         self.known_parts, self.known_invoices = self.records.known_references()
 

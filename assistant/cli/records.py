@@ -84,6 +84,45 @@ def ingest(
     raise typer.Exit(report.exit_code)
 
 
+@command(app)
+def reembed(
+    as_json: bool = typer.Option(False, "--json", help="print what was done as JSON"),
+    workspace: Optional[str] = WorkspaceOpt,
+) -> None:
+    """Embed the workspace's documents again with the model and precision now configured.
+
+    A workspace embedded one way (FAPREP_EMBEDDING_PRECISION=fp32 or int8, or another model) is never
+    queried the other: asking refuses with the reason until the documents are embedded again. The
+    texts come from the workspace's store; the case files are not read again.
+
+    Example: FAPREP_EMBEDDING_PRECISION=int8 faprep reembed
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from assistant.services import ingesting
+
+    runtime, caller = runtime_of(workspace)
+    bar = Progress(
+        TextColumn("[bold]chunks embedded"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("reembed", total=None)
+        done = ingesting.reembed(runtime, caller, lambda n, total: bar.update(task, completed=n, total=total))
+    if as_json:
+        print(json.dumps(done, indent=2))
+        return
+    console.print(
+        f"{done['chunks']:,} chunks embedded again in {done['seconds']} s with {done['vectors']} "
+        f"(were {done['were'] or 'unrecorded'})"
+    )
+
+
 def print_ingest_report(report, settings) -> None:
     t = report.totals()
     table = Table(title=f"Ingest of workspace '{settings.workspace}'", show_lines=False)

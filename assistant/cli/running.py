@@ -30,6 +30,7 @@ def model(as_json: bool = typer.Option(False, "--json")) -> None:
         "directory": str(emb.model_dir),
         "weights_sha256": emb.sha256,
         "backend": emb.backend,
+        "precision": getattr(emb, "precision", "fp32"),
         "dimension": emb.dimension,
         "max_tokens": emb.max_tokens,
         "cache": str(model_cache(settings)),

@@ -20,6 +20,35 @@ def ingest(runtime: WorkspaceRuntime, caller: Caller, paths: list[Path], prune: 
     return report
 
 
+def reembed(runtime: WorkspaceRuntime, caller: Caller, progress=None, batch: int = 256) -> dict:
+    """Embed the workspace's document chunks again with this process's model and precision (from the
+    texts the store keeps; nothing is read from the case files), then stamp the store with it. Logged
+    as ``reembed``. ``progress(done, total)`` follows it."""
+    import time
+
+    from assistant.stores.embeddings import get_embedder, vectors_key
+    from assistant.stores.records import writer_lock
+    from assistant.stores.vectors import VectorStore
+
+    started = time.perf_counter()
+    embedder = get_embedder(runtime.settings)
+    key = vectors_key(embedder)
+    with writer_lock(runtime.workspace.root):
+        store = VectorStore(runtime.settings)
+        was = store.made_by()
+        ids = store.collection.get(include=[])["ids"]  # every id first: an upsert may reorder the store's pages
+        for start in range(0, len(ids), batch):
+            got = store.collection.get(ids=ids[start : start + batch], include=["documents", "metadatas"])
+            texts = [t or "" for t in got["documents"] or []]
+            store.upsert(got["ids"], embedder.embed(texts), texts, got["metadatas"])
+            if progress:
+                progress(min(start + batch, len(ids)), len(ids))
+        store.collection.modify(metadata={"faprep_vectors": key})
+    out = {"chunks": len(ids), "vectors": key, "were": was, "seconds": round(time.perf_counter() - started, 1)}
+    runtime.record(caller, "reembed", {}, chunks=len(ids), vectors=key, were=was)
+    return out
+
+
 def ingest_uploads(
     runtime: WorkspaceRuntime, caller: Caller, uploads: list[Upload] | Any
 ) -> tuple[jobs.Job | None, list[dict]]:

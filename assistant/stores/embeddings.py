@@ -43,6 +43,7 @@ PROBES = [
     "Assists supplied free of charge to the foreign manufacturer are part of the transaction value. " * 8,
 ]
 MAX_EXPORT_DIFF = 1e-4
+MIN_INT8_COSINE = 0.98  # the int8 graph's vectors against fp32's, on every probe sentence
 
 
 def model_dir_of(settings: Settings) -> Path:
@@ -141,7 +142,9 @@ class OnnxEmbedder:
 
     backend = "onnx"
 
-    def __init__(self, model_dir: Path, onnx_dir: Path, sha256: str, name: str, batch_size: int):
+    def __init__(
+        self, model_dir: Path, onnx_dir: Path, sha256: str, name: str, batch_size: int, precision: str = "fp32"
+    ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -149,7 +152,9 @@ class OnnxEmbedder:
         self.model_dir, self.sha256, self.name, self.batch_size = model_dir, sha256, name, batch_size
         self.max_tokens, self.dimension = int(meta["max_seq_length"]), int(meta["dimension"])
         self.pooling, self.normalize = meta["pooling"], bool(meta["normalize"])
-        self.onnx_sha256 = meta["onnx_sha256"]
+        self.precision = precision
+        graph = "model.onnx" if precision == "fp32" else f"model.{precision}.onnx"
+        self.onnx_sha256 = meta["onnx_sha256"] if precision == "fp32" else meta[f"{precision}_sha256"]
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self._counter = Tokenizer.from_str(self.tokenizer.to_str())
@@ -157,7 +162,7 @@ class OnnxEmbedder:
         self.tokenizer.enable_truncation(self.max_tokens)
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(onnx_dir / graph), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
 
@@ -292,12 +297,65 @@ def prepared_onnx(settings: Settings, model_dir: Path, weights_sha: str) -> Path
     return export_onnx(model_dir, weights_sha, dest)
 
 
+def prepared_int8(model_dir: Path, weights_sha: str, onnx_dir: Path) -> None:
+    """The fp32 graph quantized to int8 beside it (``model.int8.onnx``: weights per channel, activations
+    dynamically), once; checked against the fp32 graph on the probe sentences (cosine at least
+    ``MIN_INT8_COSINE``) and its sha256 recorded, then verified at every load."""
+    meta = json.loads((onnx_dir / "meta.json").read_text())
+    graph = onnx_dir / "model.int8.onnx"
+    if meta.get("int8_sha256") and graph.is_file():
+        if sha256_file(graph) == meta["int8_sha256"]:
+            return
+        log.warning("the int8 graph at %s does not match its record; quantizing it again", graph)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = onnx_dir / f".model.int8.onnx.{os.getpid()}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger().disabled, was = True, logging.getLogger().disabled  # the quantizer's advice
+        try:
+            quantize_dynamic(str(onnx_dir / "model.onnx"), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+        finally:
+            logging.getLogger().disabled = was
+    candidate = onnx_dir / f"model.int8-{os.getpid()}.onnx"
+    os.replace(tmp, candidate)
+    reference = OnnxEmbedder(model_dir, onnx_dir, weights_sha, model_dir.name, 8).embed(PROBES)
+    got = _session_vectors(model_dir, onnx_dir, weights_sha, candidate)
+    cosine = float((reference * got).sum(axis=1).min())
+    if cosine < MIN_INT8_COSINE:
+        candidate.unlink(missing_ok=True)
+        raise ModelIntegrityError(f"the int8 graph of {model_dir} is too far from fp32 (cosine {cosine:.4f})")
+    meta.update(int8_sha256=sha256_file(candidate), int8_min_cosine=cosine)
+    os.replace(candidate, graph)
+    tmp_meta = onnx_dir / f".meta.json.{os.getpid()}"
+    tmp_meta.write_text(json.dumps(meta, indent=2))
+    os.replace(tmp_meta, onnx_dir / "meta.json")
+
+
+def _session_vectors(model_dir: Path, onnx_dir: Path, weights_sha: str, graph: Path) -> np.ndarray:
+    """The probe sentences' vectors through ``graph`` (a candidate not yet recorded in meta.json)."""
+    import onnxruntime as ort
+
+    embedder = OnnxEmbedder(model_dir, onnx_dir, weights_sha, model_dir.name, 8)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    embedder.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+    return embedder.embed(PROBES)
+
+
 def load_embedder(settings: Settings):
     model_dir, expected, name = _model_source(settings)
     weights_sha = verify_model_dir(model_dir, expected)
-    if settings.embedding_backend == "onnx" and (model_dir / "tokenizer.json").is_file() and _pooling(model_dir):
+    onnx_ok = (model_dir / "tokenizer.json").is_file() and _pooling(model_dir)
+    if settings.embedding_precision == "int8" and not onnx_ok:
+        raise ModelIntegrityError(f"{model_dir}: int8 embeddings need a model the ONNX runtime can run")
+    if (settings.embedding_backend == "onnx" or settings.embedding_precision == "int8") and onnx_ok:
         onnx_dir = prepared_onnx(settings, model_dir, weights_sha)
-        return OnnxEmbedder(model_dir, onnx_dir, weights_sha, name, settings.embed_batch_size)
+        if settings.embedding_precision == "int8":
+            prepared_int8(model_dir, weights_sha, onnx_dir)
+        return OnnxEmbedder(
+            model_dir, onnx_dir, weights_sha, name, settings.embed_batch_size, settings.embedding_precision
+        )
     return TorchEmbedder(model_dir, weights_sha, name, settings.embed_batch_size)
 
 
@@ -312,6 +370,7 @@ def get_embedder(settings: Settings):
         settings.embedding_sha256,
         settings.embed_batch_size,
         settings.embedding_backend,
+        settings.embedding_precision,
         str(model_cache(settings)),
     )
     with _lock:
@@ -325,3 +384,11 @@ def stamp_of(embedder) -> str:
     graph's sha256. Vectors made under one stamp are never compared with a question embedded under another."""
     graph = getattr(embedder, "onnx_sha256", "") or ""
     return f"{embedder.name}|{embedder.sha256[:16]}|{embedder.backend}|{graph[:16]}"
+
+
+def vectors_key(embedder) -> str:
+    """Which vectors a workspace's may be compared with: the model's weights and the precision, and for
+    int8 the quantized graph. fp32 on ONNX and on torch are one (checked equal within 1e-4 at export)."""
+    precision = getattr(embedder, "precision", "fp32")
+    graph = getattr(embedder, "onnx_sha256", "") if precision != "fp32" else ""
+    return f"{embedder.name}|{embedder.sha256[:16]}|{precision}" + (f"|{graph[:16]}" if graph else "")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import VectorStoreError
+from assistant.errors import VectorsMismatch, VectorStoreError
 from assistant.stores.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Chroma's shared client state is not safe to create from two threads at once (seen under load:
 # "'RustBindingsAPI' object has no attribute 'bindings'"), so opening a store is serialised.
 _OPEN_LOCK = threading.Lock()
+VECTORS_KEY = "faprep_vectors"  # the collection's metadata entry naming how its vectors were made
 
 
 class VectorStore:
@@ -105,6 +106,33 @@ class VectorStore:
                     return
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
+
+    # --- which vectors these are ----------------------------------------------------------------------
+
+    def made_by(self) -> str | None:
+        """The key of the embeddings the collection's vectors were made with (``vectors_key``); None for a
+        collection stamped by no version that records it."""
+        return (self.collection.metadata or {}).get(VECTORS_KEY)
+
+    def mark(self, key: str) -> None:
+        """Record that the collection's vectors are made with ``key``."""
+        if self.made_by() != key:
+            self.collection.modify(metadata={VECTORS_KEY: key})
+
+    def check(self, key: str, workspace: str) -> None:
+        """Refuse to mix vectors: raise ``VectorsMismatch`` when the collection holds vectors made another
+        way than ``key``. A collection from before the stamp (fp32 only existed then) is stamped now."""
+        made = self.made_by()
+        if made == key or self.count() == 0:
+            return
+        if made is None and key.endswith("|fp32"):
+            self.mark(key)
+            return
+        raise VectorsMismatch(
+            f"workspace '{workspace}': its document vectors were made with {made or 'fp32 (unrecorded)'}, and this "
+            f"process embeds with {key}; questions would be compared with vectors of another kind. Run "
+            "`faprep reembed` to embed the workspace's documents again, or set FAPREP_EMBEDDING_PRECISION back."
+        )
 
     def upsert(self, ids, embeddings, documents, metadatas) -> None:
         for i in range(0, len(ids), self._max_batch):

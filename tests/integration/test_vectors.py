@@ -68,3 +68,44 @@ def test_a_renamed_workspace_folder_keeps_its_vectors(ingested, tmp_path):
     store = VectorStore(moved)
     assert store.count() == ingested[1].totals()["chunks"] > 0
     assert store.collection.name == f"{settings.collection}_{settings.workspace}"
+
+
+def test_a_workspace_is_never_queried_with_vectors_of_another_kind(tmp_path):
+    """Documents embedded in fp32 are not searched with an int8 question (nor the other way round), an
+    ingest of the other kind writes nothing, and `reembed` makes them searchable again."""
+    import pytest
+
+    from assistant.answering.retrieval import Retriever
+    from assistant.errors import VectorsMismatch
+    from assistant.services.ingesting import reembed
+    from assistant.services.runtime import Caller, WorkspaceRuntime
+    from assistant.stores.embeddings import get_embedder, vectors_key
+    from assistant.stores.vectors import VectorStore
+    from ingest.pipeline import Ingestor
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "manual.md").write_text(
+        "# Compliance manual\n\nEntry records are kept for five years from the date of entry.\n\n"
+        "Assists supplied free of charge to a foreign manufacturer are reported to the broker.\n"
+    )
+    (case / "memo.txt").write_text("Broker instructions: send every entry summary to Trade Compliance first.\n")
+    fp32 = make_settings(tmp_path / "home", "kinds")
+    int8 = make_settings(tmp_path / "home", "kinds", embedding_precision="int8")
+    assert Ingestor(fp32).run([case]).ok
+    fp32_key, int8_key = vectors_key(get_embedder(fp32)), vectors_key(get_embedder(int8))
+    assert fp32_key != int8_key and VectorStore(fp32).made_by() == fp32_key
+    with pytest.raises(VectorsMismatch, match="faprep reembed"):
+        Retriever(int8)
+    (case / "more.txt").write_text("Royalties paid to the licensor are added to the price actually paid.\n")
+    chunks = VectorStore(fp32).count()
+    with pytest.raises(VectorsMismatch):
+        Ingestor(int8).run([case])
+    assert VectorStore(fp32).count() == chunks  # nothing of the other kind was written
+
+    done = reembed(WorkspaceRuntime(int8), Caller("test"))
+    assert done["chunks"] == chunks and done["were"] == fp32_key and done["vectors"] == int8_key
+    hits = Retriever(int8).search("How long are entry records kept?", k=3)
+    assert hits and "five years" in hits[0].text
+    with pytest.raises(VectorsMismatch):
+        Retriever(fp32)

@@ -122,16 +122,21 @@ def build_third(workdir: Path, say=print):
     the settings of that workspace."""
     from assistant.config import Settings
     from evaluation.datasets.third_case import AS_OF, build_third_case
+
+    settings = Settings(home=workdir / "home", workspace="third", as_of=AS_OF)
+    return _built(settings, workdir / "third_case", build_third_case, "the third case", say)
+
+
+def _built(settings, case: Path, build, what: str, say):
+    """``settings``' workspace, built from ``build(case)`` and ingested when it is not there yet."""
     from ingest.pipeline import ingest_paths
 
-    case = workdir / "third_case"
-    settings = Settings(home=workdir / "home", workspace="third", as_of=AS_OF)
     if not (settings.workspace_dir / "records.duckdb").exists():
-        say("building and ingesting the third case")
-        build_third_case(case)
+        say(f"building and ingesting {what}")
+        build(case)
         report = ingest_paths(settings, [case])
         if not report.ok:
-            raise RuntimeError(f"the third case did not ingest cleanly: {report.totals()}")
+            raise RuntimeError(f"{what} did not ingest cleanly: {report.totals()}")
     return settings
 
 
@@ -139,19 +144,11 @@ def build_other(workdir: Path, say=print):
     """The other importer of the tests (``tests/support/other_case.py``, Northwind Outdoor Gear) built and
     ingested in ``workdir/other-home`` (workspace ``other``), for its development questions."""
     from assistant.config import Settings
-    from ingest.pipeline import ingest_paths
     from tests.support.other_case import build_other_case
 
     dataset = load(DATASETS / "other_dev_questions.json")
-    case = workdir / "other_case"
     settings = Settings(home=workdir / "other-home", workspace="other", as_of=dataset["as_of"])
-    if not (settings.workspace_dir / "records.duckdb").exists():
-        say("building and ingesting the other importer")
-        build_other_case(case)
-        report = ingest_paths(settings, [case])
-        if not report.ok:
-            raise RuntimeError(f"the other importer did not ingest cleanly: {report.totals()}")
-    return settings, dataset
+    return _built(settings, workdir / "other_case", build_other_case, "the other importer", say), dataset
 
 
 def main() -> None:  # pragma: no cover - a developer's tool

@@ -14,6 +14,11 @@ Two runtimes compute the same vectors:
   small ingest and of the CLI's cold start.
 - ``torch``: sentence-transformers itself (``FAPREP_EMBEDDING_BACKEND=torch``), the reference; also
   used when a configured model cannot be exported (pooling other than mean or CLS).
+
+On ONNX the default precision is int8 (``FAPREP_EMBEDDING_PRECISION``): the fp32 graph quantized
+once per channel, checked against fp32 on the probe sentences and verified by its sha256 at every
+load; ``fp32`` runs the exported graph as is. Which vectors a workspace holds is recorded with them
+(``vectors_key``; see :mod:`assistant.stores.vectors`).
 """
 
 from __future__ import annotations
@@ -111,6 +116,7 @@ class TorchEmbedder:
     """sentence-transformers on torch: the reference runtime."""
 
     backend = "torch"
+    precision = "fp32"
 
     def __init__(self, model_dir: Path, sha256: str, name: str, batch_size: int):
         from sentence_transformers import SentenceTransformer
@@ -347,9 +353,7 @@ def load_embedder(settings: Settings):
     model_dir, expected, name = _model_source(settings)
     weights_sha = verify_model_dir(model_dir, expected)
     onnx_ok = (model_dir / "tokenizer.json").is_file() and _pooling(model_dir)
-    if settings.embedding_precision == "int8" and not onnx_ok:
-        raise ModelIntegrityError(f"{model_dir}: int8 embeddings need a model the ONNX runtime can run")
-    if (settings.embedding_backend == "onnx" or settings.embedding_precision == "int8") and onnx_ok:
+    if settings.embedding_backend == "onnx" and onnx_ok:  # torch, the reference, is fp32
         onnx_dir = prepared_onnx(settings, model_dir, weights_sha)
         if settings.embedding_precision == "int8":
             prepared_int8(model_dir, weights_sha, onnx_dir)

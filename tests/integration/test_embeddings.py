@@ -22,7 +22,8 @@ TEXTS = [
 
 
 def test_onnx_runtime_gives_the_same_vectors_as_sentence_transformers():
-    onnx, torch_ = get_embedder(Settings()), get_embedder(Settings(embedding_backend="torch"))
+    fp32 = Settings(embedding_precision="fp32")
+    onnx, torch_ = get_embedder(fp32), get_embedder(Settings(embedding_backend="torch", embedding_precision="fp32"))
     assert isinstance(onnx, OnnxEmbedder) and torch_.backend == "torch"
     a, b = onnx.embed(TEXTS), torch_.embed(TEXTS)
     assert a.shape == b.shape == (len(TEXTS), 384)
@@ -31,17 +32,29 @@ def test_onnx_runtime_gives_the_same_vectors_as_sentence_transformers():
     assert onnx.count_tokens(TEXTS[2]) == torch_.count_tokens(TEXTS[2]) > 256
 
 
+def test_int8_is_close_to_fp32_and_its_graph_is_cached_and_checked(tmp_path, caplog):
+    settings = Settings(model_cache=tmp_path / "models", embedding_precision="int8")
+    int8 = load_embedder(settings)
+    fp32 = get_embedder(Settings(embedding_precision="fp32"))
+    (onnx_dir,) = list((tmp_path / "models").iterdir())
+    meta = json.loads((onnx_dir / "meta.json").read_text())
+    assert int8.precision == "int8" and int8.onnx_sha256 == meta["int8_sha256"] != meta["onnx_sha256"]
+    assert meta["int8_min_cosine"] >= 0.98
+    cosine = (int8.embed(TEXTS[:3]) * fp32.embed(TEXTS[:3])).sum(axis=1)
+    assert cosine.min() >= 0.98, cosine
+    _damage(onnx_dir / "model.int8.onnx")  # found by its sha256 and quantized again
+    again = load_embedder(settings)
+    assert "does not match its record" in caplog.text
+    assert np.allclose(again.embed(TEXTS[:2]), int8.embed(TEXTS[:2]), atol=1e-5)
+
+
 def test_export_is_cached_checked_and_redone_when_damaged(tmp_path, caplog):
-    settings = Settings(model_cache=tmp_path / "models")
+    settings = Settings(model_cache=tmp_path / "models", embedding_precision="fp32")
     first = load_embedder(settings)
     (onnx_dir,) = list((tmp_path / "models").iterdir())
     meta = json.loads((onnx_dir / "meta.json").read_text())
     assert meta["source_sha256"] == first.sha256 and meta["max_abs_diff"] < 1e-4
-    # a damaged cached graph is detected by its sha256 and exported again
-    graph = onnx_dir / "model.onnx"
-    data = bytearray(graph.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    graph.write_bytes(bytes(data))
+    _damage(onnx_dir / "model.onnx")  # a damaged cached graph is detected by its sha256 and exported again
     second = load_embedder(settings)
     assert "does not match its record" in caplog.text
     assert second.onnx_sha256 == meta["onnx_sha256"]
@@ -78,3 +91,10 @@ def test_sentences_are_embedded_once_per_process_with_the_same_vectors():
     assert calls == [3, 1], calls  # only the new sentence reached the model the second time
     assert np.allclose(first, embedder.embed(texts, max_tokens=64), atol=1e-6)
     assert np.allclose(again[:2], first[[1, 0]])
+
+
+def _damage(path) -> None:
+    """Flip one byte in the middle of ``path``."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))

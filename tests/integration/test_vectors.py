@@ -90,7 +90,7 @@ def test_a_workspace_is_never_queried_with_vectors_of_another_kind(tmp_path):
         "Assists supplied free of charge to a foreign manufacturer are reported to the broker.\n"
     )
     (case / "memo.txt").write_text("Broker instructions: send every entry summary to Trade Compliance first.\n")
-    fp32 = make_settings(tmp_path / "home", "kinds")
+    fp32 = make_settings(tmp_path / "home", "kinds", embedding_precision="fp32")
     int8 = make_settings(tmp_path / "home", "kinds", embedding_precision="int8")
     assert Ingestor(fp32).run([case]).ok
     fp32_key, int8_key = vectors_key(get_embedder(fp32)), vectors_key(get_embedder(int8))

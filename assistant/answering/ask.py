@@ -95,6 +95,7 @@ class Assistant:
         self.documents = DocumentAnswers(settings, self.retriever, self.law)
         self.records = RecordAnswers(self)
         self._tools = None
+        self._speller = None
         self._facts = None
         self._queries = None
         self._summaries: Summaries | None = None
@@ -161,7 +162,10 @@ class Assistant:
             raise BadRequest("question: longer than 2,000 characters", field="question")
         session_id, turns = self.sessions.load(session_id)
         frame = Frame.of(turns[-1].get("frame")) if turns else None
-        understood = self.understand(question, frame)
+        typed = self.speller.correct(question)  # "total enterd value": "total entered value"
+        understood = self.understand(typed, frame)
+        if typed != question and not understood.shown:
+            understood.shown = typed
         ids = self._identifiers(understood)
         record: dict = {
             "retrieval_query": understood.question,
@@ -207,6 +211,19 @@ class Assistant:
         )
 
     # --- understanding --------------------------------------------------------------------------------
+
+    @property
+    def speller(self):
+        """The words of this workspace and faprep's own, to put typing slips right (built at first use)."""
+        if self._speller is None:
+            from assistant.answering.spelling import english_words, workspace_speller
+
+            known = english_words(self.retriever.embedder.model_dir)
+            if self.law.enabled:  # the law's own words: "exporter", "liquidates", "mailed"
+                for section in self.law.shelf.sections().values():
+                    known.update(w.lower() for w in re.findall(r"[A-Za-z]+", section.text))
+            self._speller = workspace_speller(self.retriever.con, _own_words(), known)
+        return self._speller
 
     def understand(self, question: str, frame: Frame | None) -> Understood:
         """``question`` understood against the previous turn (see ``assistant.answering.conversation``)."""
@@ -474,6 +491,22 @@ class Assistant:
 
 QUERY_ALONE = 0.55  # a record question with nothing to filter by is read at this closeness to a measure
 QUERY_FILTERED = 0.42  # ... and one that names a filter (a vendor, a period) at this
+
+
+def _own_words() -> list[str]:
+    """faprep's own words: what its fact kinds, record measures and checks are described with, the
+    thesaurus, and the summaries' questions (a slip is put right toward the words it reads)."""
+    import prompts
+    from assistant.answering.facts.registry import descriptions
+    from assistant.answering.findings_answer import SUMMARY
+    from assistant.answering.query.vocabulary import DIMENSIONS, MEASURES
+    from assistant.checks import REGISTRY
+
+    words = [d for _, d in descriptions()] + list(SUMMARY)
+    words += [d for m in MEASURES for d in m.descriptions] + [d for m in DIMENSIONS for d in m.descriptions]
+    words += [f"{c.title} {c.description}" for c in REGISTRY.values()]
+    words += [" ".join(group) for group in prompts.thesaurus()]
+    return words
 
 
 def _summary_floor() -> float:

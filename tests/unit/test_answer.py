@@ -152,3 +152,26 @@ def test_a_part_named_by_its_description():
     assert described_parts("how would kraft paper gift bags with cord handles be classified?", words, {}) == []
     assert described_parts("what did we pay Everbright last year?", words, {"everbright": {"x"}}) == []
     assert mask_described("COO for the insulated jacket per the master?", words) == "COO for the part per the master?"
+
+
+def test_typing_slips_are_put_right_and_nothing_else():
+    from collections import Counter
+
+    from assistant.answering.spelling import Speller
+
+    speller = Speller(
+        Counter({"entered": 40, "value": 50, "classification": 9, "commercial": 5, "invoice": 7, "insulate": 2}),
+        known={"pending", "confirm", "kraft"},
+    )
+    assert speller.correct("total enterd value for 2025?") == "total entered value for 2025?"
+    assert (
+        speller.correct("the clasification on the commerical invoce") == "the classification on the commercial invoice"
+    )
+    for asked in (
+        "is the ruling still pending?",  # an English word the workspace does not use
+        "kraft paper bags",  # short words and known words stay
+        "insulated jackets",  # another form of a word, not a slip
+        "invoice KMH-2501-001 from Everbright",  # ids, names
+        "what is the CLASIFICATION",  # upper case: an abbreviation or a name
+    ):
+        assert speller.correct(asked) == asked, asked

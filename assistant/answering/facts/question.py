@@ -53,7 +53,11 @@ _LABELLED = re.compile(
     re.I,
 )
 _YEAR = re.compile(
-    r"\b(?:in|during|for|of|over|throughout|since)\s+(?:the\s+)?(?:year\s+|fy\s*|calendar\s+year\s+)?((?:19|20)\d{2})\b",
+    r"\b(?:in|during|for|of|over|throughout|since|our|calendar)\s+(?:the\s+)?"
+    r"(?:year\s+|fy\s*|calendar\s+(?:year\s+)?)?((?:19|20)\d{2})\b"
+    # a year said before what it dates: "2025 entries", "the 2024 payments", "2024's duty"
+    r"|\b((?:19|20)\d{2})(?:'s)?\s+(?:entries|entry|payments?|imports?|shipments?|duty|duties|value|invoices?|"
+    r"lines?|claims?|filings?)\b",
     re.I,
 )
 _QUARTER = re.compile(
@@ -274,7 +278,7 @@ def find_period(question: str, today: dt.date) -> Period | None:
     if re.search(r"\bthis year\b|\byear to date\b|\bytd\b", q, re.I):
         return Period(dt.date(today.year, 1, 1), today, f"this year ({today.year}, to {day(today)})")
     if m := _YEAR.search(q):
-        y = int(m.group(1))
+        y = int(m.group(1) or m.group(2))
         return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"in {y}")
     return None
 

@@ -29,9 +29,7 @@ LAW_PASSAGES = 6
 LAW_QUOTES = 2  # paragraphs of the law quoted at most
 LAW_GAP = 0.15  # ... each scoring at most this much below the best
 LAW_FLOOR = 0.45  # a paragraph of the law answers when it is this similar to the question
-LAW_OFFTOPIC_GAP = (
-    0.23  # ... and this much more similar than text unrelated to customs is (set on the development sets)
-)
+LAW_OFFTOPIC_GAP = 0.23  # ... and this much closer than text unrelated to customs (set on the dev sets)
 LEAN = 0.08  # how much a question's wording leans the choice between the documents and the law
 _OURS = re.compile(r"\b(our|we|us|manual|sop|procedures?|polic(y|ies)|handbook|instructions?)\b", re.I)
 _LAWS = re.compile(

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import prompts
 from assistant.checks import CheckRun, group_of
-from assistant.checks.base import Finding, LineLoss
+from assistant.checks.base import Finding
 from assistant.errors import BadInput
 
 LEGAL_NOTE = prompts.LEGAL_NOTE
@@ -221,8 +221,6 @@ def _json_value(value):
 
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, LineLoss):
-        return {"entry": value.entry, "line": value.line, "loss": value.loss}
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 

@@ -43,7 +43,7 @@ def reembed(runtime: WorkspaceRuntime, caller: Caller, progress=None, batch: int
             store.upsert(got["ids"], embedder.embed(texts), texts, got["metadatas"])
             if progress:
                 progress(min(start + batch, len(ids)), len(ids))
-        store.collection.modify(metadata={"faprep_vectors": key})
+        store.mark(key)
     out = {"chunks": len(ids), "vectors": key, "were": was, "seconds": round(time.perf_counter() - started, 1)}
     runtime.record(caller, "reembed", {}, chunks=len(ids), vectors=key, were=was)
     return out

@@ -151,7 +151,6 @@ class OnnxEmbedder:
     def __init__(
         self, model_dir: Path, onnx_dir: Path, sha256: str, name: str, batch_size: int, precision: str = "fp32"
     ):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((onnx_dir / "meta.json").read_text())
@@ -166,9 +165,7 @@ class OnnxEmbedder:
         self._counter = Tokenizer.from_str(self.tokenizer.to_str())
         self._counter.no_truncation()
         self.tokenizer.enable_truncation(self.max_tokens)
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_dir / graph), options, providers=["CPUExecutionProvider"])
+        self.session = _session(onnx_dir / graph)
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
 
@@ -315,18 +312,22 @@ def prepared_int8(model_dir: Path, weights_sha: str, onnx_dir: Path) -> None:
         log.warning("the int8 graph at %s does not match its record; quantizing it again", graph)
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = onnx_dir / f".model.int8.onnx.{os.getpid()}"
+    candidate = onnx_dir / f"model.int8-{os.getpid()}.onnx"
+    root = logging.getLogger()
+    was = root.disabled
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        logging.getLogger().disabled, was = True, logging.getLogger().disabled  # the quantizer's advice
+        root.disabled = True  # the quantizer advises pre-processing through the root logger
         try:
-            quantize_dynamic(str(onnx_dir / "model.onnx"), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+            quantize_dynamic(
+                str(onnx_dir / "model.onnx"), str(candidate), per_channel=True, weight_type=QuantType.QInt8
+            )
         finally:
-            logging.getLogger().disabled = was
-    candidate = onnx_dir / f"model.int8-{os.getpid()}.onnx"
-    os.replace(tmp, candidate)
-    reference = OnnxEmbedder(model_dir, onnx_dir, weights_sha, model_dir.name, 8).embed(PROBES)
-    got = _session_vectors(model_dir, onnx_dir, weights_sha, candidate)
+            root.disabled = was
+    probe = OnnxEmbedder(model_dir, onnx_dir, weights_sha, model_dir.name, 8)  # fp32: the reference
+    reference = probe.embed(PROBES)
+    probe.session = _session(candidate)  # the candidate, not yet recorded in meta.json
+    got = probe.embed(PROBES)
     cosine = float((reference * got).sum(axis=1).min())
     if cosine < MIN_INT8_COSINE:
         candidate.unlink(missing_ok=True)
@@ -338,15 +339,13 @@ def prepared_int8(model_dir: Path, weights_sha: str, onnx_dir: Path) -> None:
     os.replace(tmp_meta, onnx_dir / "meta.json")
 
 
-def _session_vectors(model_dir: Path, onnx_dir: Path, weights_sha: str, graph: Path) -> np.ndarray:
-    """The probe sentences' vectors through ``graph`` (a candidate not yet recorded in meta.json)."""
+def _session(graph: Path):
+    """An ONNX Runtime session of ``graph`` on the CPU, its own warnings quiet."""
     import onnxruntime as ort
 
-    embedder = OnnxEmbedder(model_dir, onnx_dir, weights_sha, model_dir.name, 8)
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    embedder.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-    return embedder.embed(PROBES)
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 
 def load_embedder(settings: Settings):

@@ -185,6 +185,13 @@ class _SectionBuilder:
             heading = rest
         self.pieces.append((path, heading, line.strip()))
 
+    def line(self, stripped: str) -> None:
+        """A line of the section: a labelled one opens a paragraph, any other continues the one open."""
+        if _LABELS.match(stripped):
+            self.labelled(stripped)
+        else:
+            self.text(stripped)
+
     def text(self, line: str) -> None:
         line = line.strip()
         if not line:
@@ -248,10 +255,7 @@ def parse_cfr(text: str) -> tuple[str, str, list[Section]]:
             continue
         if line.startswith("    ") and stripped.startswith(("Subpart", "Appendix")) and "—" in stripped[:40]:
             continue  # a subpart heading between sections
-        if _LABELS.match(stripped):
-            builder.labelled(stripped)
-        else:
-            builder.text(stripped)
+        builder.line(stripped)
     if builder:
         sections.append(builder.finish())
     return part, title, [s for s in sections if s.paragraphs]
@@ -276,10 +280,7 @@ def parse_usc(text: str) -> tuple[str, str, list[Section]]:
             continue
         if not stripped or stripped.startswith("#"):
             continue
-        if _LABELS.match(stripped):
-            builder.labelled(stripped)
-        else:
-            builder.text(stripped)
+        builder.line(stripped)
     if builder:
         sections.append(builder.finish())
     sections = [s for s in sections if s.paragraphs]

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from assistant import normalize as nz
 from assistant.formats import day
-from assistant.stores.lexical import stem
 from assistant.stores.lookups import Known
 
 _GENERIC_NAME_WORDS = frozenset(
@@ -143,6 +142,11 @@ def distinctive_words(vendors: set[str]) -> dict[str, set[str]]:
     return {w: vs for w, vs in out.items() if len(vs) <= most}
 
 
+def _word_stem(word: str) -> str:
+    w = word.lower()
+    return w[:-2] if w.endswith(("ches", "shes", "sses", "xes")) else w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+
 def description_words(descriptions: dict[str, str]) -> dict[str, set[str]]:
     """{word stem: parts whose description has it}, for the words of the product master's descriptions
     that single out a part or two ("trekking", "jacket"), not those most share ("plastic") nor the
@@ -152,7 +156,7 @@ def description_words(descriptions: dict[str, str]) -> dict[str, set[str]]:
         for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text or ""):
             w = w.lower().strip("'-")
             if len(w) >= 3 and not _common(w):
-                out[stem(w)].add(part)
+                out[_word_stem(w)].add(part)
     most = max(2, len(descriptions) // 10)
     return {w: ps for w, ps in out.items() if len(ps) <= most}
 
@@ -175,7 +179,7 @@ def described_parts(question: str, part_words: dict[str, set[str]], vendor_words
     at least half of the question's own uncommon words (so "kraft paper gift bags with cord handles"
     does not name a part whose description says "bag")."""
     words = {w.lower().strip("'-") for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", question)}
-    own = {stem(w) for w in words if not _common(w) and w not in vendor_words and w not in _FUNCTION_WORDS}
+    own = {_word_stem(w) for w in words if not _common(w) and w not in vendor_words and w not in _FUNCTION_WORDS}
     hits: Counter[str] = Counter()
     for w in own:
         for part in part_words.get(w, ()):
@@ -194,7 +198,7 @@ def mask_described(question: str, part_words: dict[str, set[str]]) -> str:
     out, said = [], False
     for token in re.split(r"(\s+)", question):
         word = re.sub(r"[^A-Za-z'-]", "", token).lower().strip("'-")
-        if word and stem(word) in part_words and not _common(word):
+        if word and _word_stem(word) in part_words and not _common(word):
             if not said:
                 out.append("part" + re.sub(r"[A-Za-z'-]", "", token))
                 said = True

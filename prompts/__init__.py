@@ -54,3 +54,18 @@ def thesaurus() -> list[list[str]]:
         if line:
             groups.append([e.strip().lower() for e in line.split("|") if e.strip()])
     return groups
+
+
+@lru_cache(maxsize=1)
+def check_questions() -> dict[str, list[str]]:
+    """{check id: questions it answers in people's words} (prompts/check_questions.txt)."""
+    out: dict[str, list[str]] = {}
+    for n, line in enumerate((DIR / "check_questions.txt").read_text().splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        check, sep, question = line.partition(":")
+        if not sep or not question.strip():
+            raise ValueError(f"prompts/check_questions.txt line {n}: not 'check_id: question'")
+        out.setdefault(check.strip(), []).append(question.strip())
+    return out

@@ -180,6 +180,7 @@ class Assistant:
             result = self._with_llm(question, turns, filters, record, understood, frame)
         if result is None:
             result, new_frame = self._answer(understood, ids, filters, record)
+            new_frame.follows(frame, understood.kind)
             result.flags[:0] = record.get("fallback", [])
         result.resolved = understood.shown or None
         result.session_id = session_id
@@ -346,7 +347,18 @@ class Assistant:
             or rq.gl
             or (rq.dimension and not specific)
             or followed
+            # a total over several things named ("total value on those?" after three entries were listed)
+            or (COUNTS.search(q) is not None and sum(len(getattr(named, a)) for a in SPECIFIC) > 2)
         )
+        if fa is not None and fa.kind == "ruling_text" and named.rulings and not shaped:
+            # what only the letter says (its rate of duty, the GRI it applied): its closest sentences
+            from assistant.answering.facts.question import mask_ids
+
+            said = mask_ids(q, named)  # "what rate does the ruling give": the number says nothing of the rate
+            within = self.documents.answer(said, said, {}, Filters(ruling=named.rulings[0]), record, use_law=False)
+            if within.citations:
+                record["facts"] = {"kind": fa.kind, "score": round(fa.score, 4), "refusal": fa.refusal}
+                return within
         if fa is not None and fa.facts and specific and not shaped:
             frame.items = _fact_items(fa)
             return self.records.from_facts(fa, q, q, ids, record, qvec)

@@ -33,13 +33,40 @@ REFERENCE = re.compile(
     r"\b(it|its|it's|that|this|those|these|them|they|their|theirs|same|one|ones|him|her|which one)\b", re.I
 )
 _PICK = (
-    ("max", re.compile(r"\b(biggest|largest|highest|most expensive|costliest|greatest|top one|max(?:imum)?)\b", re.I)),
-    ("min", re.compile(r"\b(smallest|lowest|least|cheapest|min(?:imum)?)\b", re.I)),
+    (
+        "max",
+        re.compile(
+            r"\b(biggest|largest|highest|most expensive|costliest|greatest|top one|max(?:imum)?|"
+            r"bigger|larger|higher|greater|more expensive)\b",
+            re.I,
+        ),
+    ),
+    ("min", re.compile(r"\b(smallest|lowest|least|cheapest|min(?:imum)?|smaller|lower|cheaper)\b", re.I)),
     ("2", re.compile(r"\b(second|2nd)\b", re.I)),
     ("3", re.compile(r"\b(third|3rd)\b", re.I)),
-    ("first", re.compile(r"\b(first|1st|earliest)\b", re.I)),
-    ("last", re.compile(r"\b(last|latest|final|most recent)\b(?!\s+(?:year|quarter|month|week))", re.I)),
+    ("first", re.compile(r"\b(first|1st|earliest|oldest|earlier|older)\b", re.I)),
+    (
+        "last",
+        re.compile(r"\b(last|latest|final|most recent|newest|later|newer)\b(?!\s+(?:year|quarter|month|week))", re.I),
+    ),
 )
+# "its last entry" after a list of parts: a pick word before a noun of another kind than the items listed
+# asks about the thing referred to, not for an item of the list
+_PICK_NOUN = re.compile(
+    r"\b(?:biggest|largest|highest|smallest|lowest|first|last|latest|earliest|second|third|final|most recent)\s+"
+    r"(entry|entries|payments?|parts?|lines?|rulings?|certificates?|certs?|invoices?|vendors?|suppliers?|findings?)\b",
+    re.I,
+)
+_NOUN_KIND = {
+    "entries": "entry",
+    "certs": "certificate",
+    "cert": "certificate",
+    "suppliers": "vendor",
+    "supplier": "vendor",
+}
+# a question that asks for an amount or a count keeps the previous record query's measure in mind
+_MEASURE = re.compile(r"\bhow (?:much|many)\b|\b(?:total|sum|value|amount|count|number of|duty|paid|spent)\b", re.I)
+_PLURAL = re.compile(r"\b(those|these|them|they|their|theirs|ones)\b", re.I)
 _SINGULAR = re.compile(r"\b(it|its|it's|that|this|him|her)\b", re.I)
 _ONE = re.compile(
     r"\b(one|ones|of them|of those|of these|among them|which (?:one|payment|entry|vendor|part|finding))\b", re.I
@@ -65,6 +92,9 @@ class Frame:
     checks: list[str] = field(default_factory=list)
     period: dict | None = None  # {"start", "end", "label"}
     items: list[FrameItem] = field(default_factory=list)
+    # the last list an earlier turn gave, kept while follow-ups about one of its items list nothing
+    # ("the bigger one?" and then "and when was the first one paid")
+    earlier: list[FrameItem] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,9 +104,21 @@ class Frame:
         if not d:
             return None
         items = [FrameItem(**i) for i in d.get("items", [])]
+        earlier = [FrameItem(**i) for i in d.get("earlier", [])]
         return cls(
-            d.get("question", ""), d.get("things", {}), d.get("query"), d.get("checks", []), d.get("period"), items
+            d.get("question", ""),
+            d.get("things", {}),
+            d.get("query"),
+            d.get("checks", []),
+            d.get("period"),
+            items,
+            earlier,
         )
+
+    def follows(self, previous: Frame | None, kind: str) -> None:
+        """Keep ``previous``'s list when this turn, a follow-up of ``kind``, lists no more than one item."""
+        if previous is not None and kind in ("pick", "reference") and len(self.items) <= 1:
+            self.earlier = previous.items if len(previous.items) > 1 else previous.earlier
 
 
 @dataclass
@@ -142,15 +184,22 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
         return Understood(question)
     elliptic = bool(ELLIPSIS.search(question))
     how = picks(question)
-    if how and frame.items and not names_things:
-        chosen = pick(frame.items, how)
+    noun = _PICK_NOUN.search(question)
+    listed = frame.items if len(frame.items) > 1 or not frame.earlier else frame.earlier
+    if how and noun and listed:
+        kind = noun.group(1).lower()
+        kind = _NOUN_KIND.get(kind, kind[:-1] if kind.endswith("s") and kind != "entries" else kind)
+        if kind not in {i.kind for i in listed}:
+            how = None
+    if how and listed and not names_things:
+        chosen = pick(listed, how)
         if chosen is not None:
-            rest = _PICK_WORDS.sub(" ", question)
-            shown = f"{chosen.kind} {chosen.id}" + (
-                f" ({chosen.label})" if chosen.label and chosen.kind == "finding" else ""
-            )
+            said = f"{chosen.kind} {chosen.id}"
+            rest, n = _PICK_WORDS.subn(f" {said} ", question, count=1)  # "when does the first one end?"
+            rest = " ".join(rest.split()).strip(" ?")  # -> "when does certificate X end?"
+            shown = said + (f" ({chosen.label})" if chosen.label and chosen.kind == "finding" else "")
             return Understood(
-                f"{rest.strip(' ?')} {chosen.kind} {chosen.id}?",
+                f"{rest}?" if n else f"{rest} {said}?".strip(),
                 "pick",
                 carried={chosen.kind: [chosen.id], **chosen.things},
                 pick=chosen,
@@ -176,8 +225,18 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
         if elliptic and not REFERENCE.search(question):  # "and on engineering?": what the question named, not
             said = frame.question.lower()  # the rows its answer listed
             carried = {k: kept for k, v in carried.items() if (kept := [x for x in v if x.lower() in said])}
-        if len(frame.items) == 1 and _SINGULAR.search(question):  # "its last entry": the one item listed
-            carried[frame.items[0].kind] = [frame.items[0].id]
+        singular = bool(_SINGULAR.search(question)) and not _PLURAL.search(question)
+        one = _one_item(frame) if singular else None
+        if one is not None:  # "what was that payment for": the one item listed, or the top of a ranking
+            if not _MEASURE.search(question):  # a fact about that thing, not the previous query again
+                text = f"{question.rstrip(' ?')} ({one.kind} {one.id})?"
+                return Understood(text, "pick", carried={one.kind: [one.id], **one.things}, pick=one, shown=text)
+            carried[one.kind] = [one.id]
+        elif _PLURAL.search(question) and not elliptic and (shown_list := _listed(frame)):
+            carried = {
+                **{k: v for k, v in carried.items() if k not in ("vendor", shown_list[0])},
+                shown_list[0]: shown_list[1],
+            }
         if not carried and not frame.query:
             return Understood(question)
         label = "; ".join(f"{k} {', '.join(v[:3])}" for k, v in carried.items())
@@ -186,8 +245,29 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
     return Understood(question)
 
 
+def _one_item(frame: Frame) -> FrameItem | None:
+    """The item a singular reference means: the only one listed, or the first of a list the previous
+    question asked to rank ("biggest payment in AP?" then "what was that payment for")."""
+    if len(frame.items) == 1:
+        return frame.items[0]
+    if frame.items and picks(frame.question) in ("max", "min") and len({i.kind for i in frame.items}) == 1:
+        return frame.items[0]
+    return None
+
+
+def _listed(frame: Frame) -> tuple[str, list[str]] | None:
+    """The entries, payments or parts the previous answer listed ("total value on those?"): their kind and
+    ids, when they are of one kind and few enough to name."""
+    kinds = {i.kind for i in frame.items}
+    if len(kinds) != 1 or not 1 < len(frame.items) <= 25:
+        return None
+    kind = next(iter(kinds))
+    return (kind, [i.id for i in frame.items]) if kind in ("entry", "payment", "part") else None
+
+
 _PICK_WORDS = re.compile(
     r"\b(the\s+)?(biggest|largest|highest|most expensive|costliest|greatest|top|smallest|lowest|least|cheapest|"
+    r"bigger|larger|higher|greater|more expensive|smaller|lower|cheaper|oldest|older|earlier|newest|newer|later|"
     r"second|third|first|last|latest|earliest|final)\s*(one|ones|of them|of those|of these)?\b",
     re.I,
 )

@@ -93,7 +93,7 @@ class RecordAnswers:
             m = re.search(pattern, text or "")
             if not m:
                 continue
-            quote = m.group(0).strip()
+            quote = (m.group("quote") if "quote" in m.re.groupindex else m.group(0)).strip()
             start = text.index(quote, m.start())
             chunk = look.chunk_at(path, page, start)
             passage = next(iter(self.a.retriever.passages([chunk] if chunk else [])), None)

@@ -130,7 +130,10 @@ def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
 # a question that asks whether something is wrong: "any origin problems?", "any entries nobody reviewed?"
 ASKS_PROBLEMS = re.compile(
     r"\b(problems?|issues?|errors?|exceptions?|gaps?|risks?|findings?|flags?|red flags?|wrong|missing|mismatch\w*|"
-    r"nobody|not reviewed|unreviewed|without|undeclared|unreported|inconsisten\w*|outliers?|suspicious)\b",
+    r"nobody|not reviewed|unreviewed|without|undeclared|unreported|inconsisten\w*|outliers?|suspicious|"
+    # what was left undone: "never got a review", "left out of the value", "after it lapsed"
+    r"never|left out|leave \w+(?: \w+)? out|lapsed|expired|uncovered|"
+    r"(?:not|n't|never been|never got) (?:\w+ )?(?:added|included|declared|reported|reviewed|covered|logged|picked up))\b",
     re.I,
 )
 MIN_CHECK = 0.45  # a question this close to a check's title and description is routed to it
@@ -146,18 +149,31 @@ class CheckMatcher:
     def __init__(self, embedder):
         import numpy as np
 
+        import prompts
         from assistant.checks import REGISTRY
 
         self.ids = list(REGISTRY)
         self.embedder = embedder
-        texts = [f"{REGISTRY[c].title}. {REGISTRY[c].description.split('.')[0]}" for c in self.ids]
+        asked = prompts.check_questions()
+        unknown = sorted(set(asked) - set(self.ids))
+        if unknown:
+            raise ValueError(f"prompts/check_questions.txt: no check {', '.join(unknown)}")
+        texts, self._of = [], []
+        for i, c in enumerate(self.ids):
+            for text in [f"{REGISTRY[c].title}. {REGISTRY[c].description.split('.')[0]}", *asked.get(c, [])]:
+                texts.append(text)
+                self._of.append(i)
         self.vecs = np.asarray(embedder.embed(texts), dtype=np.float32)
 
     def _sims(self, qvec):
+        """The question's closeness to each check: the best of its title and description and its questions."""
         import numpy as np
 
         q = np.asarray(qvec, dtype=np.float32)
-        return self.vecs @ q / (np.linalg.norm(self.vecs, axis=1) * (np.linalg.norm(q) or 1.0))
+        sims = self.vecs @ q / (np.linalg.norm(self.vecs, axis=1) * (np.linalg.norm(q) or 1.0))
+        out = np.full(len(self.ids), -1.0, dtype=np.float32)
+        np.maximum.at(out, np.asarray(self._of), sims)
+        return out
 
     def match(self, question: str, qvec) -> tuple[str | None, float, float]:
         """The closest check (None below ``MIN_CHECK``), its similarity and its margin over the next, by the

@@ -156,3 +156,44 @@ def test_what_a_named_document_says(copy_other_case):
     assert "trade analyst" in classification.answer, classification.answer
     assert absent.refused and "SOP-IC-04.md" in absent.answer and not absent.citations, absent.answer
     assert no_letter.refused and "broker instructions" in no_letter.answer, no_letter.answer
+
+
+def test_follow_ups_on_the_items_an_answer_listed(other):
+    """A part's entries listed, then "those" (their total), "the first one" (by date); a ranking, then
+    "that payment" (its top) and "it" (the same payment); two payments, then "the bigger one"."""
+    assistant, rows = other
+    part = "NW/310-B"
+    lines = sorted((e for e in rows["entries"] if e["part"] == part and e["ordinal"] == 1), key=lambda e: e["date"])
+    session = uuid.uuid4().hex
+    listed = assistant.ask(f"which entries had {part} on them", session_id=session)
+    assert all(e["entry"] in listed.answer for e in lines)
+    total = assistant.ask("total value on those?", session_id=session)
+    assert money(sum(Decimal(str(e["value"])) for e in lines)) in total.answer and total.resolved
+    first = assistant.ask("when was the first one", session_id=session)
+    assert lines[0]["entry"] in first.resolved and lines[0]["date"] in first.answer
+
+    biggest = max(rows["payments"], key=lambda p: p[5])
+    session = uuid.uuid4().hex
+    assistant.ask("biggest payment in AP?", session_id=session)
+    what = assistant.ask("what was that payment for", session_id=session)
+    assert biggest[0] in what.resolved and biggest[0] in what.answer and "most first" not in what.answer
+    again = assistant.ask("is it dutiable?", session_id=session)
+    assert biggest[0] in again.resolved
+
+
+def test_certificates_meant_by_what_they_are(other):
+    assistant, rows = other
+    cid, program, part, producer, start, end = rows["certificates"][0]
+    valid = assistant.ask(f"is our {program.lower()} cert still valid")
+    assert cid in valid.answer and end in valid.answer and "lapsed" in valid.answer  # as of 2026
+    assert any(c.is_record and c.table == "certificates" for c in valid.citations)
+    procedure = assistant.ask(f"how far ahead do we renew blanket {program} certs")
+    assert cid not in procedure.answer  # what the importer does: not a fact of the certificate
+
+
+def test_what_only_the_ruling_letter_says(other):
+    assistant, _ = other
+    requester = assistant.ask("who requested N340223?")
+    assert "Mohawk Home" in requester.answer and requester.citations
+    rate = assistant.ask("what rate of duty does N340223 give")
+    assert "3.3 percent" in rate.answer and all(c.ruling_number == "N340223" for c in rate.citations)

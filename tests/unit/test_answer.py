@@ -175,3 +175,47 @@ def test_typing_slips_are_put_right_and_nothing_else():
         "what is the CLASIFICATION",  # upper case: an abbreviation or a name
     ):
         assert speller.correct(asked) == asked, asked
+
+
+def test_identifiers_said_as_what_they_are():
+    from assistant.answering.facts.question import Named, mask_ids
+
+    named = Named(parts=["7731-AB"], rulings=["N340223"], entries=["NWG-2024001-1"])
+    assert mask_ids("what is N340223 about", named) == "what is the ruling about"
+    assert mask_ids("what rate does it give (part 7731-AB; ruling N340223)?", named) == (
+        "what rate does it give (the part; the ruling)?"
+    )
+    assert mask_ids("value of NWG 2024001 1?", named) == "value of the entry?"
+    assert mask_ids("what is N3402234 about", named) == "what is N3402234 about"  # another id is left as it is
+
+
+def test_problems_asked_as_what_was_left_undone():
+    from assistant.answering.routing import ASKS_PROBLEMS
+
+    for q in (
+        "which entries never got a broker review logged",
+        "did we leave tooling out of the customs value",
+        "any entries claim it after it lapsed?",
+        "were the royalties not added to the value?",
+    ):
+        assert ASKS_PROBLEMS.search(q), q
+    for q in ("how much duty did we pay in 2024", "who is our broker", "biggest payment in AP?"):
+        assert not ASKS_PROBLEMS.search(q), q
+
+
+def test_check_questions_name_registered_checks():
+    import prompts
+    from assistant.checks import REGISTRY
+
+    asked = prompts.check_questions()
+    assert set(asked) <= set(REGISTRY) and all(asked.values())
+    assert not any(ch.isdigit() for qs in asked.values() for q in qs for ch in q)  # general, no ids
+
+
+def test_a_procedure_about_certificates_is_not_a_certificate_named():
+    from assistant.answering.facts.record_facts import CERTIFICATES, HABIT
+
+    for q in ("how far ahead do we renew blanket USMCA certs", "who signs our certificates", "what must a cert show"):
+        assert CERTIFICATES.search(q) and HABIT.search(q), q
+    for q in ("is our usmca cert still valid", "which certificates do we hold?", "do we have a cert for the jacket"):
+        assert CERTIFICATES.search(q) and not HABIT.search(q), q

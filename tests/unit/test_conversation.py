@@ -71,3 +71,62 @@ def test_a_frame_survives_the_session_file():
     frame = Frame("q", things={"part": ["A"]}, query={"measure": "paid"}, items=PAYMENTS[:1])
     again = Frame.of(frame.to_dict())
     assert again == frame
+
+
+def test_comparatives_pick_between_two():
+    two = PAYMENTS[:2]
+    frame = Frame("how many payments to the licensor?", items=two)
+    u = resolve("the bigger one?", frame, False, {})
+    assert u.kind == "pick" and u.pick.id == "AP-101" and u.question == "payment AP-101?"
+    assert resolve("and the smaller one?", frame, False, {}).pick.id == "AP-100"
+    assert resolve("when was the older one paid", frame, False, {}).pick.id == "AP-101"
+
+
+def test_a_pick_word_before_a_noun_of_another_kind_is_no_pick():
+    parts = [FrameItem("part", "KM-1", 10.0), FrameItem("part", "KM-2", 5.0)]
+    frame = Frame("which parts had the most corrections?", things={"part": ["KM-1"]}, items=parts)
+    u = resolve("when was its last entry?", frame, False, {})
+    assert u.kind == "reference" and u.pick is None
+    assert resolve("and the last part?", frame, False, {}).pick.id == "KM-2"
+
+
+def test_the_pick_phrase_is_replaced_by_the_item():
+    certs = [FrameItem("certificate", "C-1", None, "2025-05-16"), FrameItem("certificate", "C-2", None, "2026-06-14")]
+    u = resolve("when does the first one end?", Frame("which certificates do we hold?", items=certs), False, {})
+    assert u.question == "when does certificate C-1 end?"
+
+
+def test_a_list_is_kept_while_follow_ups_are_about_one_of_its_items():
+    listing = Frame("payments to the licensor?", items=PAYMENTS)
+    after = Frame("payment AP-101?", things={"payment": ["AP-101"]})
+    after.follows(listing, "pick")
+    assert after.earlier == PAYMENTS
+    assert resolve("and when was the first one paid", after, False, {}).pick.id == "AP-101"  # by date
+    new = Frame("how much duty in 2024?", items=PAYMENTS[:2])
+    new.follows(listing, "pick")
+    assert new.earlier == []  # a turn that lists things of its own starts a list of its own
+    fresh = Frame("what is KM-1?")
+    fresh.follows(listing, "new")
+    assert fresh.earlier == []
+
+
+def test_a_singular_reference_to_a_ranking_means_its_top_item():
+    frame = Frame("biggest payment in AP?", query={"measure": "paid"}, items=[PAYMENTS[1], PAYMENTS[0], PAYMENTS[2]])
+    u = resolve("what was that payment for", frame, False, {})
+    assert u.kind == "pick" and u.carried == {"payment": ["AP-101"]} and u.inherit is None
+    u = resolve("how much was that one", frame, False, {})  # a measure: the previous query, narrowed to it
+    assert u.kind == "reference" and u.carried["payment"] == ["AP-101"] and u.inherit == {"measure": "paid"}
+    unranked = Frame("payments to the licensor?", query={"measure": "paid"}, items=PAYMENTS)
+    assert resolve("what was that payment for", unranked, False, {}).pick is None
+
+
+def test_a_plural_reference_takes_the_items_listed():
+    entries = [FrameItem("entry", f"NWG-202400{i}-1", 100.0 * i, f"2024-0{i}-01") for i in (1, 2, 3)]
+    frame = Frame(
+        "which entries had the poles on them",
+        things={"part": ["NW/310-B"], "vendor": ["Formosa Ltd."]},
+        items=entries,
+    )
+    u = resolve("total value on those?", frame, False, {})
+    assert u.kind == "reference" and u.carried["entry"] == [e.id for e in entries]
+    assert u.carried["part"] == ["NW/310-B"] and "vendor" not in u.carried

@@ -136,8 +136,10 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
         value = sum_of(lines, "value")
         entries = {r["entry_number"] for r in lines}
         first: dict[str, str] = {}
+        values: dict[str, float] = {}
         for r in lines:  # oldest first
             first.setdefault(r["entry_number"], day(r["entry_summary_date"]))
+            values[r["entry_number"]] = values.get(r["entry_number"], 0.0) + float(r.get("value") or 0)
         listed = " (" + ", ".join(f"{e} on {d}" for e, d in first.items()) + ")" if len(first) <= LISTED_ENTRIES else ""
         src = cite(
             "entry_lines",
@@ -153,6 +155,8 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
                 f"entered value {money(value)}, {day(lines[0]['entry_summary_date'])} to "
                 f"{day(lines[-1]['entry_summary_date'])} {markers(src)}.",
                 src,
+                # the entries listed, for "total value on those?" or "the first one" in a follow-up
+                items=[("entry", e, values[e], d) for e, d in first.items()] if listed else [],
             )
         )
     return out

@@ -151,6 +151,7 @@ def mid_lines(ctx: FactContext, named: Named) -> list[Fact]:
     descriptions=[
         "What does the certificate cover? Which part, producer and blanket period?",
         "When does the certificate expire? When does its blanket period start and end?",
+        "Is the certificate still valid? Which certificates do we hold?",
     ],
 )
 def certificate_what(ctx: FactContext, named: Named) -> list[Fact]:
@@ -166,13 +167,20 @@ def certificate_what(ctx: FactContext, named: Named) -> list[Fact]:
             f"{day(c['blanket_start'])} to {day(c['blanket_end'])}",
             f"the certificates row of {cid}",
         )
+        end, today = c.get("blanket_end"), ctx.settings.today
+        state = ""
+        if end is not None:
+            state = f"; it lapsed on {day(end)}" if end < today else f"; it is in force on {day(today)}"
+            if c.get("blanket_start") is not None and c["blanket_start"] > today:
+                state = f"; its period has not begun on {day(today)}"
         out.append(
             Fact(
                 "certificate_what",
                 f"{c['program']} certificate {cid} covers part {c['part_number']}"
                 f"{' from producer ' + c['producer'] if c.get('producer') else ''}, "
-                f"{day(c['blanket_start'])} to {day(c['blanket_end'])} {{0}}.",
+                f"{day(c['blanket_start'])} to {day(c['blanket_end'])} {{0}}{state}.",
                 src,
+                items=[("certificate", cid, None, day(c["blanket_start"]) or "")],
             )
         )
     return out

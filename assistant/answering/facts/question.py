@@ -211,6 +211,30 @@ def mask_described(question: str, part_words: dict[str, set[str]]) -> str:
     return "".join(out)
 
 
+_ID_KINDS = (
+    ("parts", "part"),
+    ("entries", "entry"),
+    ("invoices", "invoice"),
+    ("payments", "payment"),
+    ("certificates", "certificate"),
+    ("mids", "MID"),
+    ("rulings", "ruling"),
+    ("hts", "HTS number"),
+)
+
+
+def mask_ids(question: str, named: Named) -> str:
+    """The question with each identifier it names said as what it is ("what is N340223 about" -> "what is
+    the ruling about"; "(part 7731-AB; ruling N340223)" -> "(the part; the ruling)"), to read what it asks:
+    an identifier's letters and digits say nothing of that, and pull its embedding anywhere."""
+    out = question
+    for attr, kind in _ID_KINDS:
+        for value in getattr(named, attr):
+            said = re.escape(value).replace(r"\-", "[- ]?")
+            out = re.sub(rf"\b(?:{kind}\s+)?{said}\b", f"the {kind}", out, flags=re.I)
+    return re.sub(r"\bthe (\w+(?: number)?),? the \1\b", r"the \1", out)
+
+
 def vendor_hits(text: str, vendor_words: dict[str, set[str]], as_names: bool = False) -> Counter[str]:
     """{vendor: how many of its distinctive words ``text`` has}; ``as_names``: only words written as a
     name, capitalised ("Everbright"), not prose that happens to hold a word of a name ("for tooling").

@@ -10,6 +10,7 @@ documents. ``state`` runs one kind by its id (the record tools of the language m
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -21,13 +22,24 @@ from assistant.answering.facts.question import (
     description_words,
     distinctive_words,
     mask_described,
+    mask_ids,
     resolve,
+    vendor_hits,
 )
 from assistant.answering.facts.registry import REGISTRY, descriptions
 from assistant.answering.facts.types import Fact, FactAnswer
 from assistant.answering.routing import DATA, asks_policy
 from assistant.stores.lookups import Lookups
 
+# a certificate meant by what it is, not by its id
+CERTIFICATES = re.compile(r"\b(?:certs?|certificates?|certifications?)\b", re.I)
+# ... but not a question about what the importer does with its certificates ("how far ahead do we renew
+# blanket certs", "who signs our certificates", "what must a certificate contain"): a procedure
+HABIT = re.compile(
+    r"\b(?:do|does|should|must|shall) (?:we|i|you|they|the importer)\b(?! (?:have|hold|still)\b)"
+    r"|^\s*who\b|\bneeds? to\b|\bhow (?:far|often|soon|do|does|should)\b|\bwhat (?:must|should) a\b",
+    re.I,
+)
 MIN_INTENT = 0.38  # cosine similarity of the question to a fact kind's description, below which no fact is given
 
 
@@ -50,6 +62,8 @@ class RecordFacts:
             }
         )
         self.role_vendors = self._role_vendors()
+        self._certificates: list[dict] | None = None
+        self._producer_words: dict[str, set[str]] = {}
         described = descriptions()
         vecs = np.asarray(embedder.embed([d for _, d in described]), dtype=np.float32)
         self._intent_vecs = vecs
@@ -72,9 +86,35 @@ class RecordFacts:
         return out
 
     def named(self, question: str, ids: dict[str, set[str]]) -> Named:
-        return resolve(
+        named = resolve(
             question, ids, self.known, self.vendor_words, self.role_vendors, self.settings.today, self.part_words
         )
+        if not named.certificates and CERTIFICATES.search(question) and not HABIT.search(question):
+            named.certificates = self._certificates_said(question, named)
+        return named
+
+    def _certificates_said(self, question: str, named: Named) -> list[str]:
+        """The certificates a question means without naming them ("is our USMCA cert still valid", "the Rio
+        Bravo blanket cert"): those of the program, producer and part it names, when ten or fewer."""
+        if self._certificates is None:
+            self._certificates = self.look.rows(
+                "SELECT certificate_id, program, part_number, producer FROM certificates "
+                "WHERE certificate_id IS NOT NULL ORDER BY blanket_start NULLS LAST, certificate_id"
+            )
+            self._producer_words = distinctive_words({r["producer"] for r in self._certificates if r["producer"]})
+        rows = self._certificates
+        if named.parts:
+            rows = [r for r in rows if r["part_number"] in named.parts]
+        said = {
+            r["program"] for r in rows if r["program"] and re.search(rf"\b{re.escape(r['program'])}\b", question, re.I)
+        }
+        if said:
+            rows = [r for r in rows if r["program"] in said]
+        producers = vendor_hits(question, self._producer_words)
+        if producers:
+            rows = [r for r in rows if r["producer"] in producers]
+        ids = list(dict.fromkeys(r["certificate_id"] for r in rows))
+        return ids if len(ids) <= 10 else []
 
     def intent_scores(self, qvec) -> dict[str, float]:
         q = np.asarray(qvec, dtype=np.float32)
@@ -97,8 +137,11 @@ class RecordFacts:
         if not kinds:
             return FactAnswer(None, 0.0, [], refusal=refusal[0].upper() + refusal[1:] + ".")
         scores = self.intent_scores(qvec)
-        if named.described:  # "hts on the trekking poles?" is read as "hts on the part?" too
-            masked = self.intent_scores(self.embedder.embed_query(mask_described(question, self.part_words)))
+        said = mask_described(question, self.part_words) if named.described else question
+        said = mask_ids(said, named)
+        if said != question:  # "hts on the trekking poles?" is read as "hts on the part?" too, and
+            # "what is N340223 about" as "what is the ruling about"
+            masked = self.intent_scores(self.embedder.embed_query(said))
             scores = {k: max(v, masked.get(k, v)) for k, v in scores.items()}
         candidates = sorted(((s, k) for k, s in scores.items() if REGISTRY[k].thing in kinds), reverse=True)
         if not candidates or candidates[0][0] < MIN_INTENT:

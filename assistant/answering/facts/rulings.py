@@ -7,6 +7,7 @@ them (``RULING_QUOTES``): the kind asked for leads, the other two parsed fields 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assistant.answering.facts.question import Named
@@ -41,6 +42,58 @@ def ruling_date(ctx: FactContext, named: Named) -> list[Fact]:
 )
 def ruling_tariff(ctx: FactContext, named: Named) -> list[Fact]:
     return _ruling_facts(ctx, named, "tariff")
+
+
+@fact_kind(
+    "ruling_requester",
+    thing="ruling",
+    descriptions=[
+        "Who requested the ruling?",
+        "Who asked CBP for the ruling?",
+        "To whom is the ruling letter addressed?",
+        "Which company was the ruling issued to?",
+    ],
+)
+def ruling_requester(ctx: FactContext, named: Named) -> list[Fact]:
+    out = []
+    for number in named.rulings:
+        r = ctx.look.ruling(number)
+        if r is None:
+            continue
+        found = next(
+            (m for _, text in ctx.look.pages(r["path"]) if (m := re.search(RULING_QUOTES["addressee"], text or ""))),
+            None,
+        )
+        if found is None:
+            out.append(Fact("ruling_requester", f"Ruling {number} names no addressee before its RE: line.", []))
+            continue
+        addressee = " ".join(found.group("quote").split())
+        date = day(r["ruling_date"]) or "(no date read)"
+        out.append(
+            Fact(
+                "ruling_requester",
+                f"Ruling {number} ({date}) is addressed to the requester: {addressee}.",
+                [],
+                documents=[(r["path"], RULING_QUOTES["addressee"])],
+            )
+        )
+    return out
+
+
+@fact_kind(
+    "ruling_text",
+    thing="ruling",
+    descriptions=[
+        "What duty rate does the ruling give?",
+        "Which General Rule of Interpretation (GRI) did the ruling rely on?",
+        "Why did CBP classify it that way? What was the ruling's reasoning?",
+        "What does the ruling say about the goods, their materials and their use?",
+    ],
+)
+def ruling_text(ctx: FactContext, named: Named) -> list[Fact]:
+    """Answered from the letter itself (``Assistant``: its sentences closest to the question, within the
+    ruling): no field of the rulings table holds it."""
+    return []
 
 
 @fact_kind("ruling_parts", thing="ruling", descriptions=["Which of our parts rely on this ruling?"])

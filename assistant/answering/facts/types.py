@@ -32,6 +32,8 @@ RULING_QUOTES = {
     )
     + r")\s+\d{1,2},\s*\d{4}",
     "tariff": r"TARIFF NO\.?:?[^\n]*",
+    # the addressee: the requester's name and address, between the TARIFF NO. line and RE:
+    "addressee": r"TARIFF NO\.?:?[^\n]*\n(?P<quote>[\s\S]{3,400}?)\s*\bRE:",
 }
 
 

@@ -280,7 +280,7 @@ class Assistant:
             if check and margin >= NARROW_MARGIN:
                 record["check_match"] = {"check": check, "score": round(score, 4), "narrowed": True}
                 routed = Route([check], routed.args)
-        if routed is None and not (asks_policy(q) and not DATA.search(q)):
+        if routed is None and not (asks_policy(q) and not DATA.search(q)) and not MODAL.search(q):
             check, score, _ = self.check_matcher.match(q, qvec)
             record["check_match"] = {"check": check, "score": round(score, 4)}
             routed = Route([check], _route_args(ids, named)) if check else None

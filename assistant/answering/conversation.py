@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 _PERIOD_WORDS = re.compile(
     r"\b(?:in|during|for|of|over|since)\s+(?:the\s+)?(?:year\s+|fy\s*)?(?:19|20)\d{2}\b|(?<![\w./-])(?:19|20)\d{2}\b(?![./-]\d)"
-    r"|\blast (?:year|quarter|month)\b|\bthis year\b|\bq[1-4]\s*(?:of\s+)?(?:19|20)\d{2}\b",
+    r"|\b(?:last|prior|previous) (?:year|yr|quarter|month)\b|\bthis (?:year|yr)\b|\bq[1-4]\s*(?:of\s+)?(?:19|20)\d{2}\b",
     re.I,
 )
 ELLIPSIS = re.compile(r"^\s*(?:and|&|also|ok(?:ay)?,?\s+and|what about|how about|same for|and for|now for)\b", re.I)
@@ -47,7 +47,9 @@ _PICK = (
     ("first", re.compile(r"\b(first|1st|earliest|oldest|earlier|older)\b", re.I)),
     (
         "last",
-        re.compile(r"\b(last|latest|final|most recent|newest|later|newer)\b(?!\s+(?:year|quarter|month|week))", re.I),
+        re.compile(
+            r"\b(last|latest|final|most recent|newest|later|newer)\b(?!\s+(?:year|yr|quarter|month|week))", re.I
+        ),
     ),
 )
 # "its last entry" after a list of parts: a pick word before a noun of another kind than the items listed

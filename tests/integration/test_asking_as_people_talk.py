@@ -197,3 +197,16 @@ def test_what_only_the_ruling_letter_says(other):
     assert "Mohawk Home" in requester.answer and requester.citations
     rate = assistant.ask("what rate of duty does N340223 give")
     assert "3.3 percent" in rate.answer and all(c.ruling_number == "N340223" for c in rate.citations)
+
+
+def test_what_a_payments_question_sums_and_looks_for(other):
+    """Sums said as people say them ("come to"), a topic looked for in the payments only (never silently
+    dropped on the entry lines), the lines' own measure kept when a payment word is near it."""
+    assistant, rows = other
+    y25 = [p for p in rows["payments"] if p[1].startswith("2025")]
+    came = assistant.ask("what did foreign/ap payments come to for 2025")
+    assert money(sum(Decimal(str(p[5])) for p in y25)) in came.answer
+    nothing = assistant.ask("what did we spend on electricity at the warehouse last yr")
+    assert nothing.refused and "electricity" in nothing.answer and "entry lines" not in nothing.answer
+    every = assistant.ask("total duty across every entry we've got, both years")
+    assert money(sum(Decimal(str(e["duty"])) for e in rows["entries"])) in every.answer

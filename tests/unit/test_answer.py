@@ -219,3 +219,4 @@ def test_a_procedure_about_certificates_is_not_a_certificate_named():
         assert CERTIFICATES.search(q) and HABIT.search(q), q
     for q in ("is our usmca cert still valid", "which certificates do we hold?", "do we have a cert for the jacket"):
         assert CERTIFICATES.search(q) and not HABIT.search(q), q
+    assert HABIT.search("do we have to have the certificate of origin in hand?")

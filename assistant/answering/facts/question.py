@@ -296,10 +296,10 @@ def find_period(question: str, today: dt.date) -> Period | None:
         start = dt.date(year, 3 * n - 2, 1)
         end = dt.date(year + (n == 4), (3 * n) % 12 + 1, 1) - dt.timedelta(days=1)
         return Period(start, end, f"last quarter (Q{n} {year})")
-    if re.search(r"\blast year\b", q, re.I):
+    if re.search(r"\b(?:last|prior|previous) (?:year|yr)\b", q, re.I):
         y = today.year - 1
         return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"last year ({y})")
-    if re.search(r"\bthis year\b|\byear to date\b|\bytd\b", q, re.I):
+    if re.search(r"\bthis (?:year|yr)\b|\byear to date\b|\bytd\b", q, re.I):
         return Period(dt.date(today.year, 1, 1), today, f"this year ({today.year}, to {day(today)})")
     if m := _YEAR.search(q):
         y = int(m.group(1) or m.group(2))

@@ -35,8 +35,9 @@ from assistant.stores.lookups import Lookups
 CERTIFICATES = re.compile(r"\b(?:certs?|certificates?|certifications?)\b", re.I)
 # ... but not a question about what the importer does with its certificates ("how far ahead do we renew
 # blanket certs", "who signs our certificates", "what must a certificate contain"): a procedure
+OURS = re.compile(r"\b(?:our|ours|we|we've|we're|us)\b", re.I)
 HABIT = re.compile(
-    r"\b(?:do|does|should|must|shall) (?:we|i|you|they|the importer)\b(?! (?:have|hold|still)\b)"
+    r"\b(?:do|does|should|must|shall) (?:we|i|you|they|the importer)\b(?! (?:have|hold|still)\b(?! to\b))"
     r"|^\s*who\b|\bneeds? to\b|\bhow (?:far|often|soon|do|does|should)\b|\bwhat (?:must|should) a\b",
     re.I,
 )
@@ -113,6 +114,8 @@ class RecordFacts:
         producers = vendor_hits(question, self._producer_words)
         if producers:
             rows = [r for r in rows if r["producer"] in producers]
+        elif not named.parts and not OURS.search(question):
+            return []  # "a NAFTA certificate", "the certificate of origin": the law's, not ours
         ids = list(dict.fromkeys(r["certificate_id"] for r in rows))
         return ids if len(ids) <= 10 else []
 

@@ -63,7 +63,9 @@ _ORDER_WORDS = (
     "usmca nafta gsp program programs psc pscs flag flags correction corrections post summary gl account accounts "
     "import imports imported importing buy bought bring came come got get receive received declared declare "
     "export exports extract data dataset ace ledger claim claims claimed claiming use used using been be being have "
-    "has had master log logs name names review reviews reviewed licensor licensee toolmaker maker makers"
+    "has had master log logs name names review reviews reviewed licensor licensee toolmaker maker makers "
+    "foreign overseas offshore abroad international vendor vendors supplier suppliers payable payables "
+    "across every both each all entire whole everything throughout sec section chapter ch"
 )
 _QUESTION_WORDS = frozenset(
     "how much many what which who whom when total did do does we our us pay paid spend spent shell out get got "
@@ -237,7 +239,7 @@ class QueryReader:
             q.order = q.order or "desc"
         if FIRST.search(question):
             q.date_of = "first"
-        elif LAST.search(question) and not re.search(r"\blast (year|quarter|month)\b", question, re.I):
+        elif LAST.search(question) and not re.search(r"\blast (year|yr|quarter|month)\b", question, re.I):
             q.date_of = "last"
         return q
 
@@ -257,7 +259,9 @@ class QueryReader:
         question speaks of something no slot places: "the amount of our customs bond")."""
         q = self.slots(question, named)
         stray = self.unexplained(question, named, q)
-        if stray and PAYS.search(question) and self.has_payments and not (q.entries or q.hts or q.program):
+        paying = stray and PAYS.search(question) and self.has_payments
+        paying = paying and not (q.entries or q.hts or q.program or q.payments)
+        if paying and not LINE_NOUNS.search(question):
             q.topic = q.topic or " ".join(stray)  # "what did we spend on electricity": payments on that
         elif stray and not q.filters() and not q.dimension:
             return None
@@ -381,8 +385,8 @@ class QueryReader:
     def _tables(self, q: RecordQuery) -> set[str]:
         """The tables every filter and the dimension can apply to."""
         tables = {t for t, ok in ((LINES, self.has_lines), (PAYMENTS, self.has_payments)) if ok}
-        if q.payments or q.categories or q.gl or q.unknown_vendor:
-            tables &= {PAYMENTS}
+        if q.payments or q.categories or q.gl or q.topic or q.unknown_vendor:
+            tables &= {PAYMENTS}  # a topic is looked for in the payments' GL accounts and memos
         if q.entries or q.hts or q.program or q.mids or q.psc:
             tables &= {LINES}
         if q.dimension:
@@ -393,7 +397,11 @@ class QueryReader:
 LISTED = {"entry": "value", "payment": "paid", "hts": "lines"}  # what a listing of these shows by default
 UNIT_COUNT = {"entry": "entries", "payment": "payments", "part": "parts"}
 VENDOR_LEAN = 0.06
-PAYS = re.compile(r"\b(spend|spent|paid|pay|pays|paying|payee|payout|shell(?:ed)? out|remit\w*|wired?)\b", re.I)
+# what only the entry lines hold: "duty we paid on 2024 entries - incl. 301" asks the lines, not payments
+LINE_NOUNS = re.compile(r"\b(?:duty|duties|tariffs?|entered value|entries|entry lines)\b", re.I)
+PAYS = re.compile(
+    r"\b(spend|spent|paid|pay|pays|paying|payments?|payee|payout|shell(?:ed)? out|remit\w*|wired?)\b", re.I
+)
 FIRST_UNIT = re.compile(r"\b(first|last|latest|earliest|most recent)\s+(entry|entries|payment|shipment|import)\b", re.I)
 _FILTER_SLOTS: tuple[str, ...] = ("period", "parts", "entries", "payments", "vendors", "hts", "mids", "countries")
 _FILTER_SLOTS += ("program", "categories", "gl", "psc", "unknown_vendor")

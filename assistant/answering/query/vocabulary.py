@@ -189,7 +189,11 @@ SUPERLATIVE_HEAD = re.compile(
     r"\b(?:biggest|largest|highest|smallest|lowest|most expensive|cheapest)\s+(?:single\s+|one\s+)?([a-z][a-z]{2,20})",
     re.I,
 )
-SUM_WORDS = re.compile(r"\bhow much\b|\btotal\b|\bsum\b|\bamount\b|\bspend\b|\bspent\b|\bmoney\b|\bdollars?\b", re.I)
+SUM_WORDS = re.compile(
+    r"\bhow much\b|\btotal\b|\bsum\b|\bamount\b|\bspend\b|\bspent\b|\bmoney\b|\bdollars?\b"
+    r"|\b(?:come|came|comes|add|added|adds|amount|amounted) (?:up )?to\b|\badd up\b|\ball in\b|\bin all\b",
+    re.I,
+)
 WHO = re.compile(r"^\s*(?:who|whom|to whom)\b", re.I)
 COUNTING = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 FIRST = re.compile(r"\b(first|earliest|oldest)\b", re.I)

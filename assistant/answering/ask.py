@@ -33,7 +33,7 @@ from assistant.errors import BadRequest
 from assistant.stores.workspace import Workspace
 
 # a question about the importer's own procedure goes to the documents before the checks
-PROCEDURE = re.compile(r"(procedures?|process(?:es)?|polic(?:y|ies)|sop|manual|instructions?|steps?)\b", re.I)
+PROCEDURE = re.compile(r"\b(procedures?|process(?:es)?|polic(?:y|ies)|sop|manual|instructions?|steps?)\b", re.I)
 THINGS: tuple[tuple[str, str], ...] = (
     ("parts", "part"),
     ("entries", "entry"),
@@ -267,6 +267,7 @@ class Assistant:
 
         said = from_named(self, q, ids, record, qvec)  # "what does our manual say about ...": that document
         if said is not None:
+            frame.items = [FrameItem(**i) for i in record.pop("frame_items", [])]
             return said, frame
         named = self._named(q, understood, ids)
         frame.things.update({kind: list(getattr(named, attr)) for attr, kind in THINGS if getattr(named, attr)})

@@ -55,7 +55,8 @@ _PICK = (
 # "its last entry" after a list of parts: a pick word before a noun of another kind than the items listed
 # asks about the thing referred to, not for an item of the list
 _PICK_NOUN = re.compile(
-    r"\b(?:biggest|largest|highest|smallest|lowest|first|last|latest|earliest|second|third|final|most recent)\s+"
+    r"\b(?:biggest|largest|highest|smallest|lowest|first|last|latest|earliest|second|third|final|most recent|"
+    r"bigger|larger|higher|smaller|lower|older|newer)\s+"
     r"(entry|entries|payments?|parts?|lines?|rulings?|certificates?|certs?|invoices?|vendors?|suppliers?|findings?)\b",
     re.I,
 )
@@ -187,12 +188,18 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
     elliptic = bool(ELLIPSIS.search(question))
     how = picks(question)
     noun = _PICK_NOUN.search(question)
-    listed = frame.items if len(frame.items) > 1 or not frame.earlier else frame.earlier
-    if how and noun and listed:
+    # the list a pick chooses from: this answer's, or the last one while follow-ups were about one of its
+    # items; not when the question refers to the one item of this answer ("when was its last entry?")
+    listed = frame.items
+    if len(frame.items) <= 1 and frame.earlier and not (frame.items and _SINGULAR.search(question)):
+        listed = frame.earlier
+    if noun and listed:
         kind = noun.group(1).lower()
         kind = _NOUN_KIND.get(kind, kind[:-1] if kind.endswith("s") and kind != "entries" else kind)
-        if kind not in {i.kind for i in listed}:
+        if kind not in {i.kind.split()[-1] for i in listed}:  # "finding" is a report finding too
             how = None
+        elif how is None:  # "on the first finding, does ...": a pick however long the question
+            how = next((h for h, p in _PICK if p.search(noun.group(0))), None)
     if how and listed and not names_things:
         chosen = pick(listed, how)
         if chosen is not None:

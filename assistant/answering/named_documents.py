@@ -37,7 +37,8 @@ NAMED: tuple[tuple[str, str, re.Pattern], ...] = tuple(
 # ... and asks what it says, rather than naming it in passing ("is the manual up to date?" asks the facts)
 SAYS = re.compile(
     r"\b(?:say|says|said|state|states|stated|cover|covers|covered|mention|mentions|address|addresses|require|"
-    r"requires|tell|tells|describe|describes|provide|provides|spell out|lay out)\b|\baccording to\b|\bper\b"
+    r"requires|tell|tells|describe|describes|provide|provides|spell out|lay out|find|finds|found|conclude|"
+    r"concludes|cite|cites|allege|alleges|claim|claims|list|lists)\b|\baccording to\b|\bper\b"
     r"|\b(?:in|under|by)\s+(?:our|the|your)\b",
     re.I,
 )
@@ -72,7 +73,15 @@ def topic_of(question: str) -> str:
         rest = _ASKING.sub(" ", rest)
     rest = re.sub(r"\b(?:in|by|under|the|our|your)\s*$", " ", " ".join(rest.split()), flags=re.I)
     topic = re.sub(r"^(?:the|our|your)\s+(?=\w)", "", " ".join(rest.strip(" ?.,").split()), flags=re.I)
+    if not ans.content_terms(SAYS.sub(" ", topic)):  # "what does the draft report find?": what it finds
+        return FINDS_TOPIC if FINDS.search(question) else OVERVIEW_TOPIC
     return topic if len(ans.content_terms(topic)) >= 1 else question
+
+
+# what a document is asked for when nothing but the document is named
+FINDS = re.compile(r"\b(?:find|finds|found|conclude|concludes|allege|alleges|cite|cites)\b", re.I)
+FINDS_TOPIC = "findings, conclusions and the amounts at issue"
+OVERVIEW_TOPIC = "purpose, scope and summary"
 
 
 def from_named(assistant, question: str, ids, record, qvec) -> ans.Answer | None:
@@ -93,6 +102,10 @@ def from_named(assistant, question: str, ids, record, qvec) -> ans.Answer | None
         )
     topic = topic_of(question)
     record["named_topic"] = topic
+    if topic == FINDS_TOPIC and "fa_draft_report" in kinds:
+        listed = report_findings(assistant, assistant.documents.retriever.kinds_present(["fa_draft_report"]), record)
+        if listed is not None:
+            return listed
     found = _from_documents(assistant.documents, question, topic, ids, Filters(kinds=kinds), record)
     if found is not None and found.citations:
         return found
@@ -153,3 +166,48 @@ def _under_heading(topic: str, passages) -> list:
                 for k, (a, b) in enumerate(spans)
             ]
     return []
+
+
+def report_findings(assistant, paths: list[str], record) -> ans.Answer | None:
+    """What an FA draft report finds: each finding's heading and first sentence, quoted from the report
+    (read as the rebuttal reads it), with the things each names kept for a follow-up ("on the first
+    finding, ..."); None when the report's findings cannot be read."""
+    from assistant.answering.report_findings import split_findings
+    from assistant.errors import RebuttalError
+
+    look = assistant.facts.look
+    citations: list[ans.Citation] = []
+    parts: list[str] = []
+    items: list[dict] = []
+    for path in paths:
+        text = "\n".join(t or "" for _, t in look.pages(path))
+        try:
+            findings = split_findings(text, path)
+        except RebuttalError:
+            continue
+        for f in findings:
+            c = assistant.records.quote(path, _first_sentence(text, f.number), len(citations) + 1)
+            if c is None:
+                continue
+            citations.append(c)
+            parts.append(f"{' '.join(c.quote.split())} [{c.n}]")
+            ids = assistant.retriever.identifiers_in(f"{f.title} {f.text}")
+            ids["payment"] = assistant.payments_in(f"{f.title} {f.text}")
+            things = {k: sorted(v) for k, v in ids.items() if v and k in ("part", "entry", "payment", "ruling", "hts")}
+            items.append({"kind": "report finding", "id": str(f.number), "label": f.title, "things": things})
+    if not citations:
+        return None
+    record["frame_items"] = items
+    return ans.Answer(answer="The FA draft report finds:\n" + "\n".join(f"- {p}" for p in parts), citations=citations)
+
+
+def _first_sentence(text: str, number: int) -> str:
+    """A pattern for finding ``number``'s heading line and the first sentence under it, as the report prints
+    them (the sentence split as quotes are, so "Co., Ltd." does not end it)."""
+    heading = re.search(rf"(?im)^[^\n]*\bFinding\s+(?:No\.?\s*)?{number}\b[^\n]*$", text)
+    if heading is None:
+        return rf"(?im)^[^\n]*\bFinding\s+(?:No\.?\s*)?{number}\b[^\n]*"
+    body = text[heading.end() :]
+    spans = ans.sentence_spans(body)
+    end = heading.end() + (spans[0][1] if spans else 0)
+    return re.escape(text[heading.start() : end].rstrip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import uuid
 
 import pytest
 
@@ -184,3 +185,17 @@ def test_question_set_is_built_from_the_case(sample_case):
     assert all(q.sources for q in questions if q.answerable) and not any(
         q.sources for q in questions if not q.answerable
     )
+
+
+def test_what_the_draft_report_finds_and_a_follow_up_on_one_finding(assistant, ingested):
+    """Each finding of the report quoted (heading and first sentence, verbatim), the things each names kept
+    for the follow-up: "the third one" is the report's third finding, with its part carried."""
+    settings = ingested[0]
+    session = uuid.uuid4().hex
+    found = assistant.ask("what does the FA draft report find?", session_id=session)
+    assert found.answer.startswith("The FA draft report finds:") and len(found.citations) >= 3
+    assert all(c.source.endswith("CBP_FA_Draft_Report.pdf") for c in found.citations)
+    assert all(f"Finding {n}" in found.answer for n in (1, 2, 3))
+    assert_verbatim(found, settings)
+    third = assistant.ask("and the third one?", session_id=session)
+    assert "report finding 3" in (third.resolved or "")

@@ -220,3 +220,17 @@ def test_a_procedure_about_certificates_is_not_a_certificate_named():
     for q in ("is our usmca cert still valid", "which certificates do we hold?", "do we have a cert for the jacket"):
         assert CERTIFICATES.search(q) and not HABIT.search(q), q
     assert HABIT.search("do we have to have the certificate of origin in hand?")
+
+
+def test_a_procedure_question_is_known_and_no_source_holds_control_characters():
+    """PROCEDURE once held a backspace where its word boundary belonged and matched nothing."""
+    from pathlib import Path
+
+    from assistant.answering.ask import PROCEDURE
+
+    assert PROCEDURE.search("Do we have a post-summary correction procedure?")
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("assistant", "ingest", "prompts", "evaluation"):
+        for path in (root / folder).rglob("*.py"):
+            bad = [c for c in path.read_text() if ord(c) < 32 and c not in "\n\t\r"]
+            assert not bad, f"{path}: control character {bad[0]!r}"

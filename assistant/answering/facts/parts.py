@@ -141,6 +141,16 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
             first.setdefault(r["entry_number"], day(r["entry_summary_date"]))
             values[r["entry_number"]] = values.get(r["entry_number"], 0.0) + float(r.get("value") or 0)
         listed = " (" + ", ".join(f"{e} on {d}" for e, d in first.items()) + ")" if len(first) <= LISTED_ENTRIES else ""
+        if not listed:  # too many to name: the first and the last, with the date of entry as well
+
+            def dated(r: dict) -> str:
+                on = f"{r['entry_number']} on {day(r['entry_summary_date'])}"
+                return on + (f", entry date {day(r['entry_date'])}" if r.get("entry_date") else "")
+
+            listed = f" (first {dated(lines[0])}; last {dated(lines[-1])})"
+            shown = False
+        else:
+            shown = True
         src = cite(
             "entry_lines",
             lines,
@@ -156,7 +166,7 @@ def part_totals(ctx: FactContext, named: Named) -> list[Fact]:
                 f"{day(lines[-1]['entry_summary_date'])} {markers(src)}.",
                 src,
                 # the entries listed, for "total value on those?" or "the first one" in a follow-up
-                items=[("entry", e, values[e], d) for e, d in first.items()] if listed else [],
+                items=[("entry", e, values[e], d) for e, d in first.items()] if shown else [],
             )
         )
     return out

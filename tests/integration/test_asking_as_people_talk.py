@@ -210,3 +210,19 @@ def test_what_a_payments_question_sums_and_looks_for(other):
     assert nothing.refused and "electricity" in nothing.answer and "entry lines" not in nothing.answer
     every = assistant.ask("total duty across every entry we've got, both years")
     assert money(sum(Decimal(str(e["duty"])) for e in rows["entries"])) in every.answer
+
+
+def test_an_invoice_tied_out_to_its_entry(other):
+    """The invoice line of a part (its quantity, a price a piece computed from the amount) tied to what its
+    entry declared; an invoice that does not list a part the entry lines declare under it says so."""
+    assistant, rows = other
+    line = next(e for e in rows["entries"] if e["part"] == "7731-AB" and e["ordinal"] == 1)
+    tie = assistant.ask("per-piece price of the kitchen mat on the invoice we have?")
+    assert f"Invoice {line['invoice']}" in tie.answer and "a piece (computed)" in tie.answer
+    assert "ties to the invoice amount" in tie.answer
+    assert any(c.is_record and c.table == "entry_lines" for c in tie.citations)
+    assert any(not c.is_record and c.source.endswith(".txt") for c in tie.citations)
+    on_it = [e["part"] for e in rows["entries"] if e["invoice"] == line["invoice"] and e["ordinal"] == 1]
+    missing = [p for p in on_it if p != "7731-AB"]
+    shown = assistant.ask(f"does invoice {line['invoice']} show every part the entry declares?")
+    assert missing and all(f"does not list {p}" in shown.answer for p in missing[:1])

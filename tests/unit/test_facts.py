@@ -100,3 +100,18 @@ def test_a_record_citation_renders_as_data_formats_and_as_a_table():
     assert many.public()["row_count"] == 120
     html = citations_html(None, Answer(answer="x [1]", citations=[c]))
     assert "<table" in html and "<th>Approved HTS</th><td>3924.90.1050</td>" in html and "record" in html
+
+
+def test_an_invoice_line_read_in_the_layouts_invoices_use():
+    from decimal import Decimal
+
+    from assistant.answering.facts.invoices import read_line
+
+    a = read_line("Item 1: 7731-AB Polyurethane-coated kitchen floor mat, 3,000 pcs, total USD 12,450.00")
+    assert (a["quantity"], a["unit"], a["unit_price"], a["amount"]) == (Decimal(3000), "pcs", None, Decimal("12450.00"))
+    b = read_line("Item 2: Part No: KM-1002 - Plastic scrub sponge; quantity 500 NO; unit price $1.15; amount $575.00")
+    assert (b["quantity"], b["unit_price"], b["amount"]) == (Decimal(500), Decimal("1.15"), Decimal("575.00"))
+    c = read_line("BX 4410-05  Garden hose reel   120 units @ 18.50   2,220.00")
+    assert (c["quantity"], c["unit_price"], c["amount"]) == (Decimal(120), Decimal("18.50"), Decimal("2220.00"))
+    d = read_line("QX-77 spare nozzle, no charge")
+    assert d["quantity"] is None and d["amount"] is None

@@ -16,7 +16,7 @@ from collections import defaultdict
 import numpy as np
 
 # the fact kinds register themselves when their modules are imported
-from assistant.answering.facts import entries, parts, payments, periods, rulings  # noqa: F401
+from assistant.answering.facts import entries, invoices, parts, payments, periods, rulings  # noqa: F401
 from assistant.answering.facts.question import (
     Named,
     description_words,
@@ -146,7 +146,14 @@ class RecordFacts:
             # "what is N340223 about" as "what is the ruling about"
             masked = self.intent_scores(self.embedder.embed_query(said))
             scores = {k: max(v, masked.get(k, v)) for k, v in scores.items()}
-        candidates = sorted(((s, k) for k, s in scores.items() if REGISTRY[k].thing in kinds), reverse=True)
+        candidates = sorted(
+            (
+                (s, k)
+                for k, s in scores.items()
+                if REGISTRY[k].thing in kinds and (REGISTRY[k].needs is None or REGISTRY[k].needs.search(question))
+            ),
+            reverse=True,
+        )
         if not candidates or candidates[0][0] < MIN_INTENT:
             return FactAnswer(None, candidates[0][0] if candidates else 0.0, [], refusal=_sentence(refusal))
         score, kind = candidates[0]

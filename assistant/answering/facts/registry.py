@@ -11,6 +11,7 @@ kinds live in one module (``parts``, ``entries``, ``payments``, ``rulings``, ``p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -38,19 +39,22 @@ class FactKind:
     thing: str
     descriptions: tuple[str, ...]
     fn: Callable[[FactContext, Named], list[Fact]]
+    # a word the question must say for this kind to answer it (an invoice's line answers only a question
+    # that speaks of the invoice; "how much did we pay the supplier" asks the payments)
+    needs: re.Pattern | None = None
 
 
 REGISTRY: dict[str, FactKind] = {}
 
 
-def fact_kind(id: str, *, thing: str, descriptions: list[str]):
+def fact_kind(id: str, *, thing: str, descriptions: list[str], needs: str | None = None):
     """Register ``fn(ctx, named)`` as fact kind ``id``: it answers questions like ``descriptions`` about
-    the ``thing`` a question names."""
+    the ``thing`` a question names (and that say ``needs``, a pattern, when given)."""
     if thing not in THINGS:
         raise ValueError(f"fact kind {id}: unknown thing {thing!r} (one of {', '.join(THINGS)})")
 
     def register(fn: Callable[[FactContext, Named], list[Fact]]):
-        REGISTRY[id] = FactKind(id, thing, tuple(descriptions), fn)
+        REGISTRY[id] = FactKind(id, thing, tuple(descriptions), fn, re.compile(needs, re.I) if needs else None)
         return fn
 
     return register

@@ -150,7 +150,7 @@ class RecordFacts:
             (
                 (s, k)
                 for k, s in scores.items()
-                if REGISTRY[k].thing in kinds and (REGISTRY[k].needs is None or REGISTRY[k].needs.search(question))
+                if REGISTRY[k].thing in kinds and _says_what_it_needs(REGISTRY[k].needs, question)
             ),
             reverse=True,
         )
@@ -167,3 +167,7 @@ class RecordFacts:
 
 def _sentence(text: str) -> str:
     return (text[0].upper() + text[1:] + ".") if text else ""
+
+
+def _says_what_it_needs(needs, question: str) -> bool:
+    return needs is None or bool(needs.search(question))

@@ -54,6 +54,7 @@ MODAL = re.compile(
     r"|\b(?:cbp|customs) (?:won'?t|will not|doesn'?t|does not|can'?t|cannot|may not) (?:require|accept|allow|ask|demand)",
     re.I,
 )
+OURS = re.compile(r"\b(?:we|our|ours|us)\b", re.I)
 COUNTS = re.compile(r"\bhow (?:many|much)\b|\btotal\b|\bnumber of\b", re.I)
 SPECIFIC = ("parts", "entries", "payments", "invoices", "certificates", "mids", "rulings", "hts")
 
@@ -290,8 +291,12 @@ class Assistant:
             if checked is not None:
                 frame.checks, frame.items = routed.checks, finding_items(checked.findings)
                 return checked, frame
-        if not any(getattr(named, a) for a in SPECIFIC) and self.summaries.asks(qvec) >= _summary_floor():
-            return self._summary(record), frame
+        others = [a for a in SPECIFIC if a != "parts"]
+        # "what must a prior disclosure contain?" asks the law; "what should we fix first?" our findings
+        rule = (asks_policy(q) or MODAL.search(q)) and not OURS.search(q)
+        summary = not any(getattr(named, a) for a in others) and not rule
+        if summary and self.summaries.asks(qvec, q) >= _summary_floor():
+            return self._summary(record, named.parts), frame  # "risks on the jacket program": that part's
         from assistant.answering.rulings_answer import by_description
 
         described = by_description(self, q, ids, named, qvec, record)  # how a product is classified: its ruling
@@ -403,12 +408,12 @@ class Assistant:
             return ans.Answer(answer=f"The checks no longer find {finding_id}.", tools_called=[check], refused=True)
         return finding_detail(found, REGISTRY[check].title)
 
-    def _summary(self, record) -> ans.Answer:
+    def _summary(self, record, parts: list[str] | None = None) -> ans.Answer:
         from assistant.checks import check_workspace
 
         run = check_workspace(self.settings)
         record["tool_calls"].append({"tool": "all checks", "input": {}, "output": [f.id for f in run.findings][:200]})
-        return self.summaries.answer(run)
+        return self.summaries.answer(run, parts)
 
     def _with_llm(self, question: str, turns: list[dict], filters, record, understood, frame) -> ans.Answer | None:
         """The agent's answer, checked; None (answer without the model) when the model fails. The model gets

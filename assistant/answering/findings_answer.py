@@ -12,6 +12,8 @@ summary of where the importer stands.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.answering import answer as ans
@@ -26,6 +28,9 @@ SUMMARY = (
     "What should we fix first? Our top problems and priorities",
     "Give me an overview of our findings and the duty at stake",
     "Where are we most exposed? Our exposure and liability",
+    "What is the status of our customs compliance? A short status report",
+    "What are the risks on this product line or program?",
+    "What would we put in a prior disclosure? Which violations would we have to disclose?",
 )
 MIN_SUMMARY = 0.55
 TOP_CAUSES = 5
@@ -109,20 +114,34 @@ class Summaries:
         self.embedder = embedder
         self._vecs = np.asarray(embedder.embed(list(SUMMARY)), dtype=np.float32)
 
-    def asks(self, qvec) -> float:
+    def asks(self, qvec, question: str = "") -> float:
+        """How close the question is to a request for the overall picture: the better of its own embedding
+        and that of the question with its customs words spelled out ("a PD": a prior disclosure)."""
+        from assistant.stores.lexical import expand
+
         q = np.asarray(qvec, dtype=np.float32)
         sims = self._vecs @ q / (np.linalg.norm(self._vecs, axis=1) * (np.linalg.norm(q) or 1.0))
-        return float(sims.max())
+        best = float(sims.max())
+        expanded = expand(question) if question else question
+        if expanded != question:
+            best = max(best, self.asks(self.embedder.embed_query(expanded)))
+        return best
 
     @staticmethod
-    def answer(run) -> ans.Answer:
-        """The findings grouped by cause, ranked by severity and duty at stake, the top ones first."""
+    def answer(run, parts: list[str] | None = None) -> ans.Answer:
+        """The findings grouped by cause, ranked by severity and duty at stake, the top ones first; only
+        those that concern ``parts`` (by their subject, title or entries' lines) when given."""
         from assistant.checks import REGISTRY, group_of
 
+        scope = ""
+        if parts:
+            run = run.model_copy(update={"findings": [f for f in run.findings if _concerns(f, parts)]})
+            scope = f" for {', '.join(parts)}"
         clusters = run.clusters()
         if not clusters:
             return ans.Answer(
-                answer=f"The checks find nothing to fix: {len(run.checks)} checks ran over the records (as of {run.as_of}).",
+                answer=f"The checks find nothing to fix{scope}: {len(run.checks)} checks ran over the records "
+                f"(as of {run.as_of}).",
                 tools_called=[c.id for c in run.checks],
             )
         groups = sorted(
@@ -137,7 +156,7 @@ class Summaries:
             key=lambda kv: (SEVERITY_ORDER[kv[1][0].severity], -sum(g.amount_at_risk or 0.0 for g in kv[1])),
         )
         lines = [
-            f"Where you stand (as of {run.as_of}): {len(run.findings):,} finding(s) from {len(run.checks)} checks, "
+            f"Where you stand{scope} (as of {run.as_of}): {len(run.findings):,} finding(s) from {len(run.checks)} checks, "
             f"duty at stake {money(run.amount_at_risk)} where computable. Most pressing first (by severity, then "
             "duty at stake):"
         ]
@@ -155,3 +174,10 @@ class Summaries:
             lines.append(f"... and {len(ranked) - TOP_CAUSES} more kind(s) of finding: faprep check")
         findings = [f.model_dump(mode="json") for f in run.findings if f.id in set(cited)]
         return ans.Answer(answer="\n".join(lines), tools_called=[c.id for c in run.checks], findings=findings)
+
+
+def _concerns(finding, parts: list[str]) -> bool:
+    """Whether a finding concerns one of ``parts``: its subject names it, or its title does (a payment's
+    finding names the part the payment was for)."""
+    said = " ".join(str(v) for v in finding.subject.values()) + " " + finding.title
+    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", said, re.I) for p in parts)

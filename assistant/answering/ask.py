@@ -299,7 +299,8 @@ class Assistant:
             return self._summary(record, named.parts), frame  # "risks on the jacket program": that part's
         from assistant.answering.rulings_answer import by_description
 
-        described = by_description(self, q, ids, named, qvec, record)  # how a product is classified: its ruling
+        # how a product is classified: its ruling (a ruling named, by its number or its goods, is asked about)
+        described = None if named.rulings else by_description(self, q, ids, named, qvec, record)
         if described is not None:
             frame.things.setdefault(
                 "ruling", [str(c.ruling_number) for c in described.citations if c.ruling_number][:1]
@@ -358,9 +359,12 @@ class Assistant:
         )
         if fa is not None and fa.kind == "ruling_text" and named.rulings and not shaped:
             # what only the letter says (its rate of duty, the GRI it applied): its closest sentences
-            from assistant.answering.facts.question import mask_ids
+            from assistant.answering.facts.question import mask_described, mask_ids
 
             said = mask_ids(q, named)  # "what rate does the ruling give": the number says nothing of the rate
+            # nor do the goods, which the ruling is about: "which GRI did it rely on for the mat"
+            said = mask_described(said, self.facts.part_words)
+            said = re.sub(r"\s+(?:for|of|on|about|covering)\s+(?:the|our|its|this|that)\s+part\b", "", said)
             within = self.documents.answer(said, said, {}, Filters(ruling=named.rulings[0]), record, use_law=False)
             if within.citations:
                 record["facts"] = {"kind": fa.kind, "score": round(fa.score, 4), "refusal": fa.refusal}

@@ -243,3 +243,16 @@ def test_the_overall_picture_asked_in_other_words(other):
     assert all("55-0192-X" in (f["title"] + str(f["subject"])) for f in narrowed.findings)
     law = assistant.ask("what must a prior disclosure contain?")
     assert not law.answer.startswith("Where you stand") and any(c.is_law for c in law.citations)
+
+
+def test_a_ruling_meant_by_the_goods_it_covers(other):
+    """ "The mat ruling" is the ruling the product master cites for the part its words describe; what only
+    its letter says is answered from within it, the goods' own words set aside."""
+    assistant, rows = other
+    _desc, _hts, _coo, ruling, _mid = rows["parts"]["7731-AB"]
+    rate = assistant.ask("what duty rate did the mat ruling quote")
+    assert "3.3 percent" in rate.answer and {c.ruling_number for c in rate.citations} == {ruling}
+    who = assistant.ask("who requested the kitchen rug ruling, was it us?")
+    assert "Mohawk Home" in who.answer
+    gri = assistant.ask(f"which GRI did {ruling} rely on for the mat")
+    assert "GRI" in gri.answer and all(c.ruling_number == ruling for c in gri.citations)

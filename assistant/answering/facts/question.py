@@ -211,6 +211,8 @@ def mask_described(question: str, part_words: dict[str, set[str]]) -> str:
     return "".join(out)
 
 
+# a ruling meant by the goods it covers: "the mat ruling", "that kitchen rug ruling"
+RULING_OF = re.compile(r"\b(?:the|that|this|our)\s+((?:[a-z][\w-]*\s+){1,3}?)ruling\b", re.I)
 _ID_KINDS = (
     ("parts", "part"),
     ("entries", "entry"),
@@ -232,6 +234,8 @@ def mask_ids(question: str, named: Named) -> str:
         for value in getattr(named, attr):
             said = re.escape(value).replace(r"\-", "[- ]?")
             out = re.sub(rf"\b(?:{kind}\s+)?{said}\b", f"the {kind}", out, flags=re.I)
+    if named.rulings:  # "what duty rate did the mat ruling quote" -> "... did the ruling quote"
+        out = RULING_OF.sub("the ruling", out)
     return re.sub(r"\bthe (\w+(?: number)?),? the \1\b", r"the \1", out)
 
 

@@ -18,7 +18,9 @@ import numpy as np
 # the fact kinds register themselves when their modules are imported
 from assistant.answering.facts import entries, invoices, parts, payments, periods, rulings  # noqa: F401
 from assistant.answering.facts.question import (
+    RULING_OF,
     Named,
+    described_parts,
     description_words,
     distinctive_words,
     mask_described,
@@ -90,9 +92,23 @@ class RecordFacts:
         named = resolve(
             question, ids, self.known, self.vendor_words, self.role_vendors, self.settings.today, self.part_words
         )
+        if not named.rulings and (said := RULING_OF.search(question)):  # "the mat ruling": the master's for it
+            goods = named.parts or described_parts(said.group(1), self.part_words, self.vendor_words)
+            named.rulings = self._master_rulings(goods)
         if not named.certificates and CERTIFICATES.search(question) and not HABIT.search(question):
             named.certificates = self._certificates_said(question, named)
         return named
+
+    def _master_rulings(self, part_numbers: list[str]) -> list[str]:
+        """The ingested rulings the product master cites for ``part_numbers``."""
+        if not part_numbers:
+            return []
+        rows = self.look.rows(
+            "SELECT DISTINCT ruling_number FROM products WHERE part_number IN (SELECT unnest(?)) "
+            "AND ruling_number IS NOT NULL ORDER BY 1",
+            [list(part_numbers)],
+        )
+        return [r["ruling_number"] for r in rows if r["ruling_number"] in self.known.rulings]
 
     def _certificates_said(self, question: str, named: Named) -> list[str]:
         """The certificates a question means without naming them ("is our USMCA cert still valid", "the Rio

@@ -353,6 +353,8 @@ class Assistant:
             or rq.program
             or rq.gl
             or (rq.dimension and not specific)
+            # "which entries used HTS X" of a part: entries by two filters, which no fact of one thing lists
+            or (rq.dimension in ("entry", "payment") and len(named.kinds() - {"period"}) > 1 and not named.entries)
             or followed
             # a total over several things named ("total value on those?" after three entries were listed)
             or (COUNTS.search(q) is not None and sum(len(getattr(named, a)) for a in SPECIFIC) > 2)
@@ -571,7 +573,7 @@ def _only(named, item: FrameItem):
     """What a question names, narrowed to the item it picked from the previous answer."""
     from assistant.answering.facts.question import Named
 
-    kinds = {"part": "parts", "entry": "entries", "payment": "payments", "vendor": "vendors", "hts": "hts"}
+    kinds = {attr_kind: attr for attr, attr_kind in THINGS}
     out = Named(period=named.period)
     if item.kind in kinds:
         getattr(out, kinds[item.kind]).append(item.id)

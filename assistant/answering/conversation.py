@@ -60,6 +60,8 @@ _PICK_NOUN = re.compile(
     r"(entry|entries|payments?|parts?|lines?|rulings?|certificates?|certs?|invoices?|vendors?|suppliers?|findings?)\b",
     re.I,
 )
+_VALUES = ("hts", "country", "mid")  # items that are values of a thing, not things of their own
+_OWNERS = ("part", "vendor")
 _NOUN_KIND = {
     "entries": "entry",
     "certs": "certificate",
@@ -207,10 +209,12 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
             rest, n = _PICK_WORDS.subn(f" {said} ", question, count=1)  # "when does the first one end?"
             rest = " ".join(rest.split()).strip(" ?")  # -> "when does certificate X end?"
             shown = said + (f" ({chosen.label})" if chosen.label and chosen.kind == "finding" else "")
+            # a value of what the frame was about ("the second one" of a part's HTS numbers): with that part
+            about = {k: v for k, v in frame.things.items() if k in _OWNERS} if chosen.kind in _VALUES else {}
             return Understood(
                 f"{rest}?" if n else f"{rest} {said}?".strip(),
                 "pick",
-                carried={chosen.kind: [chosen.id], **chosen.things},
+                carried={**about, chosen.kind: [chosen.id], **chosen.things},
                 pick=chosen,
                 shown=f"the {_HOW[how]} of the previous answer: {shown}",
             )

@@ -133,7 +133,7 @@ ASKS_PROBLEMS = re.compile(
     r"nobody|not reviewed|unreviewed|without|undeclared|unreported|inconsisten\w*|outliers?|suspicious|"
     # what was left undone: "never got a review", "left out of the value", "after it lapsed"
     r"never|left out|leave \w+(?: \w+)? out|lapsed|expired|uncovered|"
-    r"(?:not|n't|never been|never got) (?:\w+ )?(?:added|included|declared|reported|reviewed|covered|logged|picked up))\b",
+    r"(?:not|\w+n't|never been|never got) (?:\w+ )?(?:added|included|declared|reported|reviewed|covered|logged|picked up))\b",
     re.I,
 )
 MIN_CHECK = 0.45  # a question this close to a check's title and description is routed to it

@@ -31,7 +31,8 @@ def by_description(assistant, question: str, ids, named, qvec, record) -> ans.An
     """The ruling for the product a question describes, or None (not such a question, or no ruling close)."""
     if not ASKS_CLASSIFICATION.search(question) or RULING_PROCESS.search(question):
         return None
-    if ids.get("ruling") or (named.parts and not named.described) or named.entries:  # our part by its id
+    # our part by its id, an entry, or an HTS number: the records answer for it
+    if ids.get("ruling") or (named.parts and not named.described) or named.entries or named.hts:
         return None
     cited: set[str] = set()
     if named.described:  # our product, by its description: the ruling our product master cites for it

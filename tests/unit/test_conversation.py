@@ -130,3 +130,11 @@ def test_a_plural_reference_takes_the_items_listed():
     u = resolve("total value on those?", frame, False, {})
     assert u.kind == "reference" and u.carried["entry"] == [e.id for e in entries]
     assert u.carried["part"] == ["NW/310-B"] and "vendor" not in u.carried
+
+
+def test_a_value_picked_keeps_the_thing_it_is_a_value_of():
+    values = [FrameItem("hts", "3924.90.5650", 24.0), FrameItem("hts", "9503.00.0073", 3.0)]
+    frame = Frame("what HTS numbers has KM-6200 been entered under?", things={"part": ["KM-6200"]}, items=values)
+    u = resolve("which entries used the second one?", frame, False, {})
+    assert u.question == "which entries used hts 9503.00.0073?"
+    assert u.carried == {"part": ["KM-6200"], "hts": ["9503.00.0073"]}

@@ -340,4 +340,11 @@ def _declared(ctx: FactContext, part: str, col: str, label: str) -> list[Fact]:
             f"{label} {value} on {num(len(rs))} line(s) of {num(len(entries))} entr{'y' if len(entries) == 1 else 'ies'}, "
             f"{day(min(r['entry_summary_date'] for r in rs))} to {day(max(r['entry_summary_date'] for r in rs))} {marks}"
         )
-    return [Fact(f"declared_{col}", f"The entry lines declare {part} with " + "; ".join(parts) + ".", sources)]
+    kind = {"hts": "hts", "country_of_origin": "country", "mid": "mid"}.get(col, col)
+    items: list[tuple[str, str, float | None, str]] = [  # the values, for "which entries used the second one?"
+        (kind, value, float(len(rs)), day(min(r["entry_summary_date"] for r in rs)) or "")
+        for value, rs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    ]
+    return [
+        Fact(f"declared_{col}", f"The entry lines declare {part} with " + "; ".join(parts) + ".", sources, items=items)
+    ]

@@ -164,14 +164,17 @@ class QueryReader:
             phrases.insert(0, m.group(1))
         best: tuple[str | None, float] = (None, 0.0)
         strict = len([m for m in GROUP.finditer(question)]) + bool(m)  # by/per/each and top N name a dimension outright
+        floor = MIN_DIMENSION if strict else MIN_HEAD_DIMENSION
         for phrase in phrases:
-            head = " ".join(w for w in phrase.split()[:3] if w.lower() not in STOPWORDS)
-            if not head:
+            words = [w for w in phrase.split()[:3] if w.lower() not in STOPWORDS]
+            if not words:
                 continue
-            found, score, _ = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(head))
+            # the head noun alone first ("which entries used HTS X": entries), then with the words after it
+            found, score, _ = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(words[0]))
+            if score < floor and len(words) > 1:
+                found, score, _ = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(" ".join(words)))
             if score > best[1]:
                 best = (found, score)
-        floor = MIN_DIMENSION if strict else MIN_HEAD_DIMENSION
         return best if best[1] >= floor else (None, best[1])
 
     def categories(self, question: str) -> list[str]:

@@ -311,6 +311,10 @@ class Assistant:
             return found, frame
         doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
         doc.refused = doc.refused or (not doc.citations and not doc.findings)
+        if doc.refused:  # "how long do we have to answer the draft report": the document it names, at last
+            said = from_named(self, q, ids, record, qvec, mentioned=True)
+            if said is not None:
+                return said, frame
         if not self.law.enabled:
             _say_law_off(doc, q)
         return doc, frame

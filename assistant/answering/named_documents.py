@@ -44,16 +44,18 @@ SAYS = re.compile(
 )
 
 
-def named_kinds(question: str) -> list[tuple[str, str]]:
-    """The (kind, label) of the documents a question asks about, when it asks what they say."""
-    if not SAYS.search(question):
+def named_kinds(question: str, asks_what_it_says: bool = True) -> list[tuple[str, str]]:
+    """The (kind, label) of the documents a question asks about, when it asks what they say (or, with
+    ``asks_what_it_says`` false, names them at all)."""
+    if asks_what_it_says and not SAYS.search(question):
         return []
     return [(kind, label) for kind, _label, pattern in NAMED if pattern.search(question) for label in (_label,)]
 
 
 _ABOUT = re.compile(r"\b(?:about|on|regarding|concerning|as to|with respect to)\s+(.+)$", re.I)
 _ASKING = re.compile(
-    r"^\s*(?:what|how|who|when|where|which|does|do|is|are|can)\b(?:\s+(?:does|do|did|is|are))?\s*|\b(?:say|says|said|"
+    r"^\s*(?:what|how(?! (?:long|much|many|often|soon|far)\b)|who|when|where|which|does|do|is|are|can)\b"
+    r"(?:\s+(?:does|do|did|is|are))?\s*|\b(?:say|says|said|"
     r"state|states|tell|tells|us|me)\b|\baccording to\b|\bper\b|[?,]",
     re.I,
 )
@@ -84,10 +86,12 @@ FINDS_TOPIC = "findings, conclusions and the amounts at issue"
 OVERVIEW_TOPIC = "purpose, scope and summary"
 
 
-def from_named(assistant, question: str, ids, record, qvec) -> ans.Answer | None:
+def from_named(assistant, question: str, ids, record, qvec, mentioned: bool = False) -> ans.Answer | None:
     """The answer from the named documents only; a refusal that names them when they do not address the
-    question (or are not ingested); None when the question names no document."""
-    named = named_kinds(question)
+    question (or are not ingested); None when the question names no document. ``mentioned``: a question
+    that names a document without asking what it says ("how long do we have to answer the draft report"),
+    tried when nothing else answered it: None unless the document answers."""
+    named = named_kinds(question, asks_what_it_says=not mentioned)
     if not named:
         return None
     kinds = [k for k, _ in named]
@@ -109,6 +113,8 @@ def from_named(assistant, question: str, ids, record, qvec) -> ans.Answer | None
     found = _from_documents(assistant.documents, question, topic, ids, Filters(kinds=kinds), record)
     if found is not None and found.citations:
         return found
+    if mentioned:
+        return None
     return ans.Answer(answer=f"Nothing in your {labels} ({', '.join(held[:3])}) addresses this.", refused=True)
 
 

@@ -199,3 +199,11 @@ def test_what_the_draft_report_finds_and_a_follow_up_on_one_finding(assistant, i
     assert_verbatim(found, settings)
     third = assistant.ask("and the third one?", session_id=session)
     assert "report finding 3" in (third.resolved or "")
+
+
+def test_a_document_named_in_passing_answers_when_nothing_else_does(assistant):
+    """"How long do we have to answer the FA draft report" asks no "what does it say", yet the report is
+    what answers it: tried after the records, the documents at large and the law found nothing."""
+    answer = assistant.ask("how long do we have to answer the FA draft report")
+    assert "30 days" in answer.answer
+    assert [c.source for c in answer.citations] == ["documents/CBP_FA_Draft_Report.pdf"]

@@ -202,7 +202,7 @@ def test_what_the_draft_report_finds_and_a_follow_up_on_one_finding(assistant, i
 
 
 def test_a_document_named_in_passing_answers_when_nothing_else_does(assistant):
-    """"How long do we have to answer the FA draft report" asks no "what does it say", yet the report is
+    """ "How long do we have to answer the FA draft report" asks no "what does it say", yet the report is
     what answers it: tried after the records, the documents at large and the law found nothing."""
     answer = assistant.ask("how long do we have to answer the FA draft report")
     assert "30 days" in answer.answer

@@ -73,7 +73,7 @@ def part_invoice(ctx: FactContext, named: Named) -> list[Fact]:
             out.append(Fact("part_invoice", f"No ingested commercial invoice names {part}.", []))
             continue
         for path, line, entry, number in found[:LISTED_INVOICES]:
-            out.append(_tie_out(ctx, part, path, line, entry, number))
+            out += _tie_out(ctx, part, path, line, entry, number)
         if len(found) > LISTED_INVOICES:
             out.append(
                 Fact(
@@ -118,7 +118,8 @@ def _invoice_lines(ctx: FactContext, part: str, named: Named) -> list[tuple[str,
     return out
 
 
-def _tie_out(ctx: FactContext, part: str, path: str, line: str, entry: str | None, number: str) -> Fact:
+def _tie_out(ctx: FactContext, part: str, path: str, line: str, entry: str | None, number: str) -> list[Fact]:
+    """The invoice's line (quoted) and what its entry declared for the part (cited), tied out."""
     read = read_line(line)
     said = []
     if read["quantity"] is not None:
@@ -131,9 +132,14 @@ def _tie_out(ctx: FactContext, part: str, path: str, line: str, entry: str | Non
     if read["amount"] is not None:
         said.append(f"amount {money(read['amount'])}")
     invoice = f"Invoice {number}" if number else f"The invoice {path.rsplit('/', 1)[-1]}"
-    text = f"{invoice} lists {part}" + (f": {', '.join(said)}" if said else "") + "."
     escaped = re.escape(line).replace(r"\n", r"\s*")
-    sources = []
+    listed = Fact(
+        "part_invoice",
+        f"{invoice} lists {part}" + (f": {', '.join(said)}" if said else "") + ".",
+        [],
+        documents=[(path, escaped)],
+    )
+    text, sources = "", []
     if entry:
         lines = ctx.look.rows(
             "SELECT * FROM entry_lines WHERE entry_number = ? AND part_number = ? AND coalesce(tariff_ordinal, 1) = 1",
@@ -155,13 +161,13 @@ def _tie_out(ctx: FactContext, part: str, path: str, line: str, entry: str | Non
                 tie = (
                     " It ties to the invoice amount." if gap == 0 else f" It differs from the invoice by {money(gap)}."
                 )
-            text += (
-                f" Entry {entry} ({day(lines[0]['entry_summary_date'])}) declared {money(value)} for {part} "
+            text = (
+                f"Entry {entry} ({day(lines[0]['entry_summary_date'])}) declared {money(value)} for {part} "
                 f"{markers(src)}.{tie}"
             )
         else:
-            text += f" Entry {entry} declares no line for {part}."
-    return Fact("part_invoice", text, sources, documents=[(path, escaped)])
+            text = f"Entry {entry} declares no line for {part}."
+    return [listed] + ([Fact("part_invoice", text, sources)] if text else [])
 
 
 @fact_kind(

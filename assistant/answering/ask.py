@@ -25,7 +25,16 @@ from assistant.answering.findings_answer import Summaries, finding_detail, findi
 from assistant.answering.law import LawDesk
 from assistant.answering.records_answer import RecordAnswers
 from assistant.answering.retrieval import Filters, Retriever
-from assistant.answering.routing import DATA, NARROW_MARGIN, NARROWED, CheckMatcher, Route, asks_policy, route
+from assistant.answering.routing import (
+    ASKS_PROBLEMS,
+    DATA,
+    NARROW_MARGIN,
+    NARROWED,
+    CheckMatcher,
+    Route,
+    asks_policy,
+    route,
+)
 from assistant.answering.rulings_answer import ASKS_CLASSIFICATION
 from assistant.answering.sessions import AnswerLog, Sessions
 from assistant.config import Settings
@@ -294,7 +303,9 @@ class Assistant:
         others = [a for a in SPECIFIC if a != "parts"]
         # "what must a prior disclosure contain?" asks the law; "what should we fix first?" our findings
         rule = (asks_policy(q) or MODAL.search(q)) and not OURS.search(q)
+        # with parts named, only a question for their problems ("the risks on 55-0192-X") is a summary
         summary = not any(getattr(named, a) for a in others) and not rule
+        summary = summary and (not named.parts or bool(ASKS_PROBLEMS.search(q)))
         if summary and self.summaries.asks(qvec, q) >= _summary_floor():
             return self._summary(record, named.parts), frame  # "risks on the jacket program": that part's
         from assistant.answering.rulings_answer import by_description

@@ -153,8 +153,10 @@ class QueryReader:
         top = max(best, key=lambda k: best[k]) if best else None
         return top, (best[top] if top else 0.0), best
 
-    def dimension(self, question: str) -> tuple[str | None, float]:
-        """The dimension a question groups or ranks by: the noun after by/per/each, which/what/who, top N."""
+    def dimension(self, question: str, pinned: frozenset[str] = frozenset()) -> tuple[str | None, float]:
+        """The dimension a question groups or ranks by: the noun after by/per/each, which/what/who, top N;
+        never one of ``pinned``, the dimensions the question fixes to one value ("which entries used HTS
+        9503.00.0073" does not group by HTS number)."""
         if WHO.search(question) and (DESC.search(question) or ASC.search(question) or "paid" in question.lower()):
             return "vendor", 1.0
         phrases = [m.group(1) for m in GROUP.finditer(question)] + [m.group(1) for m in HEAD.finditer(question)]
@@ -169,12 +171,12 @@ class QueryReader:
             words = [w for w in phrase.split()[:3] if w.lower() not in STOPWORDS]
             if not words:
                 continue
-            # the head noun alone first ("which entries used HTS X": entries), then with the words after it
-            found, score, _ = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(words[0]))
-            if score < floor and len(words) > 1:
-                found, score, _ = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(" ".join(words)))
-            if score > best[1]:
-                best = (found, score)
+            top, _, scores = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(" ".join(words)))
+            if top in pinned and len(words) > 1:  # "entries used HTS X": the head noun alone says it
+                _, _, scores = self._nearest(self.dim_vecs, self.dim_ids, self.embedder.embed_query(words[0]))
+            for found, score in scores.items():
+                if found not in pinned and score > best[1]:
+                    best = (found, score)
         return best if best[1] >= floor else (None, best[1])
 
     def categories(self, question: str) -> list[str]:
@@ -208,7 +210,8 @@ class QueryReader:
 
     def slots(self, question: str, named) -> RecordQuery:
         """Every slot a question fills but the measure: filters, dimension, order, number, date."""
-        dimension, _ = self.dimension(question)
+        one = {"hts": named.hts, "part": named.parts, "entry": named.entries, "vendor": named.vendors}
+        dimension, _ = self.dimension(question, frozenset(k for k, v in one.items() if len(v) == 1))
         if dimension is None and _BUYS.search(question):
             dimension = "part"  # "what do we buy from there?": the goods
         q = RecordQuery("", 0.0, LINES, dimension=dimension)

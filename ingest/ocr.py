@@ -82,26 +82,53 @@ class _Engine:
         self._lock = threading.Lock()
 
     def read(self, image) -> OcrPage:
-        import numpy as np
-
         with self._lock:
             if self._ocr is None:
                 verify_models()
                 from rapidocr_onnxruntime import RapidOCR
 
-                self._ocr = RapidOCR()
-            result, _ = self._ocr(np.asarray(_clean(image)))
-        return _reading_order(result or [])
+                # no angle classifier: it turned whole lines of upright scans upside down (the bench's mean
+                # character error 0.145 -> 0.003); one line a recogniser run, as a batch pads every line to
+                # its widest and long document lines vary most (0.42 -> 0.69 pages/s, docs/ingestion.md)
+                self._ocr = RapidOCR(use_cls=False, rec_batch_num=1)
+            result = self._read(_clean(image))
+        return _reading_order(result)
+
+    def _read(self, full) -> list:
+        """Text lines found on the page scaled to ``DETECT_SIDE`` (the detector's time grows with the
+        pixels, its boxes do not need them) and read from the full-resolution page (the recogniser does)."""
+        import cv2
+        import numpy as np
+
+        height, width = full.shape[:2]
+        scale = min(1.0, DETECT_SIDE / max(height, width))
+        small = full
+        if scale < 1.0:
+            small = cv2.resize(full, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+        found, _ = self._ocr(small, use_det=True, use_cls=False, use_rec=False)
+        if not found:
+            return []
+        boxes = [np.asarray(b, dtype=np.float32) / scale for b in found]
+        texts, _ = self._ocr.text_rec(self._ocr.get_crop_img_list(full, boxes))
+        return [
+            (box.tolist(), read[0], float(read[1]))
+            for box, read in zip(boxes, texts)
+            if float(read[1]) >= self._ocr.text_score
+        ]
 
 
+DETECT_SIDE = 1280  # the longer side text lines are detected at (a 200 dpi letter page is 2200 pixels)
 ENGINE = _Engine()
 
 
 def _clean(image):
-    """A scan as the recogniser reads it best: grey, speckle removed (3x3 median), back to RGB."""
-    from PIL import ImageFilter
+    """A scan as the recogniser reads it best: grey, speckle removed (3x3 median), back to RGB, as an
+    array (OpenCV, which the OCR engine brings: the same pixels as PIL's median filter, 70 times faster)."""
+    import cv2
+    import numpy as np
 
-    return image.convert("L").filter(ImageFilter.MedianFilter(3)).convert("RGB")
+    grey = np.asarray(image.convert("L"))
+    return cv2.cvtColor(cv2.medianBlur(grey, 3), cv2.COLOR_GRAY2RGB)
 
 
 _JOINED = [

@@ -91,8 +91,12 @@ class _Engine:
                 # character error 0.145 -> 0.003); one line a recogniser run, as a batch pads every line to
                 # its widest and long document lines vary most (0.42 -> 0.69 pages/s, docs/ingestion.md)
                 self._ocr = RapidOCR(use_cls=False, rec_batch_num=1)
-            result = self._read(_clean(image))
-        return _reading_order(result)
+            page = _clean(image)
+            read = _reading_order(self._read(page))
+            if read.confidence < UPSIDE_DOWN_BELOW:  # a page fed upside down reads as noise: turned, it may not
+                turned = _reading_order(self._read(page[::-1, ::-1].copy()))
+                read = turned if turned.confidence > read.confidence else read
+        return read
 
     def _read(self, full) -> list:
         """Text lines found on the page scaled to ``DETECT_SIDE`` (the detector's time grows with the
@@ -117,6 +121,7 @@ class _Engine:
         ]
 
 
+UPSIDE_DOWN_BELOW = 0.8  # a page read with less mean confidence is read again turned 180 degrees
 DETECT_SIDE = 1280  # the longer side text lines are detected at (a 200 dpi letter page is 2200 pixels)
 ENGINE = _Engine()
 

@@ -96,3 +96,10 @@ def test_a_blank_scan_is_rejected_with_the_reason(tmp_path):
         load_document(tmp_path / "scan.pdf")
     with pytest.raises(DocumentError, match="no text layer.*OCR is off"):
         load_document(tmp_path / "scan.pdf", OcrOptions(enabled=False))
+
+
+def test_a_page_scanned_upside_down_is_read_turned(tmp_path):
+    """No line-angle classifier (it turned upright lines over): a page that reads as noise is read again
+    turned 180 degrees, and the better reading is kept."""
+    pages = load_document(image_pdf([scan_image(INVOICE).rotate(180)], tmp_path / "upside_down.pdf"))
+    assert pages[0].confidence > 0.8 and "QT-88120" in pages[0].text and "MQR-5512034-7" in pages[0].text

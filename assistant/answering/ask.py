@@ -373,6 +373,8 @@ class Assistant:
             or followed
             # a total over several things named ("total value on those?" after three entries were listed)
             or (COUNTS.search(q) is not None and sum(len(getattr(named, a)) for a in SPECIFIC) > 2)
+            # ... or over things of two kinds ("how much did we pay the jacket licensor": a vendor and a part)
+            or (COUNTS.search(q) is not None and len(named.kinds() - {"period"}) > 1)
         )
         if fa is not None and fa.kind == "ruling_text" and named.rulings and not shaped:
             # what only the letter says (its rate of duty, the GRI it applied): its closest sentences

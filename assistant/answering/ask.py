@@ -397,6 +397,15 @@ class Assistant:
             rq = None  # "can we ...", "how long does CBP have to ...": a rule, for the documents and the law
         if rq is not None and (shaped or rq.score >= QUERY_ALONE or (rq.filters() and rq.score >= QUERY_FILTERED)):
             found = self.queries.run(rq)
+            if found.empty and rq.vendors and rq.table == "entry_lines" and not rq.dimension:
+                # "how much did the licensor get from us": a vendor no entry line names as its manufacturer
+                # is a payee; what was paid to it answers
+                from dataclasses import replace
+
+                paid = replace(rq, measure="paid", table="payments")
+                again = self.queries.run(paid)
+                if not again.empty:
+                    rq, found = paid, again
             if found.empty and rq.topic and not followed:
                 doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
                 if doc.citations and all(c.is_law for c in doc.citations):  # none on record; the law speaks of it

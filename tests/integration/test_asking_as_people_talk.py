@@ -256,3 +256,13 @@ def test_a_ruling_meant_by_the_goods_it_covers(other):
     assert "Mohawk Home" in who.answer
     gri = assistant.ask(f"which GRI did {ruling} rely on for the mat")
     assert "GRI" in gri.answer and all(c.ruling_number == ruling for c in gri.citations)
+
+
+def test_a_vendor_that_makes_nothing_we_entered_is_a_payee(other):
+    """A lines measure read for a vendor no entry line names as its manufacturer finds no rows; what was
+    paid to it answers instead."""
+    assistant, rows = other
+    licensor = [p for p in rows["payments"] if p[2].startswith("Alpine Trail")]
+    answer = assistant.ask("how much did Alpine Trail get from us")
+    assert money(sum(Decimal(str(p[5])) for p in licensor)) in answer.answer
+    assert all(c.is_record and c.table == "payments" for c in answer.citations)

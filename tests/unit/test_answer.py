@@ -220,6 +220,7 @@ def test_a_procedure_about_certificates_is_not_a_certificate_named():
     for q in ("is our usmca cert still valid", "which certificates do we hold?", "do we have a cert for the jacket"):
         assert CERTIFICATES.search(q) and not HABIT.search(q), q
     assert HABIT.search("do we have to have the certificate of origin in hand?")
+    assert HABIT.search("Our Mexican supplier's USMCA certification was completed back in 2021. Can we still use it?")
 
 
 def test_a_procedure_question_is_known_and_no_source_holds_control_characters():

@@ -39,7 +39,8 @@ CERTIFICATES = re.compile(r"\b(?:certs?|certificates?|certifications?)\b", re.I)
 # blanket certs", "who signs our certificates", "what must a certificate contain"): a procedure
 OURS = re.compile(r"\b(?:our|ours|we|we've|we're|us)\b", re.I)
 HABIT = re.compile(
-    r"\b(?:do|does|should|must|shall) (?:we|i|you|they|the importer)\b(?! (?:have|hold|still)\b(?! to\b))"
+    r"\b(?:do|does) (?:we|i|you|they|the importer)\b(?! (?:have|hold|still)\b(?! to\b))"
+    r"|\b(?:should|must|shall|can|could|may|might) (?:we|i|you|they|the importer)\b"
     r"|^\s*who\b|\bneeds? to\b|\bhow (?:far|often|soon|do|does|should)\b|\bwhat (?:must|should) a\b",
     re.I,
 )

@@ -64,7 +64,6 @@ MODAL = re.compile(
     re.I,
 )
 PRIORITIES = re.compile(r"^\s*(?:what|which|where)\b[^?]*\bshould (?:we|i)\b", re.I)
-OURS = re.compile(r"\b(?:we|our|ours|us)\b", re.I)
 COUNTS = re.compile(r"\bhow (?:many|much)\b|\btotal\b|\bnumber of\b", re.I)
 SPECIFIC = ("parts", "entries", "payments", "invoices", "certificates", "mids", "rulings", "hts")
 
@@ -303,8 +302,8 @@ class Assistant:
                 return checked, frame
         others = [a for a in SPECIFIC if a != "parts"]
         # "what must a prior disclosure contain?" asks the law; "what should we fix first?" our findings
-        # "can we ..." asks a rule either way; "what should we fix first" asks our priorities
-        rule = (MODAL.search(q) and not PRIORITIES.search(q)) or (asks_policy(q) and not OURS.search(q))
+        # a rule ("can we ...", "what happens if we ...") is the law's; "what should we fix first" asks our priorities
+        rule = (MODAL.search(q) or asks_policy(q)) and not PRIORITIES.search(q)
         # with parts named, only a question for their problems ("the risks on 55-0192-X") is a summary
         summary = not any(getattr(named, a) for a in others) and not rule
         summary = summary and (not named.parts or bool(ASKS_PROBLEMS.search(q)))

@@ -30,7 +30,6 @@ SUMMARY = (
     "Where are we most exposed? Our exposure and liability",
     "What is the status of our customs compliance? A short status report",
     "What are the risks on this product line or program?",
-    "What would we put in a prior disclosure? Which violations would we have to disclose?",
 )
 MIN_SUMMARY = 0.55
 TOP_CAUSES = 5

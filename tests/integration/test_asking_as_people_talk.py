@@ -229,20 +229,18 @@ def test_an_invoice_tied_out_to_its_entry(other):
 
 
 def test_the_overall_picture_asked_in_other_words(other):
-    """A status, the risks of a product line, what a prior disclosure would hold ("a PD") are the findings
-    ranked; what the law requires of a prior disclosure is the law's to say."""
+    """A status, our priorities, the risks of a product line are the findings ranked; what the law requires
+    of a prior disclosure, or allows us, is the law's to say."""
     assistant, _ = other
-    for q in (
-        "give me a one-para status of our customs compliance",
-        "if we went in with a PD, what would need to be in it?",
-    ):
+    for q in ("give me a one-para status of our customs compliance", "what should we fix first?"):
         a = assistant.ask(q)
         assert a.answer.startswith("Where you stand") and a.findings, q
     narrowed = assistant.ask("what are the risks on 55-0192-X?")
     assert narrowed.answer.startswith("Where you stand for 55-0192-X")
     assert all("55-0192-X" in (f["title"] + str(f["subject"])) for f in narrowed.findings)
-    law = assistant.ask("what must a prior disclosure contain?")
-    assert not law.answer.startswith("Where you stand") and any(c.is_law for c in law.citations)
+    for q in ("what must a prior disclosure contain?", "can we make a prior disclosure over the phone?"):
+        law = assistant.ask(q)
+        assert not law.answer.startswith("Where you stand") and any(c.is_law for c in law.citations), q
 
 
 def test_a_ruling_meant_by_the_goods_it_covers(other):

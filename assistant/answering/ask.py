@@ -301,7 +301,6 @@ class Assistant:
                 frame.checks, frame.items = routed.checks, finding_items(checked.findings)
                 return checked, frame
         others = [a for a in SPECIFIC if a != "parts"]
-        # "what must a prior disclosure contain?" asks the law; "what should we fix first?" our findings
         # a rule ("can we ...", "what happens if we ...") is the law's; "what should we fix first" asks our priorities
         rule = (MODAL.search(q) or asks_policy(q)) and not PRIORITIES.search(q)
         # with parts named, only a question for their problems ("the risks on 55-0192-X") is a summary
@@ -378,15 +377,8 @@ class Assistant:
             or (COUNTS.search(q) is not None and len(named.kinds() - {"period"}) > 1)
         )
         if fa is not None and fa.kind == "ruling_text" and named.rulings and not shaped:
-            # what only the letter says (its rate of duty, the GRI it applied): its closest sentences
-            from assistant.answering.facts.question import mask_described, mask_ids
-
-            said = mask_ids(q, named)  # "what rate does the ruling give": the number says nothing of the rate
-            # nor do the goods, which the ruling is about: "which GRI did it rely on for the mat"
-            said = mask_described(said, self.facts.part_words)
-            said = re.sub(r"\s+(?:for|of|on|about|covering)\s+(?:the|our|its|this|that)\s+part\b", "", said)
-            within = self.documents.answer(said, said, {}, Filters(ruling=named.rulings[0]), record, use_law=False)
-            if within.citations:
+            within = self._within_ruling(q, named, record)
+            if within is not None:
                 record["facts"] = {"kind": fa.kind, "score": round(fa.score, 4), "refusal": fa.refusal}
                 return within
         if fa is not None and fa.facts and specific and not shaped:
@@ -397,16 +389,7 @@ class Assistant:
         if rq is not None and asks_rule and not (rq.dimension or rq.order or rq.limit):
             rq = None  # "can we ...", "how long does CBP have to ...": a rule, for the documents and the law
         if rq is not None and (shaped or rq.score >= QUERY_ALONE or (rq.filters() and rq.score >= QUERY_FILTERED)):
-            found = self.queries.run(rq)
-            if found.empty and rq.vendors and rq.table == "entry_lines" and not rq.dimension:
-                # "how much did the licensor get from us": a vendor no entry line names as its manufacturer
-                # is a payee; what was paid to it answers
-                from dataclasses import replace
-
-                paid = replace(rq, measure="paid", table="payments")
-                again = self.queries.run(paid)
-                if not again.empty:
-                    rq, found = paid, again
+            rq, found = self._run_query(rq)
             if found.empty and rq.topic and not followed:
                 doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
                 if doc.citations and all(c.is_law for c in doc.citations):  # none on record; the law speaks of it
@@ -426,6 +409,31 @@ class Assistant:
             frame.items = _fact_items(fa)
             return self.records.from_facts(fa, q, q, ids, record, qvec)
         return None
+
+    def _within_ruling(self, q: str, named, record) -> ans.Answer | None:
+        """What only a ruling's letter says (its rate of duty, the GRI it applied): its sentences closest
+        to the question, read without the ruling's number and the goods' words (the number says nothing
+        of the rate; the goods are what the ruling is about: "which GRI did it rely on for the mat")."""
+        from assistant.answering.facts.question import mask_described, mask_ids
+
+        said = mask_described(mask_ids(q, named), self.facts.part_words)
+        said = re.sub(r"\s+(?:for|of|on|about|covering)\s+(?:the|our|its|this|that)\s+part\b", "", said)
+        within = self.documents.answer(said, said, {}, Filters(ruling=named.rulings[0]), record, use_law=False)
+        return within if within.citations else None
+
+    def _run_query(self, rq):
+        """The record query run; a lines measure that finds no rows for a vendor no entry line names as
+        its manufacturer is asked of the payments: that vendor is a payee ("how much did the licensor get
+        from us")."""
+        from dataclasses import replace
+
+        found = self.queries.run(rq)
+        if found.empty and rq.vendors and rq.table == "entry_lines" and not rq.dimension:
+            paid = replace(rq, measure="paid", table="payments")
+            again = self.queries.run(paid)
+            if not again.empty:
+                return paid, again
+        return rq, found
 
     def _finding(self, finding_id: str, record) -> ans.Answer:
         """One finding of a previous answer, in detail (it is found again by its check, so it is current)."""

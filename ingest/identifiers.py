@@ -32,6 +32,12 @@ REF_RE = re.compile(
 )
 
 
+def names(text: str, identifier: str) -> bool:
+    """True when ``text`` names ``identifier`` as a whole token, case aside (KM-2040 is not KM-20401, nor the
+    start of KM-2040-B)."""
+    return bool(identifier) and re.search(rf"(?<![\w-]){re.escape(identifier)}(?![\w-])", text, re.I) is not None
+
+
 def entry_numbers(text: str) -> set[str]:
     found = set()
     for m in ENTRY_RE.finditer(text.upper()):

@@ -12,8 +12,6 @@ summary of where the importer stands.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.answering import answer as ans
@@ -116,15 +114,14 @@ class Summaries:
     def asks(self, qvec, question: str = "") -> float:
         """How close the question is to a request for the overall picture: the better of its own embedding
         and that of the question with its customs words spelled out ("a PD": a prior disclosure)."""
-        from assistant.stores.lexical import expand
+        from assistant.answering.routing import spelled_out
 
+        return float(spelled_out(self._closeness, self.embedder, question, qvec))
+
+    def _closeness(self, qvec) -> float:
         q = np.asarray(qvec, dtype=np.float32)
         sims = self._vecs @ q / (np.linalg.norm(self._vecs, axis=1) * (np.linalg.norm(q) or 1.0))
-        best = float(sims.max())
-        expanded = expand(question) if question else question
-        if expanded != question:
-            best = max(best, self.asks(self.embedder.embed_query(expanded)))
-        return best
+        return float(sims.max())
 
     @staticmethod
     def answer(run, parts: list[str] | None = None) -> ans.Answer:
@@ -178,5 +175,7 @@ class Summaries:
 def _concerns(finding, parts: list[str]) -> bool:
     """Whether a finding concerns one of ``parts``: its subject names it, or its title does (a payment's
     finding names the part the payment was for)."""
+    from ingest.identifiers import names
+
     said = " ".join(str(v) for v in finding.subject.values()) + " " + finding.title
-    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", said, re.I) for p in parts)
+    return any(names(said, p) for p in parts)

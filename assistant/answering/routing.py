@@ -127,6 +127,21 @@ def route(question: str, identifiers: dict[str, set[str]]) -> Route | None:
     return Route(checks, args)
 
 
+def spelled_out(score, embedder, question: str, qvec):
+    """``score(qvec)``, or ``score`` of the question with the customs words it uses spelled out where that is
+    higher (prompts/thesaurus.txt: "mould" also says assist, tooling, die; "a PD", a prior disclosure):
+    per element when ``score`` gives an array."""
+    import numpy as np
+
+    from assistant.stores.lexical import expand
+
+    out = score(qvec)
+    expanded = expand(question)
+    if expanded != question:
+        out = np.maximum(out, score(embedder.embed_query(expanded)))
+    return out
+
+
 # a question that asks whether something is wrong: "any origin problems?", "any entries nobody reviewed?"
 ASKS_PROBLEMS = re.compile(
     r"\b(problems?|issues?|errors?|exceptions?|gaps?|risks?|findings?|flags?|red flags?|wrong|missing|mismatch\w*|"
@@ -181,14 +196,9 @@ class CheckMatcher:
         (prompts/thesaurus.txt: "mould" also says assist, tooling, die), the better of the two per check."""
         import numpy as np
 
-        from assistant.stores.lexical import expand
-
         if not ASKS_PROBLEMS.search(question):
             return None, 0.0, 0.0
-        sims = self._sims(qvec)
-        expanded = expand(question)
-        if expanded != question:
-            sims = np.maximum(sims, self._sims(self.embedder.embed_query(expanded)))
+        sims = spelled_out(self._sims, self.embedder, question, qvec)
         ranked = np.sort(sims)
         margin = float(ranked[-1] - ranked[-2]) if len(sims) > 1 else 1.0
         best = int(np.argmax(sims))

@@ -36,7 +36,7 @@ def by_description(assistant, question: str, ids, named, qvec, record) -> ans.An
         return None
     cited: set[str] = set()
     if named.described:  # our product, by its description: the ruling our product master cites for it
-        cited = {(assistant.facts.look.product(part) or {}).get("ruling_number") or "" for part in named.parts} - {""}
+        cited = assistant.facts.look.master_rulings(named.parts)
         if not cited:
             return None  # none cited: the records state what the master declares
         if len(cited) == 1:

@@ -179,8 +179,9 @@ SCOPE = ("engagement letter", "entrance conference")
 
 def _names_any(text: str, names: set[str]) -> bool:
     """True when ``text`` names one of ``names`` as a whole word (KM-2040 is not KM-20401)."""
-    upper = text.upper()
-    return any(n and re.search(rf"(?<![\w-]){re.escape(n.upper())}(?![\w-])", upper) for n in names)
+    from ingest.identifiers import names as names_one
+
+    return any(names_one(text, n) for n in names)
 
 
 def _type_named(text: str, check: str) -> str | None:

@@ -101,6 +101,10 @@ class Lookups:
         )
         return rows[0] if rows else None
 
+    def master_rulings(self, parts) -> set[str]:
+        """The rulings the product master cites for ``parts``, each part read from its latest master row."""
+        return {(self.product(p) or {}).get("ruling_number") or "" for p in parts} - {""}
+
     def part_lines(self, part: str) -> list[dict]:
         """The part's entry lines on the main tariff ordinal, oldest first."""
         return self.rows(

@@ -56,3 +56,10 @@ def test_a_subject_wrapped_over_a_blank_line_is_read_whole():
     )
     no_dear = letter.replace("Dear Ms. Smith:", "Ms. Smith:")
     assert parse_ruling(no_dear).subject.endswith("cord handles from Vietnam")
+
+
+def test_an_identifier_named_as_a_whole_token():
+    from ingest.identifiers import names
+
+    assert names("Item 1: 7731-AB kitchen mat", "7731-ab") and names("(part NW/310-B)", "NW/310-B")
+    assert not names("KM-20401 and KM-2040-B", "KM-2040") and not names("anything", "")

@@ -19,6 +19,7 @@ from assistant.answering.facts.question import Named
 from assistant.answering.facts.registry import FactContext, fact_kind
 from assistant.answering.facts.types import Fact, cite, markers
 from assistant.formats import day, money
+from ingest.identifiers import names
 
 LISTED_INVOICES = 5  # invoices shown for a part, the latest first; the rest are counted
 _QTY = re.compile(
@@ -100,7 +101,6 @@ def _invoice_lines(ctx: FactContext, part: str, named: Named) -> list[tuple[str,
         "GROUP BY p.path, p.page, p.text ORDER BY summary_date DESC NULLS LAST, p.path",
         [part],
     )
-    pattern = re.compile(rf"(?<![\w-]){re.escape(part)}(?![\w-])", re.I)
     out = []
     for r in rows:
         when = r.get("summary_date")
@@ -109,7 +109,7 @@ def _invoice_lines(ctx: FactContext, part: str, named: Named) -> list[tuple[str,
         text = r["text"] or ""
         lines = text.splitlines()
         for i, line in enumerate(lines):
-            if pattern.search(line):
+            if names(line, part):
                 if read_line(line)["amount"] is None and i + 1 < len(lines):  # a line the PDF wrapped
                     line = f"{line}\n{lines[i + 1]}"
                 number = _NUMBER.search(text)
@@ -200,7 +200,7 @@ def invoice_parts(ctx: FactContext, named: Named) -> list[Fact]:
         text = "\n".join(d["text"] or "" for d in docs)
         path = docs[0]["path"]
         parts = list(dict.fromkeys(r["part_number"] for r in lines if r.get("part_number")))
-        shown = [p for p in parts if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text, re.I)]
+        shown = [p for p in parts if names(text, p)]
         missing = [p for p in parts if p not in shown]
         if not lines:
             out.append(Fact("invoice_parts", f"No entry line gives Commercial Invoice Number {inv}.", []))

@@ -102,14 +102,7 @@ class RecordFacts:
 
     def _master_rulings(self, part_numbers: list[str]) -> list[str]:
         """The ingested rulings the product master cites for ``part_numbers``."""
-        if not part_numbers:
-            return []
-        rows = self.look.rows(
-            "SELECT DISTINCT ruling_number FROM products WHERE part_number IN (SELECT unnest(?)) "
-            "AND ruling_number IS NOT NULL ORDER BY 1",
-            [list(part_numbers)],
-        )
-        return [r["ruling_number"] for r in rows if r["ruling_number"] in self.known.rulings]
+        return sorted(r for r in self.look.master_rulings(part_numbers) if r in self.known.rulings)
 
     def _certificates_said(self, question: str, named: Named) -> list[str]:
         """The certificates a question means without naming them ("is our USMCA cert still valid", "the Rio
@@ -164,11 +157,7 @@ class RecordFacts:
             masked = self.intent_scores(self.embedder.embed_query(said))
             scores = {k: max(v, masked.get(k, v)) for k, v in scores.items()}
         candidates = sorted(
-            (
-                (s, k)
-                for k, s in scores.items()
-                if REGISTRY[k].thing in kinds and _says_what_it_needs(REGISTRY[k].needs, question)
-            ),
+            ((s, k) for k, s in scores.items() if REGISTRY[k].thing in kinds and REGISTRY[k].answers(question)),
             reverse=True,
         )
         if not candidates or candidates[0][0] < MIN_INTENT:
@@ -184,7 +173,3 @@ class RecordFacts:
 
 def _sentence(text: str) -> str:
     return (text[0].upper() + text[1:] + ".") if text else ""
-
-
-def _says_what_it_needs(needs, question: str) -> bool:
-    return needs is None or bool(needs.search(question))

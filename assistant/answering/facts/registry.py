@@ -43,6 +43,10 @@ class FactKind:
     # that speaks of the invoice; "how much did we pay the supplier" asks the payments)
     needs: re.Pattern | None = None
 
+    def answers(self, question: str) -> bool:
+        """Whether this kind may answer ``question``: it says the word the kind needs, when it needs one."""
+        return self.needs is None or self.needs.search(question) is not None
+
 
 REGISTRY: dict[str, FactKind] = {}
 

@@ -7,7 +7,9 @@ sentence-transformers directory named by ``FAPREP_EMBEDDING_MODEL``) and the sha
 Two runtimes compute the same vectors:
 
 - ``onnx`` (default): ONNX Runtime and the ``tokenizers`` library. The graph is exported once from
-  the verified weights with sentence-transformers/torch, checked against sentence-transformers on
+  the verified weights with sentence-transformers/torch (attention written out, not torch's fused
+  kernel, so that ONNX Runtime's transformer optimizer can fuse each layer's attention, layer norms and
+  GELU into its own CPU kernels: about 1.3x faster at int8), checked against sentence-transformers on
   probe sentences (largest difference recorded, must be under 1e-4), and cached under the model
   cache keyed by the weights' sha256, with its own sha256 checked at every load. Loading takes
   under a second instead of the seconds torch and transformers take to import, which is most of a
@@ -48,6 +50,7 @@ PROBES = [
     "Assists supplied free of charge to the foreign manufacturer are part of the transaction value. " * 8,
 ]
 MAX_EXPORT_DIFF = 1e-4
+GRAPH = "fused-1"  # how the cached graph was made; a cache made otherwise is exported again
 MIN_INT8_COSINE = 0.98  # the int8 graph's vectors against fp32's, on every probe sentence
 
 
@@ -229,7 +232,9 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
     pooling = _pooling(model_dir)
     if pooling is None:
         raise ModelIntegrityError(f"{model_dir}: only Transformer + mean/CLS pooling models can run on ONNX")
-    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    st = SentenceTransformer(
+        str(model_dir), device="cpu", local_files_only=True, model_kwargs={"attn_implementation": "eager"}
+    )
     transformer = st[0].auto_model.eval()  # type: ignore[union-attr]  # a Transformer module
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in st.tokenizer.model_input_names]
 
@@ -258,6 +263,7 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
             opset_version=17,
             dynamo=False,
         )
+    fused = _fuse(tmp / "model.onnx", transformer.config)
     meta: dict[str, Any] = {
         "source": str(model_dir),
         "source_sha256": weights_sha,
@@ -268,6 +274,8 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
         "normalize": pooling[1],
         "torch": torch.__version__,
         "exported_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "graph": GRAPH,
+        "fused": fused,
     }
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
     reference = st.encode(PROBES, normalize_embeddings=pooling[1], convert_to_numpy=True)
@@ -287,14 +295,39 @@ def export_onnx(model_dir: Path, weights_sha: str, dest: Path) -> Path:
     return dest
 
 
+def _fuse(graph: Path, config) -> dict[str, int]:
+    """``graph`` rewritten in place with ONNX Runtime's transformer fusions (attention, embedding and skip
+    layer norms, bias GELU) for a BERT-shaped model; the fused operators counted. Another architecture,
+    or a fusion that fails, leaves the graph as exported (the export check below still applies)."""
+    if getattr(config, "model_type", "") not in ("bert", "roberta", "xlm-roberta", "mpnet"):
+        return {}
+    try:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = optimize_model(
+                str(graph), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+            )
+        stats = {k: int(v) for k, v in model.get_fused_operator_statistics().items() if v}
+        model.save_model_to_file(str(graph))
+        return stats
+    except Exception as exc:  # the unfused graph is still right, only slower
+        log.warning("the ONNX graph could not be fused (%s); using it as exported", exc)
+        return {}
+
+
 def prepared_onnx(settings: Settings, model_dir: Path, weights_sha: str) -> Path:
     """The cached, verified ONNX export of these weights; exported now if missing or damaged."""
     dest = onnx_dir_for(settings, weights_sha)
     try:
         meta = json.loads((dest / "meta.json").read_text())
         if meta.get("source_sha256") == weights_sha and sha256_file(dest / "model.onnx") == meta["onnx_sha256"]:
-            return dest
-        log.warning("the cached ONNX export at %s does not match its record; exporting it again", dest)
+            if meta.get("graph") == GRAPH:
+                return dest
+            log.info("the cached ONNX export at %s was made before the fused graph; exporting it again", dest)
+        else:
+            log.warning("the cached ONNX export at %s does not match its record; exporting it again", dest)
     except (OSError, ValueError, KeyError):
         pass
     return export_onnx(model_dir, weights_sha, dest)
@@ -320,7 +353,11 @@ def prepared_int8(model_dir: Path, weights_sha: str, onnx_dir: Path) -> None:
         root.disabled = True  # the quantizer advises pre-processing through the root logger
         try:
             quantize_dynamic(
-                str(onnx_dir / "model.onnx"), str(candidate), per_channel=True, weight_type=QuantType.QInt8
+                str(onnx_dir / "model.onnx"),
+                str(candidate),
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                extra_options={"DefaultTensorType": 1},  # float: the fused kernels' outputs carry no inferred type
             )
         finally:
             root.disabled = was

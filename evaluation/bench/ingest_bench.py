@@ -1,14 +1,18 @@
 """Ingest throughput: faprep's pipeline vs the naive LangChain pipeline, side by side, one run.
 
-Naive: pypdf page loader (what LangChain's PyPDFLoader does) -> RecursiveCharacterTextSplitter
-(1000, 200) -> Chroma.from_documents with the same all-MiniLM-L6-v2 model. Both run on the same
-PDFs, each in a fresh process (model load included), so peak RSS is each pipeline's own.
-faprep also runs on the whole case (CSV records, DOCX, rulings) for reference.
+Naive: pypdf page loader (what LangChain's PyPDFLoader does) and, for plain-text files, the file's
+text as one document (what TextLoader does) -> RecursiveCharacterTextSplitter (1000, 200) ->
+Chroma.from_documents with the same all-MiniLM-L6-v2 model. Both run on the same documents (the
+case's PDFs and text files), each in a fresh process (model load included), so peak RSS is each
+pipeline's own. faprep also runs on the whole case (CSV records, DOCX, rulings) for reference.
+
+``--all-rulings`` adds every ruling of the public-domain corpus (112) to the case's own, the larger
+case an importer with a ruling library ingests first.
 
 A third run ingests ``--scans`` pages of the case's PDFs rendered as scans (image-only PDFs, 200 dpi,
 noise and a slight skew): faprep's pipeline with OCR, pages per second.
 
-    python -m evaluation.bench.ingest_bench [--case DIR] [--scans 10] [--json]
+    python -m evaluation.bench.ingest_bench [--case DIR] [--all-rulings] [--scans 10] [--json]
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ def worker_naive(folder: str, home: str) -> dict:
         reader = PdfReader(str(pdf))
         for i, page in enumerate(reader.pages):
             docs.append(Document(page_content=page.extract_text() or "", metadata={"source": str(pdf), "page": i}))
+    for txt in sorted(Path(folder).rglob("*.txt")):
+        docs.append(Document(page_content=txt.read_text(encoding="utf-8"), metadata={"source": str(txt)}))
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
     emb = HuggingFaceEmbeddings(model_name=str(packaged_model_dir()), model_kwargs={"device": "cpu"})
     Chroma.from_documents(chunks, emb, persist_directory=str(Path(home) / "naive"), collection_name="naive")
@@ -75,6 +81,7 @@ def worker_naive(folder: str, home: str) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--case", type=Path, help="case folder (default: build the sample case)")
+    ap.add_argument("--all-rulings", action="store_true", help="add every corpus ruling to the case")
     ap.add_argument("--scans", type=int, default=10, help="scanned pages for the OCR run (0: none)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
@@ -92,8 +99,18 @@ def main(argv: list[str] | None = None) -> dict:
 
             case = tmp / "case"
             build_sample_case(case)
+        if args.all_rulings:
+            from evaluation.datasets.sample_case import CORPUS
+
+            held = tmp / "case_all_rulings" if args.case else case
+            if args.case:
+                shutil.copytree(case, held)
+            (held / "rulings").mkdir(exist_ok=True)
+            for ruling in sorted((Path(CORPUS) / "rulings").glob("*.txt")):
+                shutil.copy(ruling, held / "rulings" / ruling.name)
+            case = held
         pdfs = tmp / "pdfs"
-        for pdf in case.rglob("*.pdf"):
+        for pdf in [*case.rglob("*.pdf"), *case.rglob("*.txt")]:
             dest = pdfs / pdf.relative_to(case)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(pdf, dest)

@@ -1,5 +1,6 @@
 """The embedding model loaded for real: the ONNX runtime gives sentence-transformers' vectors, its
-export is cached, checked and redone when damaged, and loading it does not import torch."""
+export is fused, cached, checked and redone when damaged (or made before the fused graph), and loading
+it does not import torch."""
 
 from __future__ import annotations
 
@@ -54,11 +55,18 @@ def test_export_is_cached_checked_and_redone_when_damaged(tmp_path, caplog):
     (onnx_dir,) = list((tmp_path / "models").iterdir())
     meta = json.loads((onnx_dir / "meta.json").read_text())
     assert meta["source_sha256"] == first.sha256 and meta["max_abs_diff"] < 1e-4
+    # each of the six layers' attention fused into one ONNX Runtime kernel, the graph still within 1e-4
+    assert meta["graph"] == "fused-1" and meta["fused"]["Attention"] == 6, meta["fused"]
     _damage(onnx_dir / "model.onnx")  # a damaged cached graph is detected by its sha256 and exported again
     second = load_embedder(settings)
     assert "does not match its record" in caplog.text
     assert second.onnx_sha256 == meta["onnx_sha256"]
     assert np.allclose(first.embed(TEXTS[:2]), second.embed(TEXTS[:2]), atol=1e-6)
+    meta = json.loads((onnx_dir / "meta.json").read_text())
+    del meta["graph"]  # a cache exported before the fused graph: exported again, not used as it is
+    (onnx_dir / "meta.json").write_text(json.dumps(meta))
+    load_embedder(settings)
+    assert json.loads((onnx_dir / "meta.json").read_text())["graph"] == "fused-1"
 
 
 def test_loading_the_onnx_runtime_does_not_import_torch():

@@ -208,8 +208,9 @@ def load_document(path: Path, ocr: OcrOptions | None = OcrOptions(), progress=No
 
 # --- kind recognition ------------------------------------------------------------------------
 
-# (kind, patterns in the title area, patterns anywhere); the first title hit wins, then the
-# highest count of body hits.
+# (kind, patterns in the title area, patterns anywhere); the title that comes first in the document
+# wins (a packing list's "Invoice No." line below its "PACKING LIST" title does not make it an
+# invoice; rule order breaks a tie), then the highest count of body hits.
 _KIND_RULES: list[tuple[str, list[str], list[str]]] = [
     (
         "ruling",
@@ -260,9 +261,13 @@ def _spaced(pattern: str) -> str:
 
 def recognise_kind(text: str, filename: str = "") -> str:
     head = text[:600]
-    for kind, title_patterns, _ in _KIND_RULES:
-        if any(re.search(_spaced(p), head, re.I | re.M) for p in title_patterns):
-            return kind
+    titled = []
+    for rank, (kind, title_patterns, _) in enumerate(_KIND_RULES):
+        found = [m.start() for p in title_patterns if (m := re.search(_spaced(p), head, re.I | re.M))]
+        if found:
+            titled.append((min(found), rank, kind))
+    if titled:
+        return min(titled)[2]
     body = text[:6000]
     best, best_score = "other", 0
     for kind, _, body_patterns in _KIND_RULES:

@@ -83,6 +83,13 @@ def refs(text: str) -> set[str]:
     return {f for f in found if len(f) >= 4}
 
 
+def _spaced_refs(text: str) -> set[str]:
+    """Runs of two or three words (upper-cased, single-spaced, end punctuation off): what an invoice or
+    part number written with a space ("VB 140/23") is recognised as, against the ones on record."""
+    words = [w.strip(".,;:()[]'\"") for w in text.upper().split()]
+    return {" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
+
+
 def extract(
     text: str,
     known_parts: set[str] | frozenset[str] = frozenset(),
@@ -94,8 +101,10 @@ def extract(
     number (product master, entry lines) or invoice number (entry lines).
     """
     ref = refs(text)
-    invoices = {m.group(1).upper().rstrip(".-/") for m in INVOICE_LABEL_RE.finditer(text)} | (ref & known_invoices)
-    parts = {m.group(1).upper().rstrip(".-/") for m in PART_LABEL_RE.finditer(text)} | (ref & known_parts)
+    spaced = _spaced_refs(text) if known_invoices or known_parts else set()
+    invoices = {m.group(1).upper().rstrip(".-/") for m in INVOICE_LABEL_RE.finditer(text)}
+    invoices |= (ref | spaced) & known_invoices
+    parts = {m.group(1).upper().rstrip(".-/") for m in PART_LABEL_RE.finditer(text)} | ((ref | spaced) & known_parts)
     # plain-digit part numbers (SKU 39164201) are only recognised when known
     if known_parts:
         parts |= {t for t in re.findall(r"\b\d{5,}\b", text) if t in known_parts}

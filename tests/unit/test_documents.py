@@ -62,6 +62,9 @@ def test_text_page_markers_become_pages(tmp_path):
     [
         ("COMMERCIAL INVOICE\nInvoice No.: X", "commercial_invoice"),
         ("PACKING LIST\nReference invoice", "packing_list"),
+        # a packing list that prints its invoice's number under its own title is still a packing list
+        ("Saigon Elastomer Co.\nPACKING LIST\nInvoice No.: SE-70440\nCartons: 4", "packing_list"),
+        ("Acme Ltd\nINVOICE\nSee packing list PL-9 attached", "commercial_invoice"),
         ("ENTRY SUMMARY - CBP Form 7501\nEntry number", "entry_summary"),
         ("CBP ruling NY N361443 (2026-05-18): plastic charms\nTARIFF NO.: 3926.40.0090", "ruling"),
         ("Acme - Trade Compliance Manual\nPurpose", "compliance_manual"),

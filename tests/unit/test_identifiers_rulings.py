@@ -18,6 +18,14 @@ def test_identifiers_by_kind():
     assert {"19 CFR 152.103", "19 USC 1401a(b)(1)"} <= found["cite"]
 
 
+def test_invoice_and_part_numbers_written_with_a_space_are_known_by_their_record():
+    text = "Valvole Brescia S.p.A.\nInvoice No.: VB 140/23, 12 March 2023\nItem BV 2-100 ball valve, qty 40"
+    found = ids.extract(text, known_parts={"BV 2-100", "BV 9-900"}, known_invoices={"VB 140/23", "VB 141/23"})
+    assert found["invoice"] == {"VB 140/23"}
+    assert "BV 2-100" in found["part"] and "BV 9-900" not in found["part"]
+    assert ids.extract(text)["invoice"] == set()  # unknown: no guess at where a spaced number ends
+
+
 def test_every_corpus_ruling_parses():
     files = sorted((CORPUS / "rulings").glob("*.txt"))
     assert len(files) == 112

@@ -151,6 +151,17 @@ def build_other(workdir: Path, say=print):
     return _built(settings, workdir / "other_case", build_other_case, "the other importer", say), dataset
 
 
+def build_fourth(workdir: Path, say=print):
+    """The fourth case (``datasets/fourth_case``, a development case) built and ingested in
+    ``workdir/fourth-home`` (workspace ``fourth``), with its questions."""
+    from assistant.config import Settings
+    from evaluation.datasets.fourth_case import AS_OF, build_fourth_case
+
+    dataset = load(DATASETS / "fourth_case" / "questions.json")
+    settings = Settings(home=workdir / "fourth-home", workspace="fourth", as_of=AS_OF)
+    return _built(settings, workdir / "fourth_case", build_fourth_case, "the fourth case", say), dataset
+
+
 def main() -> None:  # pragma: no cover - a developer's tool
     import argparse
 
@@ -161,7 +172,9 @@ def main() -> None:  # pragma: no cover - a developer's tool
     parser.add_argument("--home", type=Path, help="an ingested home (with --workspace); default: build the third case")
     parser.add_argument("--workspace", default="third")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/faprep-third"))
-    parser.add_argument("--set", default="third", choices=["third", "sample", "other", "rulings", "rulings-dev"])
+    parser.add_argument(
+        "--set", default="third", choices=["third", "sample", "sample2", "other", "fourth", "rulings", "rulings-dev"]
+    )
     parser.add_argument("--show", action="store_true", help="print each miss")
     args = parser.parse_args()
     if args.set == "third":
@@ -169,8 +182,12 @@ def main() -> None:  # pragma: no cover - a developer's tool
         dataset = load(DATASETS / "third_case" / "questions.json")
     elif args.set == "other":
         settings, dataset = build_other(args.workdir)
+    elif args.set == "fourth":
+        settings, dataset = build_fourth(args.workdir)
     else:
-        dataset = load(DATASETS / "sample_dev_questions.json")
+        dataset = load(
+            DATASETS / ("sample_dev2_questions.json" if args.set == "sample2" else "sample_dev_questions.json")
+        )
         as_of = dataset.get("as_of")
         settings = Settings(home=args.home, workspace=args.workspace, **({"as_of": as_of} if as_of else {}))
     assistant = Assistant(settings)

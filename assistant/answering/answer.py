@@ -307,6 +307,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+HEADING_WORDS = 8
+
+
+def is_heading(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` is a heading: a short line of its own, mostly words, without end punctuation or
+    a label's colon ("B.1  Retention period", "RECORDKEEPING AND RETENTION", "3.4 Record Keeping")."""
+    line = text[a:b]
+    if "\n" in line or (a > 0 and text[a - 1] != "\n") or (b < len(text) and text[b] != "\n"):
+        return False
+    words = line.split()
+    if line[-1] in ".!?;:," or re.search(r":\s", line):
+        return False
+    if len(words) <= 2 * HEADING_WORDS and line.upper() == line and sum(c.isalpha() for c in line) >= 8:
+        return True  # "REQUESTS FOR INFORMATION (CF-28) AND NOTICES OF ACTION (CF-29)"
+    if not 1 <= len(words) <= HEADING_WORDS:
+        return False
+    alpha = [w for w in words if re.fullmatch(r"[A-Za-z][A-Za-z'’&/-]*", w)]
+    return len(alpha) >= max(1, len(words) - 1) and (line[0].isupper() or line[0].isdigit())
+
+
 def supports(s: Sentence, floor: float) -> bool:
     """Close enough to answer: names an identifier asked about, or is similar in meaning and in words."""
     return s.names_id or s.sim >= floor + 0.15 or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
@@ -329,16 +349,27 @@ def select_sentences(
     max_sentences: int = 4,
     per_passage: int = 2,
     max_candidates: int = 16,
+    alt_vec=None,
+    bonus=None,
 ) -> list[Sentence]:
-    """Score every sentence of the passages and keep the best, at most ``per_passage`` from one passage."""
+    """Score every sentence of the passages and keep the best, at most ``per_passage`` from one passage.
+    ``alt_vec``: the question with its customs words spelled out, a sentence as close as the closer of the
+    two; ``bonus(text)``: what a sentence stating what the question asks for (a period, an amount) adds."""
     candidates, seen_spans = [], set()
+    under: dict[int, str] = {}  # a candidate's heading: the one it stands under in its passage
     for r, p in enumerate(passages):
+        heading = ""
         for a, b in sentence_spans(p.text):
+            if is_heading(p.text, a, b):
+                heading = p.text[a:b]  # "B.1  Retention period": the topic of the sentences below it
+                continue
             if p.text[a].islower() or len(p.text[a:b].split()) < 3:
                 continue  # the tail of a sentence cut by the chunk's start, or a bare heading
             key = (p.path, p.page, p.char_start + a)  # overlapping chunks repeat sentences
             if key not in seen_spans:
                 seen_spans.add(key)
+                if heading:
+                    under[len(candidates)] = heading
                 candidates.append(Sentence(p, r, a, b))
     if not candidates:
         return []
@@ -348,18 +379,29 @@ def select_sentences(
     asks_hts = bool(_ASKS_HTS.search(question))
     # when every passage already names the identifier asked about, naming it again says little
     id_bonus = 0.1 if passages and all("id" in p.via for p in passages) else 0.3
+    headed = {id(c): under[i] for i, c in enumerate(candidates) if i in under}
     for c in candidates:
         toks = set(tokenize(c.text))
-        c.overlap = len(terms & toks) / len(terms) if terms else 0.0
+        # a sentence is read with its heading: "six (6) years" answers "retention period" under "Retention period"
+        topic = set(tokenize(headed[id(c)])) if id(c) in headed else set()
+        c.overlap = len(terms & (toks | topic)) / len(terms) if terms else 0.0
         c.names_id = bool(ids_lower & toks)
         c.states_hts = asks_hts and bool(_HTS.search(c.text))
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank
-    candidates.sort(key=lambda c: (-(c.overlap + c.names_id + (0.5 if c.states_hts else 0)), c.rank))
+    extra = {id(c): bonus(c.text) for c in candidates} if bonus is not None else {}
+    candidates.sort(
+        key=lambda c: (-(c.overlap + c.names_id + (0.5 if c.states_hts else 0) + extra.get(id(c), 0.0)), c.rank)
+    )
     candidates = candidates[:max_candidates]
-    sims = sentence_vectors(embedder, [c.text for c in candidates]) @ np.asarray(query_vec)
+    read = [f"{headed[id(c)]}: {c.text}" if id(c) in headed else c.text for c in candidates]
+    vectors = sentence_vectors(embedder, read)
+    sims = vectors @ np.asarray(query_vec)
+    if alt_vec is not None:
+        sims = np.maximum(sims, vectors @ np.asarray(alt_vec))
     for c, sim in zip(candidates, sims):
         c.sim = float(sim)
         c.score = c.sim + 0.5 * c.overlap + (id_bonus if c.names_id else 0.0) + 0.1 / (1 + c.rank)
+        c.score += extra.get(id(c), 0.0)
         if c.states_hts:
             c.score += 0.3  # a classification question is answered by a sentence that states the number
     chosen: list[Sentence] = []

@@ -19,9 +19,10 @@ import re
 import uuid
 
 from assistant.answering import answer as ans
+from assistant.answering.conversation import _MEASURE as _MEASURE_ASKED
 from assistant.answering.conversation import Frame, FrameItem, Understood, period_dict, resolve
 from assistant.answering.documents import RUNNER_UP_GAP, DocumentAnswers
-from assistant.answering.findings_answer import Summaries, finding_detail, finding_items, render_findings
+from assistant.answering.findings_answer import ONE_FACT, Summaries, finding_detail, finding_items, render_findings
 from assistant.answering.law import LawDesk
 from assistant.answering.records_answer import RecordAnswers
 from assistant.answering.retrieval import Filters, Retriever
@@ -30,6 +31,7 @@ from assistant.answering.routing import (
     DATA,
     NARROW_MARGIN,
     NARROWED,
+    PROCEDURAL,
     CheckMatcher,
     Route,
     asks_policy,
@@ -64,6 +66,13 @@ MODAL = re.compile(
     re.I,
 )
 PRIORITIES = re.compile(r"^\s*(?:what|which|where)\b[^?]*\bshould (?:we|i)\b", re.I)
+STANDING = re.compile(r"^\s*where (?:are|do|does|is|would) (?:we|i|our)\b", re.I)
+# the words of the overall picture: what a request for a summary of the findings speaks of
+OVERALL = re.compile(
+    r"\b(risks?|riskiest|exposure|exposed|weak\w*|priorit\w*|status|stand|ready|readiness|rundown|overview|"
+    r"concerns?|worr\w*|overall|big picture|headlines?|problems?|issues?|gaps?|fix|tackle|findings?)\b",
+    re.I,
+)
 COUNTS = re.compile(r"\bhow (?:many|much)\b|\btotal\b|\bnumber of\b", re.I)
 SPECIFIC = ("parts", "entries", "payments", "invoices", "certificates", "mids", "rulings", "hts")
 
@@ -191,6 +200,8 @@ class Assistant:
         if result is None:
             result, new_frame = self._answer(understood, ids, filters, record)
             new_frame.follows(frame, understood.kind)
+            if result.citations and not result.findings and not any(c.is_record for c in result.citations):
+                new_frame.topic = frame.topic if understood.kind == "topic" and frame else understood.question
             result.flags[:0] = record.get("fallback", [])
         result.resolved = understood.shown or None
         result.session_id = session_id
@@ -302,10 +313,13 @@ class Assistant:
                 return checked, frame
         others = [a for a in SPECIFIC if a != "parts"]
         # a rule ("can we ...", "what happens if we ...") is the law's; "what should we fix first" asks our priorities
-        rule = (MODAL.search(q) or asks_policy(q)) and not PRIORITIES.search(q)
+        # ("where are we weakest?" asks where we stand, not where a rule applies)
+        rule = (MODAL.search(q) or asks_policy(q)) and not (PRIORITIES.search(q) or STANDING.search(q))
         # with parts named, only a question for their problems ("the risks on 55-0192-X") is a summary
         summary = not any(getattr(named, a) for a in others) and not rule
         summary = summary and (not named.parts or bool(ASKS_PROBLEMS.search(q)))
+        # it speaks of the picture (risks, exposure, status, what to fix) and asks for no one fact
+        summary = summary and bool(OVERALL.search(q) or PRIORITIES.search(q)) and not ONE_FACT.search(q)
         if summary and self.summaries.asks(qvec, q) >= _summary_floor():
             return self._summary(record, named.parts), frame  # "risks on the jacket program": that part's
         from assistant.answering.rulings_answer import by_description
@@ -352,6 +366,8 @@ class Assistant:
                 understood.shown, followed = describe(rq), True
         if rq is None:
             rq = self.queries.read(q, named, qvec)
+        if understood.kind == "pick" and understood.pick is not None and not _MEASURE_ASKED.search(understood.asked):
+            rq = None  # "and the second biggest?": that item's own facts, not the previous query over it
         if understood.pick is not None and rq is None:
             named = _only(named, understood.pick)
         fa = self.facts.answer(q, qvec, ids, named=named) if named.any() else None
@@ -386,9 +402,12 @@ class Assistant:
             return self.records.from_facts(fa, q, q, ids, record, qvec)
         asks_rule = (asks_policy(q) or MODAL.search(q) or ASKS_CLASSIFICATION.search(q)) and not COUNTS.search(q)
         asks_rule = asks_rule and not followed
-        if rq is not None and asks_rule and not (rq.dimension or rq.order or rq.limit):
+        if rq is not None and asks_rule and (PROCEDURAL.search(q) or not (rq.dimension or rq.order or rq.limit)):
             rq = None  # "can we ...", "how long does CBP have to ...": a rule, for the documents and the law
-        if rq is not None and (shaped or rq.score >= QUERY_ALONE or (rq.filters() and rq.score >= QUERY_FILTERED)):
+        # "how many entries are in our ACE data": a count or a total that says its measure's own noun
+        counted = rq is not None and COUNTS.search(q) is not None and _says_measure(q, rq.measure)
+        alone = rq is not None and (rq.score >= QUERY_ALONE or (counted and rq.score >= QUERY_FILTERED))
+        if rq is not None and (shaped or alone or (rq.filters() and rq.score >= QUERY_FILTERED)):
             rq, found = self._run_query(rq)
             if found.empty and rq.topic and not followed:
                 doc = self.documents.answer(q, q, ids, None, record, qvec=qvec)
@@ -566,6 +585,16 @@ def _own_words() -> list[str]:
     words += [f"{c.title} {c.description}" for c in REGISTRY.values()]
     words += [" ".join(group) for group in prompts.thesaurus()]
     return words
+
+
+def _says_measure(question: str, measure: str) -> bool:
+    """Whether the question says the measure's own noun ("entries", "duty", "payments"), by its stems."""
+    from assistant.answering.query.vocabulary import MEASURE
+    from assistant.stores.lexical import stem
+
+    said = {stem(w) for w in re.findall(r"[a-z]+", question.lower())}
+    head = [w for w in re.findall(r"[a-z]+", MEASURE[measure].noun.lower()) if w not in ("distinct", "entered")]
+    return bool(head) and all(stem(w) in said for w in head)
 
 
 def _summary_floor() -> float:

@@ -100,6 +100,9 @@ class Frame:
     # the last list an earlier turn gave, kept while follow-ups about one of its items list nothing
     # ("the bigger one?" and then "and when was the first one paid")
     earlier: list[FrameItem] = field(default_factory=list)
+    # what a turn answered from the documents or the law was about ("when do we escalate a possible PD?"),
+    # for a follow-up that says no more than "who makes the call?"
+    topic: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,6 +121,7 @@ class Frame:
             d.get("period"),
             items,
             earlier,
+            d.get("topic", ""),
         )
 
     def follows(self, previous: Frame | None, kind: str) -> None:
@@ -140,7 +144,11 @@ class Understood:
 
 
 def picks(question: str) -> str | None:
-    """Which item of the previous answer a question picks: max, min, first, last, 2, 3; None if none."""
+    """Which item of the previous answer a question picks: max, min, first, last, 2, 3, or an ordinal of a
+    ranking ("the second biggest": max:2); None if none."""
+    found = [how for how, pattern in _PICK if pattern.search(question)]
+    if found and found[0] in ("max", "min") and any(h.isdigit() for h in found):
+        return f"{found[0]}:{next(h for h in found if h.isdigit())}"
     for how, pattern in _PICK:
         if pattern.search(question) and (_ONE.search(question) or len(question.split()) <= 6):
             return how
@@ -149,6 +157,10 @@ def picks(question: str) -> str | None:
 
 def pick(items: list[FrameItem], how: str) -> FrameItem | None:
     valued = [i for i in items if i.value is not None]
+    if ":" in how:  # "the second biggest": the nth of the items ranked by their values
+        way, n = how.split(":")
+        ranked = sorted(valued, key=lambda i: i.value or 0.0, reverse=way == "max")
+        return ranked[int(n) - 1] if len(ranked) >= int(n) else None
     if how == "max" and valued:
         return max(valued, key=lambda i: i.value or 0.0)
     if how == "min" and valued:
@@ -209,6 +221,7 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
             rest, n = _PICK_WORDS.subn(f" {said} ", question, count=1)  # "when does the first one end?"
             rest = " ".join(rest.split()).strip(" ?")  # -> "when does certificate X end?"
             shown = said + (f" ({chosen.label})" if chosen.label and chosen.kind == "finding" else "")
+            label = _HOW.get(how) or f"{_HOW[how.split(':')[1]]} {_HOW[how.split(':')[0]]}"
             # a value of what the frame was about ("the second one" of a part's HTS numbers): with that part
             about = {k: v for k, v in frame.things.items() if k in _OWNERS} if chosen.kind in _VALUES else {}
             return Understood(
@@ -216,7 +229,7 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
                 "pick",
                 carried={**about, chosen.kind: [chosen.id], **chosen.things},
                 pick=chosen,
-                shown=f"the {_HOW[how]} of the previous answer: {shown}",
+                shown=f"the {label} of the previous answer: {shown}",
             )
     if elliptic:
         swapped = _replace_period(frame.question, question)
@@ -230,7 +243,19 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
             elif not swapped:
                 swapped = f"{frame.question.rstrip('?. ')} for {thing}?"
         if swapped and swapped != frame.question:
-            return Understood(swapped, "ellipsis", inherit=frame.query, shown=swapped)
+            inherit = frame.query
+            if inherit and {"vendor", "part", "entry", "hts"} & set(thing_of.values()):
+                # "what about Yang Ming?": the payments or entries the previous answer found were the
+                # previous thing's, not the new one's
+                dropped = [k for k in ("payments", "entries") if _ITEM_OF[k] not in thing_of.values()]
+                inherit = {**inherit, **{k: [] for k in dropped}}
+                swapped = _ITEMS_SAID.sub("", swapped)
+            return Understood(swapped, "ellipsis", inherit=inherit, shown=swapped)
+    if frame.topic and not names_things and not frame.query and not frame.things and not frame.items:
+        if REFERENCE.search(question) or elliptic or len(question.split()) <= 6:
+            # "who makes the call?" after "when do we escalate a possible PD?": asked about the same topic
+            text = f"{question.rstrip(' ?')} ({frame.topic.rstrip(' ?')})?"
+            return Understood(text, "topic", shown=text)
     if names_things and not REFERENCE.search(question):
         return Understood(question)
     if REFERENCE.search(question) or elliptic or len(question.split()) <= 6:
@@ -284,6 +309,8 @@ _PICK_WORDS = re.compile(
     r"second|third|first|last|latest|earliest|final)\s*(one|ones|of them|of those|of these)?\b",
     re.I,
 )
+_ITEM_OF = {"payments": "payment", "entries": "entry"}
+_ITEMS_SAID = re.compile(r",?\s*in (?:payment|entry) [A-Z0-9][\w./-]*(?:,\s*[A-Z0-9][\w./-]*)*", re.I)
 _HOW = {"max": "largest", "min": "smallest", "first": "first", "last": "last", "2": "second", "3": "third"}
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering import answer as ans
 from assistant.answering.gate import Unrelated, features, load
-from assistant.answering.law import LAW_KIND, LawDesk, compare
+from assistant.answering.law import LAW_KIND, LawDesk, compare, states_asked
 
 RUNNER_UP_GAP = 0.5  # a quoted sentence scores at most this much below the best one
 LAW_PASSAGES = 6
@@ -72,9 +72,19 @@ class DocumentAnswers:
     # --- one source -------------------------------------------------------------------------------
 
     def _sourced(self, query: str, passages, ids, qvec, keep=None) -> Sourced:
+        from assistant.stores.lexical import expand
+
         flat = {v for values in ids.values() for v in values}
+        spelled = expand(query)  # "a PD": a prior disclosure; "CHB": the customs broker
         sentences = ans.select_sentences(
-            query, passages, self.retriever.embedder, qvec, flat, max_sentences=self.settings.answer_sentences
+            query,
+            passages,
+            self.retriever.embedder,
+            qvec,
+            flat,
+            max_sentences=self.settings.answer_sentences,
+            alt_vec=self.retriever.embedder.embed_query(spelled) if spelled != query else None,
+            bonus=states_asked(query),
         )
         if keep is not None:
             sentences = [x for x in sentences if keep(x.text)]

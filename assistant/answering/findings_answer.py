@@ -12,6 +12,8 @@ summary of where the importer stands.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.answering import answer as ans
@@ -28,8 +30,16 @@ SUMMARY = (
     "Where are we most exposed? Our exposure and liability",
     "What is the status of our customs compliance? A short status report",
     "What are the risks on this product line or program?",
+    "Where are we weakest? Our weak spots and gaps",
+    "How ready are we for the audit? What would CBP find if it audited us today?",
+    "What are the main issues management should know about?",
 )
-MIN_SUMMARY = 0.55
+# a question for one fact (a count, a person, a date, one of a kind of thing) is no request for the picture
+ONE_FACT = re.compile(
+    r"^\s*(?:how (?:many|much)|who|whom|when|which (?!problems?|issues?|risks?|findings?|areas?|ones?|things?|gaps?)\w+)\b",
+    re.I,
+)
+MIN_SUMMARY = 0.45  # with the picture's words said (assistant.answering.ask.OVERALL)
 TOP_CAUSES = 5
 
 

@@ -40,6 +40,7 @@ _DAYS = {"year": 365, "month": 30, "week": 7, "day": 1}
 # what a question asks for, and a paragraph that states it: a period (a deadline, how long), an amount
 ASKS_PERIOD = re.compile(
     r"\b(how long|how many (?:days|weeks|months|years)|deadline|due|by when|time limit|how soon|how late|how far back|"
+    r"how (?:quick|quickly|fast|far ahead|far in advance)|time ?frame|turnaround|"
     r"how old|when (?:is|are|must|do|does|should|can)|valid|expires?|lag|statute of limitations?)\b",
     re.I,
 )

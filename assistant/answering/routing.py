@@ -84,6 +84,14 @@ POLICY = re.compile(
     r"what(?:'s| is| are) the (?:penalt\w*|fines?|deadline|time limits?|statute of limitations|rules?|requirements?))\b",
     re.I,
 )
+# ... or asks, anywhere, for what a procedure fixes: a deadline, a threshold, a target, who approves it
+PROCEDURAL = re.compile(
+    r"\b(deadlines?|time ?limits?|how (long|soon|quickly|fast|far ahead|far in advance)|by when|within how (many|long)|"
+    r"thresholds?|cut-?offs?|targets?|minimum (amount|value|dollar)|"
+    r"who (approves?|signs?|owns?|decides?|is responsible|is in charge|handles?|reviews?|keeps?|maintains?)|"
+    r"responsible for|in charge of|sign(s|ed)? off)\b",
+    re.I,
+)
 _CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|(?<=,)\s+(?=[a-z])")
 
 
@@ -91,13 +99,15 @@ def asks_policy(question: str) -> bool:
     """The question, or its last sentence or clause when its circumstances come first ("CBP mitigated our
     penalty. How long is that offer good for?", "Under the NAFTA rules, how long does an importer have
     to ..."), asks about a rule or a procedure."""
-    return bool(POLICY.search(question) or POLICY.search(_CLAUSES.split(question.strip())[-1]))
+    return bool(
+        POLICY.search(question) or POLICY.search(_CLAUSES.split(question.strip())[-1]) or PROCEDURAL.search(question)
+    )
 
 
 # ... unless it also asks about the data: findings, entries, lines, parts, payments, "are there", "any".
 DATA = re.compile(
     r"\b(findings?|problems?|issues?|errors? (in|on)|entries|entry lines?|lines|which parts|"
-    r"our (parts|claims|payments|entries)|are there|is there|any|did we|have we|do we have)\b",
+    r"our (parts|claims|payments|entries)|are there|is there|any|did we|have we|do we have(?! to))\b",
     re.I,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering.answer import cite, select_sentences, sentence_spans, verify_quote
+from assistant.answering.answer import cite, is_heading, select_sentences, sentence_spans, verify_quote
 from assistant.answering.retrieval import Passage, convex, rrf
 from assistant.answering.routing import asks_policy, route
 
@@ -235,3 +235,43 @@ def test_a_procedure_question_is_known_and_no_source_holds_control_characters():
         for path in (root / folder).rglob("*.py"):
             bad = [c for c in path.read_text() if ord(c) < 32 and c not in "\n\t\r"]
             assert not bad, f"{path}: control character {bad[0]!r}"
+
+
+def test_a_heading_is_no_answer_but_the_topic_of_the_sentences_under_it():
+    text = (
+        "PROCEDURE CP-02\nRECORDKEEPING AND RETENTION\nProcedure owner: Trade Compliance Manager\n"
+        "B.1  Retention period\nRidgeline keeps entry records for six (6) years from the date of entry.\n"
+        "B.2  Destruction\nOld files are shredded each January after approval.\n"
+    )
+    spans = sentence_spans(text)
+    headings = [text[a:b] for a, b in spans if is_heading(text, a, b)]
+    assert headings == ["PROCEDURE CP-02", "RECORDKEEPING AND RETENTION", "B.1  Retention period", "B.2  Destruction"]
+    emb = _Embedder()
+    emb.vocab = ["retention", "period", "six", "years", "shredded", "january"]
+    q = emb.embed(["retention period"])[0]
+    chosen = select_sentences("what is our retention period?", [_passage("m", text)], emb, q, set(), max_sentences=2)
+    # the sentence under "Retention period" answers; the heading itself is never quoted
+    assert chosen[0].text.startswith("Ridgeline keeps entry records for six")
+    assert all(not is_heading(text, c.start, c.end) for c in chosen)
+
+
+def test_a_sentence_stating_what_is_asked_is_preferred():
+    from assistant.answering.law import states_asked
+
+    p = _passage("m", "The broker files entries for us at Laredo. The broker files entries within 3 business days.")
+    emb = _Embedder()
+    emb.vocab = ["broker", "files", "entries"]
+    q = emb.embed(["broker files entries"])[0]
+    ask = "how quick does the broker file entries"
+    chosen = select_sentences(ask, [p], emb, q, set(), max_sentences=1, bonus=states_asked(ask))
+    assert chosen[0].text == "The broker files entries within 3 business days."
+
+
+def test_a_procedure_fixed_anywhere_in_the_question_is_a_rule():
+    assert asks_policy("PSC deadline under CP-07?") and asks_policy("whats the target error rate for the brokers")
+    assert asks_policy("deadline for declaring a royalty we decide is dutiable?")
+    assert asks_policy("who approves the hts number for a new part?")
+    # "do we have to" asks a rule; "do we have any" asks the data
+    assert route("how long do we have to make a post-importation usmca claim", {}) is None
+    assert route("do we have any usmca claims without a certificate?", {}) is not None
+    assert not asks_policy("any royalties we never added to value?")

@@ -138,3 +138,36 @@ def test_a_value_picked_keeps_the_thing_it_is_a_value_of():
     u = resolve("which entries used the second one?", frame, False, {})
     assert u.question == "which entries used hts 9503.00.0073?"
     assert u.carried == {"part": ["KM-6200"], "hts": ["9503.00.0073"]}
+
+
+def test_an_ordinal_of_a_ranking_picks_by_value():
+    assert picks("and the second biggest?") == "max:2" and picks("the third smallest one") == "min:3"
+    assert pick(PAYMENTS, "max:2").id == "AP-100" and pick(PAYMENTS, "min:2").id == "AP-100"
+    assert pick(PAYMENTS, "max:3").id == "AP-102" and pick(PAYMENTS, "max:4") is None
+    frame = Frame("the biggest payments?", items=PAYMENTS)
+    u = resolve("and the second biggest?", frame, False, {})
+    assert u.kind == "pick" and u.pick.id == "AP-100" and "second largest" in u.shown
+
+
+def test_an_ellipsis_to_another_vendor_drops_the_previous_vendors_payments():
+    frame = Frame(
+        "paid to Kuehne + Nagel, in payment PMT-1, PMT-2, all dates",
+        things={"vendor": ["Kuehne + Nagel"], "payment": ["PMT-1", "PMT-2"]},
+        query={"measure": "paid", "vendors": ["Kuehne + Nagel"], "payments": ["PMT-1", "PMT-2"], "entries": []},
+    )
+    u = resolve("what about Yang Ming", frame, True, {"Yang Ming": "vendor"})
+    assert u.kind == "ellipsis" and u.inherit["payments"] == [] and "PMT-1" not in u.question
+    assert "Yang Ming" in u.question
+
+
+def test_a_short_follow_up_to_a_document_answer_keeps_its_topic():
+    frame = Frame(
+        "when do we escalate a possible prior disclosure?", topic="when do we escalate a possible prior disclosure?"
+    )
+    u = resolve("who makes the call?", frame, False, {})
+    assert u.kind == "topic" and "prior disclosure" in u.question and u.shown
+    assert resolve("how long do they get to decide", frame, False, {}).kind == "topic"
+    # a question of its own, or one naming things on record, starts afresh
+    assert resolve("what does the broker letter say about assists and royalties?", frame, False, {}).kind == "new"
+    assert resolve("what about KM-2040?", frame, True, {"KM-2040": "part"}).kind != "topic"
+    assert Frame.of(frame.to_dict()).topic == frame.topic

@@ -45,3 +45,17 @@ def test_stems_and_the_thesaurus():
         "mould" in expand("what did we pay the die maker")
         and expand("the capital of France") == "the capital of France"
     )
+
+
+def test_a_share_said_to_be_within_the_total():
+    from assistant.answering.query.parse import PART_OF_TOTAL
+
+    for said in (
+        "how much duty have we paid in total, 301 included",
+        "total duty including section 301?",
+        "duty plus the 301 duty",
+        "all duties with chapter 99",
+    ):
+        assert PART_OF_TOTAL.search(said), said
+    for said in ("how much section 301 duty did we pay", "301 duty on 2024 entries"):
+        assert not PART_OF_TOTAL.search(said), said

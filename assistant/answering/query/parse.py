@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from assistant.answering.facts.question import Period
 from assistant.answering.query.vocabulary import (
@@ -48,6 +49,13 @@ from assistant.answering.query.vocabulary import (
 )
 from assistant.stores.lexical import STOPWORDS, stem
 
+# a share said to be within the total ("including 301", "Section 301 included", "plus the 301 duty")
+PART_OF_TOTAL = re.compile(
+    r"\b(?:incl(?:uding|uded|\.)?|plus|with)\s+(?:the\s+)?(?:section\s+)?(?:301|ch(?:apter|\.)?\s*99)\b"
+    r"|\b(?:301|chapter 99)(?:\s+dut(?:y|ies))?\s+(?:included|incl\b|too|as well)",
+    re.I,
+)
+MAX_STRAY = 3  # more content words than this that no slot explains: the question is about something else
 MIN_MEASURE = 0.35  # a measure this close to the question at least, or no record question is read
 MIN_DIMENSION = 0.45
 MIN_HEAD_DIMENSION = 0.55  # "which/what X" names a dimension less surely than "by X"
@@ -66,6 +74,12 @@ _ORDER_WORDS = (
     "has had master log logs name names review reviews reviewed licensor licensee toolmaker maker makers "
     "foreign overseas offshore abroad international vendor vendors supplier suppliers payable payables "
     "across every both each all entire whole everything throughout sec section chapter ch"
+)
+# English's function words (bm25s' list) and its light verbs say nothing a slot must place ("the largest
+# payment we made", "duty, 301 included")
+_LIGHT_VERBS = (
+    "make made makes making get gets getting got gotten include includes included including incl have has had "
+    "having give gave given take took taken put puts".split()
 )
 _QUESTION_WORDS = frozenset(
     "how much many what which who whom when total did do does we our us pay paid spend spent shell out get got "
@@ -179,11 +193,13 @@ class QueryReader:
                     best = (found, score)
         return best if best[1] >= floor else (None, best[1])
 
-    def categories(self, question: str) -> list[str]:
-        """The statute's payment categories whose words the question uses (tooling for "moulds")."""
+    def categories(self, question: str, names: list[str] | tuple = ()) -> list[str]:
+        """The statute's payment categories whose words the question uses (tooling for "moulds"), the words
+        of ``names`` (a vendor or GL account it names: "Kunshan Precision Mould", "1540 Tooling") aside."""
         from assistant.checks.valuation import CATEGORIES
 
-        words = {stem(w) for w in re.findall(r"[a-z]+", question.lower())}
+        named = {stem(w) for name in names for w in re.findall(r"[a-z]+", name.lower())}
+        words = {stem(w) for w in re.findall(r"[a-z]+", question.lower())} - named
         out = []
         for category, _kind, setting, _label, _law in CATEGORIES:
             vocab = getattr(self.settings.checks, setting)
@@ -231,8 +247,8 @@ class QueryReader:
                 q.vendors, q.vendor_phrase, q.parts = by_part, ", ".join(by_part), []
         q.countries = countries().find(question, self.codes)
         q.program, q.program_name = self.program(question)
-        q.categories = self.categories(question)
         q.gl = [g for g in self.gl_accounts if _names_gl(question, g)]
+        q.categories = self.categories(question, [*q.vendors, *q.gl])
         q.psc = bool(re.search(r"\bpscs?\b|post[- ]summary correct", question, re.I))
         q.unknown_vendor = self.unknown_vendor(question, named)
         if DESC.search(question):
@@ -254,6 +270,8 @@ class QueryReader:
         words of counting ("how many") and summing ("how much", "total") counted in."""
         masked = _masked(question, named, q)
         _, _, scores = self._nearest(self.measure_vecs, self.measure_ids, self.embedder.embed_query(masked))
+        if PART_OF_TOTAL.search(question):  # "duty, 301 included": the total, of which the additional duty is part
+            scores = {k: v for k, v in scores.items() if MEASURE[k].where == ""}
         if COUNTING.search(question):
             return {k: v + (0.1 if MEASURE[k].agg == "count" else -0.1) for k, v in scores.items()}
         if SUM_WORDS.search(question):
@@ -265,6 +283,8 @@ class QueryReader:
         question speaks of something no slot places: "the amount of our customs bond")."""
         q = self.slots(question, named)
         stray = self.unexplained(question, named, q)
+        if len(stray) > MAX_STRAY:  # "which teams are supposed to give TC a heads up about payments": no record question
+            return None
         paying = stray and PAYS.search(question) and self.has_payments
         paying = paying and not (q.entries or q.hts or q.program or q.payments)
         if paying and not LINE_NOUNS.search(question):
@@ -351,7 +371,8 @@ class QueryReader:
 
     @functools.cached_property
     def _vocabulary(self) -> frozenset[str]:
-        words = set(_QUESTION_WORDS) | set(STOPWORDS) | set(_ORDER_WORDS.split())
+        words = set(_QUESTION_WORDS) | set(STOPWORDS) | set(_ORDER_WORDS.split()) | set(STOPWORDS_EN_PLUS)
+        words |= set(_LIGHT_VERBS)
         for text in [d for m in MEASURES for d in m.descriptions] + [d for dm in DIMENSIONS for d in dm.descriptions]:
             words.update(re.findall(r"[a-z]+", text.lower()))
         for category, _kind, setting, _label, _law in _categories():

@@ -283,7 +283,9 @@ class QueryReader:
         question speaks of something no slot places: "the amount of our customs bond")."""
         q = self.slots(question, named)
         stray = self.unexplained(question, named, q)
-        if len(stray) > MAX_STRAY:  # "which teams are supposed to give TC a heads up about payments": no record question
+        if (
+            len(stray) > MAX_STRAY
+        ):  # "which teams are supposed to give TC a heads up about payments": no record question
             return None
         paying = stray and PAYS.search(question) and self.has_payments
         paying = paying and not (q.entries or q.hts or q.program or q.payments)

@@ -355,7 +355,8 @@ def select_sentences(
     """Score every sentence of the passages and keep the best, at most ``per_passage`` from one passage.
     ``alt_vec``: the question with its customs words spelled out, a sentence as close as the closer of the
     two; ``bonus(text)``: what a sentence stating what the question asks for (a period, an amount) adds."""
-    candidates, seen_spans = [], set()
+    candidates: list[Sentence] = []
+    seen_spans: set = set()
     under: dict[int, str] = {}  # a candidate's heading: the one it stands under in its passage
     for r, p in enumerate(passages):
         heading = ""

@@ -41,6 +41,7 @@ from assistant.answering.rulings_answer import ASKS_CLASSIFICATION
 from assistant.answering.sessions import AnswerLog, Sessions
 from assistant.config import Settings
 from assistant.errors import BadRequest
+from assistant.stores.lexical import stem
 from assistant.stores.workspace import Workspace
 
 # a question about the importer's own procedure goes to the documents before the checks
@@ -331,6 +332,21 @@ class Assistant:
                 "ruling", [str(c.ruling_number) for c in described.citations if c.ruling_number][:1]
             )
             return described, frame
+        unheld = self._unheld(q, named, ids) if understood.kind == "new" else []
+        if unheld and named.any():  # "the gross weight on entry X": not on record; a document may say it
+            typed = any(ids.get(k) for k in ("entry", "invoice", "part", "ruling", "payment"))
+            stems = {stem(w) for w in unheld}
+
+            def states(text: str) -> bool:  # a sentence that says what the records lack ("Gross weight: 460 kg")
+                return bool(stems & {stem(w) for w in re.findall(r"[a-z]+", text.lower())})
+
+            doc = self.documents.answer(
+                q, q, ids, None, record, qvec=qvec, only_identified=typed, keep=states, use_law=False
+            )
+            if doc.citations:
+                return doc, frame
+            record["unheld"] = unheld
+            return ans.Answer(answer=_unheld(unheld, named), refused=True), frame
         found = self._from_records(q, understood, named, ids, record, qvec, frame)
         if found is not None:
             return found, frame
@@ -428,6 +444,28 @@ class Assistant:
             frame.items = _fact_items(fa)
             return self.records.from_facts(fa, q, q, ids, record, qvec)
         return None
+
+    def _unheld(self, q: str, named, ids) -> list[str]:
+        """What a question about a thing on record asks that neither the records (no slot, no fact kind) nor
+        any ingested document or thesaurus entry mentions: "ningbo's bank account number", "the warranty
+        return rate on X". Identifiers' own fragments and short words are never that."""
+        from assistant.stores.lexical import in_thesaurus
+
+        words = self.queries.reader.unheld(q, named)
+        if not words:
+            return []
+        pieces = {t.lower() for values in ids.values() for v in values for t in re.findall(r"[A-Za-z]+", str(v))}
+        lexical = self.retriever.lexical
+        return [
+            w
+            for w in words
+            if len(w) > 3
+            and w not in pieces
+            and w not in _PREPOSITIONS
+            and re.search(_ASKED_FOR.format(re.escape(w), re.escape(w)), q, re.I)
+            and not in_thesaurus(w)
+            and (lexical is None or not lexical.mentions(w))
+        ]
 
     def _within_ruling(self, q: str, named, record) -> ans.Answer | None:
         """What only a ruling's letter says (its rate of duty, the GRI it applied): its sentences closest
@@ -585,6 +623,34 @@ def _own_words() -> list[str]:
     words += [f"{c.title} {c.description}" for c in REGISTRY.values()]
     words += [" ".join(group) for group in prompts.thesaurus()]
     return words
+
+
+# a word in the place of what is asked for: after a determiner or a possessive, at most one word between
+# ("the gross weight", "ningbo's bank account", "what vessel", "how much drawback")
+_ASKED_FOR = r"\b(?:the|our|its|their|his|her|a|an|any|what|which|much|many|total)\s+(?:[\w-]+\s+)?{}\b|'s\s+(?:[\w-]+\s+)?{}\b"
+_PREPOSITIONS = frozenset(
+    "behind beyond across along among amongst around toward towards within without upon onto via per despite versus "
+    "against between beneath beside besides near".split()
+)
+
+
+def _unheld(words: list[str], named) -> str:
+    said = ", ".join(
+        f"{kind} {', '.join(values[:3])}"
+        for kind, values in (
+            ("entry", named.entries),
+            ("part", named.parts),
+            ("vendor", named.vendors),
+            ("payment", named.payments),
+            ("invoice", named.invoices),
+        )
+        if values
+    )
+    return (
+        f"The records hold nothing on '{' '.join(words)}'"
+        + (f" for {said}" if said else "")
+        + ", and no ingested document states it."
+    )
 
 
 def _says_measure(question: str, measure: str) -> bool:

@@ -95,6 +95,12 @@ def _groups() -> list[tuple[set[tuple[str, ...]], list[str]]]:
     return out
 
 
+def in_thesaurus(word: str) -> bool:
+    """Whether ``word`` is an entry of a thesaurus group (a customs word faprep knows other words for)."""
+    s = (stem(word.lower()),)
+    return any(s in entries for entries, _ in _groups())
+
+
 def expand(query: str) -> str:
     """``query`` and, for each thesaurus group one of whose entries it uses, the group's other entries
     (prompts/thesaurus.txt): what lexical search looks for."""
@@ -174,6 +180,11 @@ class LexicalIndex:
                 retriever = bm25s.BM25.load(str(path), show_progress=False)
                 self._segments.append(_Segment(entry["name"], ids, retriever))
         return self._segments
+
+    def mentions(self, word: str) -> bool:
+        """Whether any indexed chunk holds ``word`` (as written or by its stem)."""
+        w = word.lower()
+        return any(seg.df(t) > 0 for seg in self._load() for t in {w, stem(w)})
 
     def indexed_ids(self) -> set[str]:
         """Chunk ids the index answers for (deleted ones excluded)."""

@@ -87,6 +87,19 @@ def test_things_not_on_record_and_off_topic_questions_are_refused(other):
     assert "no entry nwg-2024999-9" in assistant.ask("What was declared on entry NWG-2024999-9?").answer.lower()
     off = assistant.ask("What is the capital of France?")
     assert off.refused and not off.citations
+    # what the records do not hold about a thing they do hold is refused by name, not answered with a nearby fact
+    vendor = sorted(assistant.facts.known.vendors)[0]
+    bank = assistant.ask(f"what's {vendor}'s bank account number?")
+    assert bank.refused and not bank.citations and "'bank'" in bank.answer and vendor in bank.answer
+    assert assistant.ask(f"How much have we paid {vendor}?").citations  # the vendor's payments are on record
+
+
+def test_the_second_of_a_ranking(other):
+    assistant, rows = other
+    session = uuid.uuid4().hex
+    assistant.ask("top payees in the AP extract by amount paid?", session_id=session)
+    second = assistant.ask("and the second biggest?", session_id=session)
+    assert second.resolved and "second largest" in second.resolved
 
 
 def test_the_law_answers_from_a_workspace_that_holds_none(other):

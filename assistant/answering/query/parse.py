@@ -394,6 +394,32 @@ class QueryReader:
     def _explained(self) -> frozenset[str]:
         return self._vocabulary
 
+    @functools.cached_property
+    def _facts_vocabulary(self) -> frozenset[str]:
+        """The slots' words and those of the fact kinds' descriptions: what the records can be asked."""
+        from assistant.answering.facts.registry import descriptions
+
+        words = {w for _, text in descriptions() for w in re.findall(r"[a-z]+", text.lower())}
+        words |= set("certificate certificates cert certs ruling rulings approved approve approval master".split())
+        # the verbs and adverbs questions about a thing's facts use ("when did the cert run out", "does the
+        # ruling actually agree")
+        words |= set(
+            "actually really even still just cite cites cited agree agrees run runs ran out end ends ended expire "
+            "expires expired lapse lapsed cover covers covered say says said show shows mean means".split()
+        )
+        return self._vocabulary | frozenset(stem(w) for w in words)
+
+    def unheld(self, question: str, named) -> list[str]:
+        """The words of a question about a thing on record that neither a record slot nor a fact kind explains
+        ("the gross weight on entry X", "ningbo's bank account number"): something the records do not hold.
+        A payments question is left to its topic ("what did we spend on electricity")."""
+        if PAYS.search(question):
+            return []
+        q = self.slots(question, named)
+        known = self._facts_vocabulary | {stem(w) for v in q.vendors for w in re.findall(r"[a-z]+", v.lower())}
+        words = dict.fromkeys(w for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 2)
+        return [w for w in words if stem(w) not in known]
+
     def unknown_vendor(self, question: str, named) -> str:
         """A payee named in capitals after "paid", "to", "from" that is no vendor of the payments."""
         from assistant.answering.facts.question import vendor_hits

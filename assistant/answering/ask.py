@@ -627,7 +627,9 @@ def _own_words() -> list[str]:
 
 # a word in the place of what is asked for: after a determiner or a possessive, at most one word between
 # ("the gross weight", "ningbo's bank account", "what vessel", "how much drawback")
-_ASKED_FOR = r"\b(?:the|our|its|their|his|her|a|an|any|what|which|much|many|total)\s+(?:[\w-]+\s+)?{}\b|'s\s+(?:[\w-]+\s+)?{}\b"
+_ASKED_FOR = (
+    r"\b(?:the|our|its|their|his|her|a|an|any|what|which|much|many|total)\s+(?:[\w-]+\s+)?{}\b|'s\s+(?:[\w-]+\s+)?{}\b"
+)
 _PREPOSITIONS = frozenset(
     "behind beyond across along among amongst around toward towards within without upon onto via per despite versus "
     "against between beneath beside besides near".split()

@@ -12,7 +12,7 @@ case an importer with a ruling library ingests first.
 A third run ingests ``--scans`` pages of the case's PDFs rendered as scans (image-only PDFs, 200 dpi,
 noise and a slight skew): faprep's pipeline with OCR, pages per second.
 
-    python -m evaluation.bench.ingest_bench [--case DIR] [--all-rulings] [--scans 10] [--json]
+    python -m evaluation.bench.ingest_bench [--case DIR] [--all-rulings] [--scans 10] [--scans-only] [--json]
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--case", type=Path, help="case folder (default: build the sample case)")
     ap.add_argument("--all-rulings", action="store_true", help="add every corpus ruling to the case")
     ap.add_argument("--scans", type=int, default=10, help="scanned pages for the OCR run (0: none)")
+    ap.add_argument("--scans-only", action="store_true", help="only the OCR run")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -114,11 +115,13 @@ def main(argv: list[str] | None = None) -> dict:
             dest = pdfs / pdf.relative_to(case)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(pdf, dest)
-        results = {
-            "naive_pdfs": run_worker(MODULE, "naive", str(pdfs), str(tmp / "h1")),
-            "faprep_pdfs": run_worker(MODULE, "ours", str(pdfs), str(tmp / "h2")),
-            "faprep_case": run_worker(MODULE, "ours", str(case), str(tmp / "h3")),
-        }
+        results = {}
+        if not args.scans_only:
+            results = {
+                "naive_pdfs": run_worker(MODULE, "naive", str(pdfs), str(tmp / "h1")),
+                "faprep_pdfs": run_worker(MODULE, "ours", str(pdfs), str(tmp / "h2")),
+                "faprep_case": run_worker(MODULE, "ours", str(case), str(tmp / "h3")),
+            }
         if args.scans:
             from evaluation.datasets.scans import image_pdf, scan_of_pdf_page
 

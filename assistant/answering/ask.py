@@ -19,8 +19,7 @@ import re
 import uuid
 
 from assistant.answering import answer as ans
-from assistant.answering.conversation import _MEASURE as _MEASURE_ASKED
-from assistant.answering.conversation import Frame, FrameItem, Understood, period_dict, resolve
+from assistant.answering.conversation import ASKS_MEASURE, Frame, FrameItem, Understood, period_dict, resolve
 from assistant.answering.documents import RUNNER_UP_GAP, DocumentAnswers
 from assistant.answering.findings_answer import ONE_FACT, Summaries, finding_detail, finding_items, render_findings
 from assistant.answering.law import LawDesk
@@ -382,7 +381,7 @@ class Assistant:
                 understood.shown, followed = describe(rq), True
         if rq is None:
             rq = self.queries.read(q, named, qvec)
-        if understood.kind == "pick" and understood.pick is not None and not _MEASURE_ASKED.search(understood.asked):
+        if understood.kind == "pick" and understood.pick is not None and not ASKS_MEASURE.search(understood.asked):
             rq = None  # "and the second biggest?": that item's own facts, not the previous query over it
         if understood.pick is not None and rq is None:
             named = _only(named, understood.pick)
@@ -455,7 +454,6 @@ class Assistant:
         if not words:
             return []
         pieces = {t.lower() for values in ids.values() for v in values for t in re.findall(r"[A-Za-z]+", str(v))}
-        lexical = self.retriever.lexical
         return [
             w
             for w in words
@@ -464,7 +462,7 @@ class Assistant:
             and w not in _PREPOSITIONS
             and re.search(_ASKED_FOR.format(re.escape(w), re.escape(w)), q, re.I)
             and not in_thesaurus(w)
-            and (lexical is None or not lexical.mentions(w))
+            and not self.retriever.lexical.mentions(w)
         ]
 
     def _within_ruling(self, q: str, named, record) -> ans.Answer | None:

@@ -70,7 +70,7 @@ _NOUN_KIND = {
     "supplier": "vendor",
 }
 # a question that asks for an amount or a count keeps the previous record query's measure in mind
-_MEASURE = re.compile(r"\bhow (?:much|many)\b|\b(?:total|sum|value|amount|count|number of|duty|paid|spent)\b", re.I)
+ASKS_MEASURE = re.compile(r"\bhow (?:much|many)\b|\b(?:total|sum|value|amount|count|number of|duty|paid|spent)\b", re.I)
 _PLURAL = re.compile(r"\b(those|these|them|they|their|theirs|ones)\b", re.I)
 _SINGULAR = re.compile(r"\b(it|its|it's|that|this|him|her)\b", re.I)
 _ONE = re.compile(
@@ -266,7 +266,7 @@ def _resolve(question: str, frame: Frame | None, names_things: bool, thing_of: d
         singular = bool(_SINGULAR.search(question)) and not _PLURAL.search(question)
         one = _one_item(frame) if singular else None
         if one is not None:  # "what was that payment for": the one item listed, or the top of a ranking
-            if not _MEASURE.search(question):  # a fact about that thing, not the previous query again
+            if not ASKS_MEASURE.search(question):  # a fact about that thing, not the previous query again
                 text = f"{question.rstrip(' ?')} ({one.kind} {one.id})?"
                 return Understood(text, "pick", carried={one.kind: [one.id], **one.things}, pick=one, shown=text)
             carried[one.kind] = [one.id]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering import answer as ans
 from assistant.answering.gate import Unrelated, features, load
-from assistant.answering.law import LAW_KIND, LawDesk, compare, states_asked
+from assistant.answering.law import LAW_KIND, LawDesk, compare, periods_in, states_asked
 
 RUNNER_UP_GAP = 0.5  # a quoted sentence scores at most this much below the best one
 LAW_PASSAGES = 6
@@ -35,6 +35,12 @@ _OURS = re.compile(r"\b(our|we|us|manual|sop|procedures?|polic(y|ies)|handbook|i
 _LAWS = re.compile(
     r"\b(regulations?|regs|cfr|u\.?s\.?c|statute|statutory|the law|legally|law say|law require|cbp require\w*|"
     r"required by|19 ?c\.?f\.?r|title 19)\b",
+    re.I,
+)
+# a question that sets our rule against the law's: "longer than the law", "is it just the 5 the law says?"
+_COMPARES = re.compile(
+    r"\b(longer|shorter|more|less|stricter|weaker|sooner|later) than\b|\bis it (just|only)\b|\bcompared? (with|to)\b|"
+    r"\b(same as|in line with|match(es)?|agrees? with|meets?|beyond)\b",
     re.I,
 )
 LAW_OFF = (
@@ -183,6 +189,12 @@ class DocumentAnswers:
     def _choose(self, question: str, docs: Sourced, law: Sourced, law_passages, gap: float, consult_law: bool):
         """The answer from the documents, the law or both, and the source it was drawn from (None: none)."""
         named_law = any("id" in p.via for p in law_passages)
+        if law.supported and _COMPARES.search(question) and _OURS.search(question):
+            # "do we keep records longer than 1508 makes us?": our rule that states a period, beside the law's
+            stating = [x for x in docs.sentences if periods_in(x.text) and x.sim >= LAW_FLOOR - 0.1]
+            if stating:
+                best = max(x.score for x in stating)
+                return self._both(question, Sourced(docs.passages, stating, best, True), law, gap)
         if named_law and law.supported or (named_law and law.sentences and not docs.supported):
             return self._single(question, law, gap), law
         if docs.supported and law.supported:

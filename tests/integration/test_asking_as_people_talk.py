@@ -126,11 +126,15 @@ def test_the_law_beside_a_weaker_rule_of_the_importer(copy_other_case):
     assistant = Assistant(settings)
     try:
         answer = assistant.ask("How long must we keep entry records?")
+        # set against a section the question names: our rule beside it, not the section alone
+        against = assistant.ask("do we keep our import files longer than 19 USC 1508 makes us?")
     finally:
         assistant.close()
     kinds = [c.kind for c in answer.citations]
     assert "law" in kinds and any(k != "law" for k in kinds)
     assert "weaker than the law" in answer.answer and any("weaker" in f for f in answer.flags)
+    assert against.answer.startswith("Your own rule:") and "three years" in against.answer
+    assert any(c.is_law and c.cite.startswith("19 USC 1508") for c in against.citations)
 
 
 def test_the_shelf_switched_off_says_so(other_ingested):

@@ -451,7 +451,7 @@ class Assistant:
         from assistant.stores.lexical import in_thesaurus
 
         words = self.queries.reader.unheld(q, named)
-        if not words:
+        if not words or _DOCUMENTS_SAID.search(q):  # "anything in our rulings folder on ...": the documents'
             return []
         pieces = {t.lower() for values in ids.values() for v in values for t in re.findall(r"[A-Za-z]+", str(v))}
         return [
@@ -627,6 +627,13 @@ def _own_words() -> list[str]:
 # ("the gross weight", "ningbo's bank account", "what vessel", "how much drawback")
 _ASKED_FOR = (
     r"\b(?:the|our|its|their|his|her|a|an|any|what|which|much|many|total)\s+(?:[\w-]+\s+)?{}\b|'s\s+(?:[\w-]+\s+)?{}\b"
+)
+# a question that speaks of the prose documents or where documents are kept asks the documents, whatever
+# it names (a form's own fields, "the vessel on the bill of lading", are still looked for as attributes)
+_DOCUMENTS_SAID = re.compile(
+    r"\b(rulings?|manual|sop|procedures?|polic(?:y|ies)|letters?|loi|reports?|folders?|files?|documents?|"
+    r"paperwork|memos?|e-?mails?)\b",
+    re.I,
 )
 _PREPOSITIONS = frozenset(
     "behind beyond across along among amongst around toward towards within without upon onto via per despite versus "

@@ -45,7 +45,9 @@ ASKS_PERIOD = re.compile(
     re.I,
 )
 ASKS_AMOUNT = re.compile(
-    r"\b(how much|penalt\w*|fines?|fined|exposure|amount|threshold|dollars?|maximum|minimum|cap|liab\w*)\b|\$", re.I
+    r"\b(how much|penalt\w*|fines?|fined|exposure|amount|threshold|dollars?|maximum|minimum|cap|liab\w*|"
+    r"(?:duty|interest|tax) rates?|rates? of (?:duty|interest))\b|\$",
+    re.I,
 )
 _AMOUNT = re.compile(r"\$\s?\d|\bper ?cent\b|\bdollars\b|\btimes the\b", re.I)
 STATES_ASKED = 0.2  # what a paragraph stating what the question asks for (a period, an amount) adds to its score

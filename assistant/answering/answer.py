@@ -227,6 +227,7 @@ class Sentence:
     score: float = 0.0
     sim: float = 0.0  # cosine similarity to the question
     overlap: float = 0.0  # share of the question's content terms it contains
+    shared: int = 0  # how many of them
     names_id: bool = False  # contains an identifier the question names
     states_hts: bool = False  # states an HTS number (counts when the question asks for a classification)
 
@@ -329,7 +330,15 @@ def is_heading(text: str, a: int, b: int) -> bool:
 
 def supports(s: Sentence, floor: float) -> bool:
     """Close enough to answer: names an identifier asked about, or is similar in meaning and in words."""
-    return s.names_id or s.sim >= floor + 0.15 or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
+    return (
+        s.names_id
+        or s.sim >= floor + 0.15
+        or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
+        # a loosely worded question shares a few of its words with the sentence that answers it ("max length
+        # of a usmca blanket period" / "Blanket certifications may cover a period of up to 12 months"); the
+        # fitted gate then decides
+        or (s.sim >= floor and s.overlap >= 0.25 and s.shared >= 2)
+    )
 
 
 def content_terms(text: str) -> set[str]:
@@ -385,7 +394,8 @@ def select_sentences(
         toks = set(tokenize(c.text))
         # a sentence is read with its heading: "six (6) years" answers "retention period" under "Retention period"
         topic = set(tokenize(headed[id(c)])) if id(c) in headed else set()
-        c.overlap = len(terms & (toks | topic)) / len(terms) if terms else 0.0
+        c.shared = len(terms & (toks | topic))
+        c.overlap = c.shared / len(terms) if terms else 0.0
         c.names_id = bool(ids_lower & toks)
         c.states_hts = asks_hts and bool(_HTS.search(c.text))
     # only the likeliest sentences are embedded (the cost of an answer): by overlap, id, passage rank

@@ -330,15 +330,14 @@ def is_heading(text: str, a: int, b: int) -> bool:
 
 def supports(s: Sentence, floor: float) -> bool:
     """Close enough to answer: names an identifier asked about, or is similar in meaning and in words."""
-    return (
-        s.names_id
-        or s.sim >= floor + 0.15
-        or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
-        # a loosely worded question shares a few of its words with the sentence that answers it ("max length
-        # of a usmca blanket period" / "Blanket certifications may cover a period of up to 12 months"); the
-        # fitted gate then decides
-        or (s.sim >= floor and s.overlap >= 0.25 and s.shared >= 2)
-    )
+    return s.names_id or s.sim >= floor + 0.15 or (s.sim >= floor - 0.07 and s.overlap >= 0.5)
+
+
+def supports_loosely(s: Sentence, floor: float) -> bool:
+    """A loosely worded question shares a few of its words with the sentence that answers it ("max length
+    of a usmca blanket period" / "Blanket certifications may cover a period of up to 12 months"): as close
+    in meaning as the floor and two of its words, evidence for the fitted gate to weigh."""
+    return supports(s, floor) or (s.sim >= floor and s.overlap >= 0.25 and s.shared >= 2)
 
 
 def content_terms(text: str) -> set[str]:

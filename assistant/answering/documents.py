@@ -57,6 +57,7 @@ class Sourced:
     sentences: list
     best: float = -1.0
     supported: bool = False
+    loosely: bool = False  # supported by the loose-wording bound (ans.supports_loosely)
     flags: list[str] = field(default_factory=list)
 
 
@@ -97,6 +98,7 @@ class DocumentAnswers:
         floor = self.settings.answer_min_similarity
         out = Sourced(passages, sentences)
         out.supported = any(ans.supports(x, floor) for x in sentences)
+        out.loosely = any(ans.supports_loosely(x, floor) for x in sentences)
         out.best = max((x.score for x in sentences), default=-1.0)
         return out
 
@@ -169,6 +171,8 @@ class DocumentAnswers:
             return ans.Answer(answer=ans.NO_ANSWER)
         docs = self._sourced(query, passages, ids, qvec, keep)
         law = self._law(query, law_passages, ids)
+        if gated and docs.loosely and not law.supported:
+            docs.supported = True  # the loose bound, for the fitted gate to weigh; never over the law's paragraph
         result, used = self._choose(question, docs, law, law_passages, gap, consult_law)
         if used is None or not result.citations:
             return result

@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -48,36 +47,10 @@ from evaluation.datasets.fourth_case.records import (
     payments,
     reviews,
 )
+from evaluation.datasets.sample_case import CORPUS, GROUND_TRUTH
+from evaluation.datasets.sample_case import ES003_HEADERS as ES003
 
 AS_OF = dt.date(2026, 9, 30)
-GROUND_TRUTH = ".ground_truth.json"  # hidden: ingest skips it
-CORPUS = Path(os.environ.get("FAPREP_CORPUS") or Path(__file__).resolve().parents[1] / "corpus")
-
-ES003 = [
-    "Entry Summary Number",
-    "Entry Type Code",
-    "Entry Summary Date",
-    "Entry Date",
-    "Importer Number",
-    "Port of Entry Code",
-    "Entry Summary Line Number",
-    "Tariff Ordinal Number",
-    "HTS Number - Full",
-    "Country of Origin Code",
-    "Country of Export Code",
-    "Manufacturer ID",
-    "Line SPI Code",
-    "Line Tariff Quantity (1)",
-    "Line Tariff UOM (1) Code",
-    "Line Tariff Goods Value Amount",
-    "Line Tariff Duty Amount",
-    "Post Summary Correction Indicator",
-    "Related Party Indicator",
-    "Part Number",
-    "Line Description",
-    "Commercial Invoice Number",
-    "Line Additions Amount",
-]
 
 # Which documents each planted entry lacks: (vendor lane, index in lane) -> kinds not written.
 MISSING_DOCS = {

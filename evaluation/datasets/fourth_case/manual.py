@@ -14,12 +14,11 @@ not followed in the records.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 from evaluation.datasets.fourth_case.catalogue import BROKERS, IMPORTER, IMPORTER_ADDRESS
 from evaluation.datasets.fourth_case.pdf import write_pdf
+from evaluation.datasets.third_case.manual import save_docx
 
 MANUAL_ID = "RFC-CCM-01"
 MANUAL_REV = "Rev. D"
@@ -615,18 +614,6 @@ DESK_STEPS: list[tuple[str, list[str]]] = [
 ]
 
 
-def _save_docx(doc, path: Path, stamp: dt.datetime) -> None:
-    """Save with fixed zip member dates so that every build writes the same bytes."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for member in src.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(member))
-
-
 def write_desk_procedure(path: Path) -> None:
     from docx import Document
 
@@ -664,7 +651,7 @@ def write_desk_procedure(path: Path) -> None:
     props.created = props.modified = props.last_printed = stamp
     props.author = props.last_modified_by = "B. Lindqvist"
     props.title = "DP-AP-07 Reporting assists, design work and licence fees"
-    _save_docx(doc, path, stamp)
+    save_docx(doc, path, stamp)
 
 
 # ---------------------------------------------------------------------------------------------------------------

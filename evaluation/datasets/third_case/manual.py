@@ -441,7 +441,7 @@ REGISTERS = [
 ]
 
 
-def _save_docx(doc, path: Path, stamp: dt.datetime) -> None:
+def save_docx(doc, path: Path, stamp: dt.datetime) -> None:
     """Save ``doc`` with every zip member dated ``stamp``: the same bytes on every build."""
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -483,7 +483,7 @@ def write_compliance_sop(path: Path, importer: str) -> None:
     stamp = dt.datetime(2025, 3, 1, 9, 0)
     doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = stamp
     doc.core_properties.author = doc.core_properties.last_modified_by = "P. Raman"
-    _save_docx(doc, path, stamp)
+    save_docx(doc, path, stamp)
 
 
 BROKER_LETTER = """# Letter of Instruction to Customs Brokers

@@ -365,7 +365,7 @@ def select_sentences(
     two; ``bonus(text)``: what a sentence stating what the question asks for (a period, an amount) adds."""
     candidates: list[Sentence] = []
     seen_spans: set = set()
-    under: dict[int, str] = {}  # a candidate's heading: the one it stands under in its passage
+    headed: dict[int, str] = {}  # a candidate's heading (by the candidate's id): the one it stands under
     for r, p in enumerate(passages):
         heading = ""
         for a, b in sentence_spans(p.text):
@@ -377,9 +377,9 @@ def select_sentences(
             key = (p.path, p.page, p.char_start + a)  # overlapping chunks repeat sentences
             if key not in seen_spans:
                 seen_spans.add(key)
-                if heading:
-                    under[len(candidates)] = heading
                 candidates.append(Sentence(p, r, a, b))
+                if heading:
+                    headed[id(candidates[-1])] = heading
     if not candidates:
         return []
     ids_lower = {i.lower() for i in question_ids}
@@ -388,7 +388,6 @@ def select_sentences(
     asks_hts = bool(_ASKS_HTS.search(question))
     # when every passage already names the identifier asked about, naming it again says little
     id_bonus = 0.1 if passages and all("id" in p.via for p in passages) else 0.3
-    headed = {id(c): under[i] for i, c in enumerate(candidates) if i in under}
     for c in candidates:
         toks = set(tokenize(c.text))
         # a sentence is read with its heading: "six (6) years" answers "retention period" under "Retention period"

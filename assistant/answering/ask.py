@@ -450,7 +450,7 @@ class Assistant:
         return rate on X". Identifiers' own fragments and short words are never that."""
         from assistant.stores.lexical import in_thesaurus
 
-        words = self.queries.reader.unheld(q, named)
+        words = self.queries.reader.unheld(q)
         if not words or _DOCUMENTS_SAID.search(q):  # "anything in our rulings folder on ...": the documents'
             return []
         pieces = {t.lower() for values in ids.values() for v in values for t in re.findall(r"[A-Za-z]+", str(v))}

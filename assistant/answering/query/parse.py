@@ -409,14 +409,14 @@ class QueryReader:
         )
         return self._vocabulary | frozenset(stem(w) for w in words)
 
-    def unheld(self, question: str, named) -> list[str]:
+    def unheld(self, question: str) -> list[str]:
         """The words of a question about a thing on record that neither a record slot nor a fact kind explains
         ("the gross weight on entry X", "ningbo's bank account number"): something the records do not hold.
         A payments question is left to its topic ("what did we spend on electricity")."""
         if PAYS.search(question):
             return []
-        q = self.slots(question, named)
-        known = self._facts_vocabulary | {stem(w) for v in q.vendors for w in re.findall(r"[a-z]+", v.lower())}
+        # the vendors' own words are in the vocabulary already (every payee on record): no slots to read
+        known = self._facts_vocabulary
         words = dict.fromkeys(w for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 2)
         return [w for w in words if stem(w) not in known]
 
